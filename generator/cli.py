@@ -1,0 +1,152 @@
+"""The `playbook` command line. Parses arguments and hands over to the core; prints problems.
+
+Exit codes: 0 success, 1 content or input problems (reported), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from . import __version__
+from .problems import PlaybookError, Problem
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+# subcommand -> "module:function" taking (args) and returning an exit code. Imported lazily so
+# `playbook check` does not pay for WeasyPrint or MkDocs.
+HANDLERS = {
+    "check": "generator.check:run",
+    "schema": "generator.schema:run",
+    "build": "generator.handbook.command:run_build",
+    "serve": "generator.handbook.command:run_serve",
+    "quiz": "generator.quiz.command:run",
+    "checklist": "generator.checklist.command:run",
+    "import": "generator.importer.command:run",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: 用法错误 (usage error): {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="playbook",
+        description="服务手册 · Playbook —— 把 YAML 写的服务流程、规范用语和情景题变成手册、测验和检查表。\n"
+                    "Playbook turns YAML service procedures, standard phrases and scenarios into a handbook, "
+                    "quizzes and printable checklists.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"playbook {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令 COMMAND", parser_class=_Parser)
+
+    def add(name: str, zh: str, en: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=f"{zh} / {en}", description=f"{zh}\n{en}",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    def content_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                       help="内容目录 / content directory (默认 default: content)")
+
+    p = add("check", "检查全部内容，列出每一个问题", "validate all content and print every problem")
+    content_arg(p)
+    p.add_argument("--strict", action="store_true", help="警告也算失败 / treat warnings as errors")
+
+    p = add("schema", "写出编辑器用的 JSON Schema", "write the JSON Schemas used by editors")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="输出目录 / output directory (默认 default: generator/schemas)")
+
+    p = add("build", "生成手册网站、在线测验、检查表 PDF 和试卷",
+            "build the handbook site, online quizzes, checklist PDFs and quiz papers")
+    content_arg(p)
+    p.add_argument("--site-dir", type=Path, default=None, metavar="DIR", help="网站输出目录 / site output directory")
+    p.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
+                   help="MkDocs 配置文件 / MkDocs config file (默认 default: mkdocs.yml)")
+
+    p = add("serve", "本地预览，修改 YAML 后页面自动刷新", "live preview; editing YAML reloads the page")
+    content_arg(p)
+    p.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
+                   help="MkDocs 配置文件 / MkDocs config file")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT", help="监听地址 / address to serve on")
+
+    p = add("quiz", "按测验规格生成试卷、答案、在线测验和导出文件",
+            "generate papers, answer keys, the online quiz and exports from a quiz spec")
+    p.add_argument("spec", type=Path, metavar="SPEC.yaml", help="测验规格文件 / quiz spec file")
+    content_arg(p)
+    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="输出目录 / output directory")
+    p.add_argument("--seed", type=int, default=None, help="随机种子（覆盖规格里的）/ random seed (overrides the spec)")
+    p.add_argument("--versions", type=int, default=None, help="试卷版本数 / number of paper versions")
+    p.add_argument("--format", default="pdf,html,json,moodle,gift,anki", metavar="LIST",
+                   help="输出格式，逗号分隔 / comma-separated formats: pdf,html,json,moodle,gift,anki")
+
+    p = add("checklist", "生成可打印的检查表 PDF", "make printable checklist PDFs")
+    p.add_argument("procedures", nargs="*", metavar="PROCEDURE_ID", help="流程 id（不写则全部）/ procedure ids (default: all)")
+    content_arg(p)
+    p.add_argument("--out", type=Path, default=Path("checklists"), metavar="DIR", help="输出目录 / output directory")
+    p.add_argument("--size", choices=["a4", "a6"], default="a4", help="纸张：a4 整页，a6 柜台小卡 / paper size")
+
+    p = add("import", "把编号的 SOP 文本或 Word 文档转成内容 YAML 草稿",
+            "turn a numbered SOP text or .docx into content YAML skeletons")
+    p.add_argument("file", type=Path, metavar="FILE.txt|FILE.docx", help="要导入的文件 / file to import")
+    p.add_argument("--out", type=Path, default=Path("imported"), metavar="DIR", help="输出目录 / output directory")
+    p.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite existing files")
+    return parser
+
+
+def print_problems(problems: Sequence[Problem], stream=None) -> None:
+    stream = stream or sys.stderr
+    for p in problems:
+        print(p.format(), file=stream)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if problems:
+        print(f"{errors} 个错误，{warnings} 个警告 ({errors} errors, {warnings} warnings)", file=stream)
+
+
+def _handler(name: str) -> Callable[[argparse.Namespace], int] | None:
+    """The function behind a subcommand, or None while that part is not built yet."""
+    module, func = HANDLERS[name].split(":")
+    try:
+        return getattr(importlib.import_module(module), func)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    handler = _handler(args.command)
+    if handler is None:
+        print(f"playbook {args.command}: 尚未实现 (not implemented yet)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return handler(args)
+    except PlaybookError as exc:
+        print_problems(exc.problems)
+        if not exc.problems:
+            print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: no tracebacks for users
+        if os.environ.get("PLAYBOOK_DEBUG"):
+            raise
+        print(f"playbook: 内部错误 (internal error): {type(exc).__name__}: {exc}\n"
+              "请把这条信息报告给维护者；设置 PLAYBOOK_DEBUG=1 可看到详细信息。", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,214 @@
+"""Load content/ into a validated model: per-file checks first, then cross-file checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import KINDS, Domain, Phrase, Procedure, Role, Scenario, Term
+from .problems import ContentError, Problem, display_path
+from .validate import validate_located
+from .yamlsafe import format_path, load_located
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an item was written, for messages raised later (build, quiz)."""
+
+    file: str
+    line: int
+    col: int
+
+
+@dataclass
+class Content:
+    """Everything under content/, validated; dicts keep a stable, sorted order."""
+
+    root: Path
+    procedures: dict[str, Procedure] = field(default_factory=dict)
+    phrases: dict[str, Phrase] = field(default_factory=dict)
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    glossary: list[Term] = field(default_factory=list)
+    roles: dict[str, Role] = field(default_factory=dict)
+    domains: dict[str, Domain] = field(default_factory=dict)
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def origin(self, kind: str, item_id: str) -> Origin:
+        return self.origins.get((kind, item_id), Origin(str(self.root), 1, 1))
+
+    def phrase_uses(self) -> dict[str, list[tuple[str, int]]]:
+        """phrase id -> [(procedure id, step index)] in content order."""
+        uses: dict[str, list[tuple[str, int]]] = {}
+        for proc in self.procedures.values():
+            for i, step in enumerate(proc.steps):
+                for use in step.phrases:
+                    if isinstance(use, str):
+                        uses.setdefault(use, []).append((proc.id, i))
+        return uses
+
+
+def kind_of(path: Path, root: Path) -> str | None:
+    """content/procedures/x.yaml -> 'procedures'; content/roles.yaml -> 'roles'."""
+    rel = path.relative_to(root)
+    first = rel.parts[0]
+    if len(rel.parts) > 1 and first in KINDS:
+        return first
+    stem = path.stem
+    if len(rel.parts) == 1 and stem in KINDS:
+        return stem
+    return None
+
+
+def content_files(root: Path) -> list[Path]:
+    """Every YAML file under root, sorted so results never depend on directory order."""
+    files = [p for p in root.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()]
+    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+
+
+def load_content(root: Path, base: Path | None = None) -> tuple[Content, list[Problem]]:
+    """Read and check everything; never raises for bad content, returns problems instead."""
+    content = Content(root=root)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return content, [Problem(str(root), 1, 1, "K002", f"内容目录 `{root}` 不存在", "content directory not found")]
+    items: dict[str, list[tuple[Any, str, tuple[int, int], dict]]] = {k: [] for k in KINDS}
+    failed_files = 0
+    files = content_files(root)
+    content.files = files
+    if not files:
+        problems.append(Problem(display_path(root, base), 1, 1, "K003", "内容目录里没有任何 YAML 文件",
+                                "no content files found", "warning"))
+    for path in files:
+        shown = display_path(path, base)
+        kind = kind_of(path, root)
+        if kind is None:
+            problems.append(Problem(
+                shown, 1, 1, "K001",
+                "不知道这个文件是什么内容：请放进 procedures/、phrases/、scenarios/、glossary/ 目录，"
+                "或命名为 roles.yaml、domains.yaml、glossary.yaml",
+                "unknown content location"))
+            failed_files += 1
+            continue
+        loc, file_problems = load_located(path, shown)
+        problems += file_problems
+        if loc is None:
+            failed_files += 1
+            continue
+        model, many = KINDS[kind]
+        value, schema_problems = validate_located(loc, model, many)
+        problems += schema_problems
+        if value is None or file_problems:
+            failed_files += 1
+            continue
+        for i, item in enumerate(value if many else [value]):
+            prefix = (i,) if many else ()
+            items[kind].append((item, shown, loc.mark(prefix), {"loc": loc, "prefix": prefix}))
+    problems += _cross_checks(content, items, complete=failed_files == 0)
+    return content, sorted(set(problems))
+
+
+def _cross_checks(content: Content, items: dict[str, list], complete: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    registries = {
+        "procedures": content.procedures, "phrases": content.phrases, "scenarios": content.scenarios,
+        "roles": content.roles, "domains": content.domains,
+    }
+    seen_lower: dict[str, tuple[str, str, tuple[int, int]]] = {}
+    for kind, registry in registries.items():
+        for item, shown, (line, col), _ in sorted(items[kind], key=lambda t: (t[1], t[2])):
+            key = item.id.lower()
+            if key in seen_lower:
+                first_kind, first_file, (fl, _fc) = seen_lower[key]
+                problems.append(Problem(
+                    shown, line, col, "R001",
+                    f"id `{item.id}` 重复了：{first_file}:{fl} 已经用过；id 在全部内容里必须唯一",
+                    f"duplicate id {item.id}"))
+                continue
+            seen_lower[key] = (kind, shown, (line, col))
+            registry[item.id] = item
+            content.origins[(kind, item.id)] = Origin(shown, line, col)
+    seen_terms: dict[str, tuple[str, int]] = {}
+    for term, shown, (line, col), _ in items["glossary"]:
+        if term.term in seen_terms:
+            f, fl = seen_terms[term.term]
+            problems.append(Problem(shown, line, col, "R001", f"术语 `{term.term}` 重复了：{f}:{fl} 已经有了",
+                                    f"duplicate glossary term {term.term}"))
+            continue
+        seen_terms[term.term] = (shown, line)
+        content.glossary.append(term)
+    content.glossary.sort(key=lambda t: t.term)
+    for reg in registries.values():
+        ordered = dict(sorted(reg.items()))
+        reg.clear()
+        reg.update(ordered)
+
+    def ref(kind: str, target: str, entry: tuple, path: tuple, label: str) -> None:
+        if target in registries[kind] or not complete:
+            return
+        loc = entry[3]["loc"]
+        full = entry[3]["prefix"] + path
+        line, col = loc.mark(full)
+        close = [k for k in registries[kind] if k.startswith(target.split("-")[0])][:3]
+        hint = f"；相近的有：{', '.join(close)}" if close else ""
+        problems.append(Problem(entry[1], line, col, "R003", f"找不到{label} `{target}`{hint}",
+                                f"{format_path(full)}: unknown {kind[:-1]} id {target}"))
+
+    for entry in items["procedures"]:
+        proc: Procedure = entry[0]
+        ref("domains", proc.domain, entry, ("domain",), "业务领域")
+        for i, r in enumerate(proc.roles):
+            ref("roles", r, entry, ("roles", i), "岗位")
+        for i, r in enumerate(proc.related):
+            ref("procedures", r, entry, ("related", i), "流程")
+        has_phrase = False
+        for si, step in enumerate(proc.steps):
+            for pi, use in enumerate(step.phrases):
+                has_phrase = True
+                if isinstance(use, str):
+                    ref("phrases", use, entry, ("steps", si, "phrases", pi), "规范用语")
+        if not has_phrase:
+            line, col = entry[2]
+            problems.append(Problem(entry[1], line, col, "W001", "这个流程没有任何规范用语；新员工最需要的就是该怎么说",
+                                    "procedure has no phrases", "warning"))
+        _source_warning(problems, proc.source, entry)
+    for entry in items["phrases"]:
+        for i, r in enumerate(entry[0].roles):
+            ref("roles", r, entry, ("roles", i), "岗位")
+        _source_warning(problems, entry[0].source, entry)
+    for entry in items["scenarios"]:
+        sc: Scenario = entry[0]
+        for i, p in enumerate(sc.procedures):
+            ref("procedures", p, entry, ("procedures", i), "流程")
+        for i, r in enumerate(sc.roles):
+            ref("roles", r, entry, ("roles", i), "岗位")
+        for i, opt in enumerate(sc.options):
+            if not opt.why.strip():
+                loc = entry[3]["loc"]
+                line, col = loc.mark(entry[3]["prefix"] + ("options", i))
+                problems.append(Problem(entry[1], line, col, "W002", "选项没有写 why：测验解析需要说明为什么对或错",
+                                        f"options[{i}].why is empty", "warning"))
+        _source_warning(problems, sc.source, entry)
+    return problems
+
+
+def _source_warning(problems: list[Problem], source: str, entry: tuple) -> None:
+    if not source.strip():
+        line, col = entry[2]
+        problems.append(Problem(entry[1], line, col, "W003", "没有写 source（来源文档）", "source is empty", "warning"))
+
+
+def load_or_raise(root: Path, strict: bool = False, base: Path | None = None) -> tuple[Content, list[Problem]]:
+    """For builders: raise ContentError when there is anything to fix, else return content + warnings."""
+    content, problems = load_content(root, base)
+    if any(p.is_error or strict for p in problems):
+        raise ContentError(problems)
+    return content, problems
+
+
+# Kept for type-checkers and readers: the item classes content exposes.
+__all__ = ["Content", "Origin", "load_content", "load_or_raise", "kind_of", "content_files",
+           "Procedure", "Phrase", "Scenario", "Term", "Role", "Domain"]

@@ -1,0 +1,59 @@
+"""Problems as data: every check returns these, the CLI prints them compiler-style."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding about one place in one file.
+
+    ``message`` is Chinese for the author; ``detail`` is the English field path note
+    shown in brackets (``steps[2].title is required``).
+    """
+
+    file: str
+    line: int
+    col: int
+    code: str
+    message: str
+    detail: str = ""
+    severity: Severity = "error"
+
+    def format(self) -> str:
+        tail = f" ({self.detail})" if self.detail else ""
+        return f"{self.file}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}{tail}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class PlaybookError(Exception):
+    """Base of the core's exceptions; carries the problems that caused it."""
+
+    def __init__(self, problems: list[Problem] | None = None, message: str = ""):
+        self.problems = sorted(problems or [])
+        super().__init__(message or "\n".join(p.format() for p in self.problems))
+
+
+class ContentError(PlaybookError):
+    """Content or input could not be loaded or validated."""
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """Path as the author sees it: relative to the working directory when possible."""
+    base = base or Path.cwd()
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def has_errors(problems: list[Problem], strict: bool = False) -> bool:
+    return any(p.is_error or strict for p in problems)

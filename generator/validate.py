@@ -1,0 +1,181 @@
+"""Per-file validation: located YAML data + a model class -> objects or author-facing problems."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from .problems import Problem
+from .yamlsafe import Located, Path_, format_path
+
+_TYPE_NAMES = {
+    "string_type": ("文字", "a string"),
+    "int_type": ("整数", "an integer"),
+    "int_parsing": ("整数", "an integer"),
+    "int_from_float": ("整数", "an integer"),
+    "float_type": ("数字", "a number"),
+    "bool_type": ("true 或 false", "true or false"),
+    "list_type": ("列表（每项另起一行，以 - 开头）", "a list"),
+    "model_type": ("映射（“键: 值”的写法）", "a mapping"),
+    "dict_type": ("映射（“键: 值”的写法）", "a mapping"),
+    "model_attributes_type": ("映射（“键: 值”的写法）", "a mapping"),
+}
+_DISCRIMINATOR_TAGS = {"ref", "inline"}
+
+
+def _adapter(model: type[BaseModel], many: bool) -> TypeAdapter[Any]:
+    return TypeAdapter(list[model] if many else model)  # type: ignore[valid-type]
+
+
+def validate_located(loc: Located, model: type[BaseModel], many: bool) -> tuple[Any, list[Problem]]:
+    """Validate one file. Returns (object or list of objects, problems); object is None on error."""
+    problems: list[Problem] = []
+    for path, kind in sorted(loc.surprises.items(), key=lambda kv: loc.marks.get(kv[0], (0, 0))):
+        problems.append(_surprise_problem(loc, path, kind))
+    try:
+        value = _adapter(model, many).validate_python(loc.data)
+    except ValidationError as exc:
+        seen: set[tuple[Path_, str]] = set()
+        for err in exc.errors(include_url=False):
+            path = tuple(p for p in err["loc"] if p not in _DISCRIMINATOR_TAGS)
+            ctx = err.get("ctx") or {}
+            if isinstance(ctx.get("field"), str):
+                path = path + (ctx["field"],)
+            if _suppressed(loc, path):
+                continue
+            if (path, err["type"]) in seen:
+                continue
+            seen.add((path, err["type"]))
+            problems.append(_translate(loc, model, many, path, err))
+        return None, problems
+    if problems:
+        return None, problems
+    return value, problems
+
+
+def _suppressed(loc: Located, path: Path_) -> bool:
+    """An earlier, more precise problem (full-width colon, surprise) already covers this spot."""
+    for i in range(len(path), -1, -1):
+        if path[:i] in loc.flagged or (i == len(path) and path in loc.surprises):
+            return True
+    return False
+
+
+def _surprise_problem(loc: Located, path: Path_, kind: str) -> Problem:
+    raw = loc.raw.get(path, "")
+    line, col = loc.mark(path)
+    where = format_path(path)
+    if kind == "bool":
+        msg = (f"`{raw}` 在 YAML 里会被读成布尔值（是/否），不是文字；如果是文字请加引号写成 \"{raw}\"，"
+               f"如果是开关请写 true 或 false")
+        detail = f"{where}: plain {raw} is a YAML 1.1 boolean"
+    elif kind == "date":
+        msg = f"`{raw}` 会被 YAML 读成日期；文字请加引号写成 \"{raw}\"，数字字段请只写数字"
+        detail = f"{where}: plain {raw} is a YAML date"
+    else:
+        try:
+            as_number = yaml.safe_load(raw)
+        except yaml.YAMLError:  # pragma: no cover - raw came out of the same parser
+            as_number = "?"
+        msg = f"`{raw}` 会被 YAML 读成数字 {as_number}；时间、编号等文字请加引号写成 \"{raw}\""
+        detail = f"{where}: plain {raw} is a YAML 1.1 number"
+    loc.flagged.add(path)
+    return Problem(loc.file, line, col, "S004", msg, detail)
+
+
+def _translate(loc: Located, model: type[BaseModel], many: bool, path: Path_, err: Any) -> Problem:
+    kind = err["type"]
+    where = format_path(path)
+    field = path[-1] if path else ""
+    value = err.get("input")
+    shown = loc.shown(path, value)
+    line, col = loc.mark(path)
+    if kind == "missing":
+        line, col = loc.mark(path[:-1])
+        label = "步骤缺少标题" if field == "title" and len(path) >= 2 and path[-3:-2] == ("steps",) else None
+        msg = label or f"缺少必填字段 `{field}`"
+        return Problem(loc.file, line, col, "S001", msg, f"{where} is required")
+    if kind == "extra_forbidden":
+        line, col = loc.mark(path, key=True)
+        allowed = _allowed_keys(model, many, path[:-1])
+        close = difflib.get_close_matches(str(field), allowed, n=1, cutoff=0.6)
+        hint = f"，是不是想写 `{close[0]}`？" if close else f"；可用的字段：{', '.join(allowed)}"
+        detail = f"{where} is not allowed" + (f"; did you mean {close[0]}?" if close else "")
+        return Problem(loc.file, line, col, "S003", f"未知字段 `{field}`{hint}", detail)
+    if kind in _TYPE_NAMES:
+        zh, en = _TYPE_NAMES[kind]
+        if value is None:
+            return Problem(loc.file, line, col, "S009", f"`{field or '这里'}` 是空的，应为{zh}",
+                           f"{where} is empty, expected {en}")
+        got = "列表" if isinstance(value, list) else "映射" if isinstance(value, dict) else f"`{shown}`"
+        if kind in ("model_type", "dict_type") and isinstance(value, str) and "：" in value:
+            return Problem(loc.file, line, col, "Y004",
+                           f"`{shown}` 里的全角冒号“：”不会被当成键；请改成半角冒号加空格", f"{where}: full-width colon")
+        if kind in ("int_type", "int_parsing") and isinstance(value, str) and _looks_like_date(value):
+            return Problem(loc.file, line, col, "S006", f"`{shown}` 是日期的写法，这里应为{zh}", f"{where}: {en} expected, got a date")
+        return Problem(loc.file, line, col, "S002", f"应为{zh}，这里写的是 {got}", f"{where} must be {en}")
+    if kind == "string_pattern_mismatch":
+        return Problem(loc.file, line, col, "S007",
+                       f"id `{shown}` 不合规：只能用小写英文字母、数字和连字符（例如 shouloubu-jiedai）",
+                       f"{where} must match [a-z0-9-]")
+    if kind == "string_too_long":
+        return Problem(loc.file, line, col, "S007", f"`{shown}` 太长（最多 {err['ctx']['max_length']} 个字符）",
+                       f"{where} is too long")
+    if kind == "string_too_short":
+        return Problem(loc.file, line, col, "S009", f"`{field}` 不能是空文字", f"{where} must not be empty")
+    if kind == "too_short":
+        need = err.get("ctx", {}).get("min_length", 1)
+        return Problem(loc.file, line, col, "S009", f"`{field}` 至少要有 {need} 项", f"{where} needs at least {need} items")
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return Problem(loc.file, line, col, "S002", f"`{shown}` 不是允许的值；只能是 {expected}",
+                       f"{where} must be one of {expected}")
+    if kind in ("C001", "C002", "C003", "C004", "C005"):
+        return Problem(loc.file, line, col, kind, err["msg"], f"{where}")
+    if kind == "union_tag_invalid" or kind == "union_tag_not_found":
+        return Problem(loc.file, line, col, "S002", f"应为用语 id 或 {{text: …}}，这里写的是 `{shown}`",
+                       f"{where} must be a phrase id or an inline phrase")
+    return Problem(loc.file, line, col, "S002", f"内容不合要求：{err['msg']}", f"{where}: {kind}")
+
+
+def _looks_like_date(value: str) -> bool:
+    import re
+
+    return bool(re.match(r"^\d{4}-\d{1,2}-\d{1,2}", value))
+
+
+def _allowed_keys(model: type[BaseModel], many: bool, path: Path_) -> list[str]:
+    """Field names of the model found at ``path`` (for 'did you mean' hints)."""
+    current: Any = model
+    parts = list(path[1:] if many else path)
+    for part in parts:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            current = current.model_fields[part].annotation
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    """list[X] / Annotated[X, …] / Union[str, X] -> the model class X if there is one."""
+    for _ in range(6):
+        origin = typing.get_origin(tp)
+        if origin is None:
+            return tp
+        args = [a for a in typing.get_args(tp) if not isinstance(a, (str, int))]
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        if models:
+            return models[0]
+        nested = [a for a in args if typing.get_origin(a) is not None]
+        tp = nested[-1] if nested else args[0]
+    return tp

@@ -1,0 +1,49 @@
+"""Shared fixtures: the repository, its shipped content, and running the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content"
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> Run:
+    """Run `playbook ...` in a real subprocess, as a user would."""
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    proc = subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd or REPO, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+def copy_content(dest: Path) -> Path:
+    """A private copy of the shipped content (so a test can break it)."""
+    import shutil
+
+    target = dest / "content"
+    shutil.copytree(CONTENT, target)
+    return target
