@@ -66,6 +66,8 @@ class Procedure(_Model):
     roles: list[Slug] = Field(default_factory=list, description="执行这个流程的岗位 id（见 roles.yaml）")
     tags: list[Text] = Field(default_factory=list, description="标签")
     source: str = Field("", description="来源文档（种子文件名或公司文件名）")
+    kind: Literal["flow", "rules"] = Field(
+        "flow", description="flow 按顺序执行的流程（默认）；rules 没有先后顺序的原则、规定或职责清单")
     recurring: Literal["none", "daily"] = Field(
         "none", description="daily 表示每天重复的例行工作（检查表按星期一到星期日打勾）")
     steps: list[Step] = Field(min_length=1, description="步骤，按顺序")
