@@ -1,0 +1,1 @@
+"""The handbook: Markdown pages, navigation and search words generated from the content model."""

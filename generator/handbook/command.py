@@ -1,0 +1,109 @@
+"""`playbook build` and `playbook serve`: MkDocs with the playbook plugin, plus a safe swap.
+
+A build goes into a fresh folder beside the target and replaces the old site only when it
+succeeded, so a failed build leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from ..loader import load_or_raise
+from ..problems import PlaybookError, Problem
+
+
+class _StderrHandler(logging.Handler):
+    """MkDocs logs warnings; show them the way the rest of the CLI prints problems."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING:
+            print(f"{record.levelname.lower()}: {record.getMessage()}", file=sys.stderr)
+
+
+def _quiet_logging() -> None:
+    root = logging.getLogger("mkdocs")
+    root.handlers[:] = [_StderrHandler()]
+    root.setLevel(logging.INFO)
+    root.propagate = False
+    try:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+    except ImportError:  # pragma: no cover - jieba is a dependency
+        pass
+
+
+def _config_problem(config: Path, message: str) -> PlaybookError:
+    return PlaybookError([Problem(str(config), 1, 1, "B001", message, "mkdocs build failed")])
+
+
+def build_site(config_file: Path, content: Path | None, site_dir: Path | None) -> Path:
+    """Build the handbook into site_dir atomically. Returns the final site path."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    if not config_file.is_file():
+        raise _config_problem(config_file, f"找不到 MkDocs 配置文件 `{config_file}`")
+    overrides: dict[str, str] = {}
+    if content is not None:
+        overrides["docs_dir"] = str(content.resolve())
+    _quiet_logging()
+    try:
+        config = load_config(str(config_file), **overrides)
+    except ConfigurationError as exc:
+        raise _config_problem(config_file, f"MkDocs 配置有误：{exc}") from exc
+    # Report content problems compiler-style before MkDocs starts (and before anything is written).
+    load_or_raise(Path(config.docs_dir), strict=bool(config.strict))
+    final = Path(site_dir or config.site_dir).resolve()
+    staging = final.parent / f".{final.name}.building-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    config.site_dir = str(staging)
+    try:
+        build(config)
+    except (Abort, PluginError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        cause = exc.__cause__
+        if isinstance(cause, PlaybookError):
+            raise cause
+        raise _config_problem(config_file, f"网站没有生成，原来的网站保持不变：{exc}") from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = final.parent / f".{final.name}.old-{os.getpid()}"
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def run_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    content = args.content if args.content != Path("content") or not args.config.is_file() else None
+    site = build_site(args.config, content, args.site_dir)
+    pages = sum(1 for _ in site.rglob("*.html"))
+    pdfs = sum(1 for _ in site.rglob("*.pdf"))
+    print(f"网站已生成：{site}（{pages} 个页面，{pdfs} 个 PDF，用时 {time.perf_counter() - started:.1f} 秒）")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    if not args.config.is_file():
+        raise _config_problem(args.config, f"找不到 MkDocs 配置文件 `{args.config}`")
+    load_or_raise(args.content)
+    _quiet_logging()
+    try:
+        serve(config_file=str(args.config), dev_addr=args.dev_addr, docs_dir=str(args.content.resolve()))
+    except (Abort, ConfigurationError) as exc:
+        raise _config_problem(args.config, f"预览服务器无法启动：{exc}") from exc
+    return 0

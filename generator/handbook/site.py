@@ -1,0 +1,81 @@
+"""The whole generated site: which pages exist, their Markdown, and the navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..loader import Content
+from . import pages as P
+
+GUIDE_SECTION = "指南与说明"
+
+
+@dataclass
+class SitePlan:
+    """Generated pages (path -> Markdown) and the nav that places them and hand-written pages."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    nav: list[Any] = field(default_factory=list)
+
+
+def plan_site(
+    content: Content,
+    hand_pages: dict[str, str],
+    quiz_block: P.QuizBlock | None = None,
+    quiz_pages: dict[str, tuple[str, Callable[[], str]]] | None = None,
+) -> SitePlan:
+    """Plan every page.
+
+    ``hand_pages``: path -> title of Markdown pages authors wrote in content/ (an ``index.md``
+    there replaces the generated home page). ``quiz_pages``: path -> (title, render function).
+    """
+    quiz_pages = quiz_pages or {}
+    plan = SitePlan()
+    guide = [(title, path) for path, title in sorted(hand_pages.items()) if path != P.HOME]
+    if P.HOME not in hand_pages:
+        plan.pages[P.HOME] = P.home_page(content, [(t, p) for p, (t, _) in quiz_pages.items()], guide)
+    by_domain = P._procedures_by_domain(content)
+    for proc in content.procedures.values():
+        plan.pages[P.procedure_path(proc.id)] = P.procedure_page(content, proc, quiz_block)
+    for did in content.domains:
+        if by_domain.get(did):
+            plan.pages[P.domain_path(did)] = P.domain_page(content, did)
+    plan.pages[P.ROLES_INDEX] = P.roles_index_page(content)
+    for rid in content.roles:
+        plan.pages[P.role_path(rid)] = P.role_page(content, rid)
+    plan.pages[P.PHRASES] = P.phrases_page(content)
+    plan.pages[P.SCENARIOS] = P.scenarios_page(content, "question")
+    plan.pages[P.CASES] = P.scenarios_page(content, "case")
+    plan.pages[P.GLOSSARY] = P.glossary_page(content)
+    plan.pages[P.TAGS] = P.tags_page()
+    for path, (_title, render) in quiz_pages.items():
+        plan.pages[path] = render()
+
+    procedures_nav = []
+    for did, domain in content.domains.items():
+        procs = by_domain.get(did)
+        if procs:
+            procedures_nav.append({domain.name: [{"概览": P.domain_path(did)}]
+                                   + [{p.title: P.procedure_path(p.id)} for p in procs]})
+    plan.nav = [{"首页": P.HOME}, {"流程": procedures_nav},
+                {"岗位": [{"全部岗位": P.ROLES_INDEX}] + [{r.name: P.role_path(r.id)} for r in content.roles.values()]},
+                {"规范用语": P.PHRASES}, {"情景题": P.SCENARIOS}, {"案例": P.CASES},
+                {"术语表": P.GLOSSARY}, {"标签": P.TAGS}]
+    if quiz_pages:
+        plan.nav.append({"自测": [{title: path} for path, (title, _) in quiz_pages.items()]})
+    if guide:
+        plan.nav.append({GUIDE_SECTION: [{title: path} for title, path in guide]})
+    return plan
+
+
+def abbreviations(content: Content) -> str:
+    """Glossary as Markdown abbreviations, appended to every page so terms get tooltips."""
+    lines = []
+    for term in content.glossary:
+        tip = (f"{term.full}：" if term.full else "") + term.definition
+        tip = " ".join(tip.split()).replace("]", "］")
+        for word in [term.term, *term.aliases]:
+            if "]" not in word:
+                lines.append(f"*[{word}]: {tip}")
+    return "\n".join(lines)

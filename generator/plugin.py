@@ -1,0 +1,168 @@
+"""The MkDocs plugin `playbook`: a thin map from MkDocs events to the core.
+
+- on_config: load and validate content (errors -> PluginError before anything is written),
+  plan the pages and the nav, hand jieba our domain words through Material's search config.
+- on_files: add the generated pages as virtual files; drop YAML sources from the site.
+- on_page_markdown: glossary abbreviations on every page (tooltips).
+- on_post_build: checklist PDFs and quiz papers/exports (skipped under `mkdocs serve`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .handbook.searchwords import jieba_userdict
+from .handbook.site import SitePlan, abbreviations, plan_site
+from .loader import YAML_SUFFIXES, Content, load_or_raise
+from .problems import PlaybookError
+
+log = logging.getLogger("mkdocs.plugins.playbook")
+
+
+class PlaybookConfig(Config):
+    content_dir = c.Optional(c.Type(str))
+    """Content folder; defaults to the MkDocs docs_dir."""
+    quizzes_dir = c.Type(str, default="quizzes")
+    """Quiz specs, relative to mkdocs.yml."""
+    printables = c.Choice(("auto", "always", "never"), default="auto")
+    """Checklist PDFs and quiz papers: `auto` makes them on build and skips them on serve."""
+    self_check = c.Type(bool, default=True)
+    """A short self-check quiz at the bottom of each procedure page."""
+
+
+def _hand_page_title(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+        if line.startswith("title:"):
+            return line.split(":", 1)[1].strip().strip("\"'")
+    return path.stem
+
+
+class PlaybookPlugin(BasePlugin[PlaybookConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.content: Content | None = None
+        self.plan: SitePlan | None = None
+        self.abbr = ""
+        self._dict_path: str | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: Any) -> Any:
+        config_dir = Path(config.config_file_path or ".").resolve().parent
+        content_dir = Path(self.config.content_dir or config.docs_dir)
+        if not content_dir.is_absolute():
+            content_dir = config_dir / content_dir
+        self.quizzes_dir = config_dir / self.config.quizzes_dir
+        try:
+            content, warnings = load_or_raise(content_dir, strict=bool(config.strict))
+            for w in warnings:
+                log.warning(w.format())
+            quiz_block, quiz_pages = self._quiz_hooks(content)
+        except PlaybookError as exc:
+            raise PluginError("内容有问题，未生成网站 (content problems, site not built):\n" + str(exc)) from exc
+        self.content = content
+        hand = {p.relative_to(content_dir).as_posix(): _hand_page_title(p)
+                for p in sorted(content_dir.rglob("*.md"))}
+        self.plan = plan_site(content, hand, quiz_block, quiz_pages)
+        config.nav = self.plan.nav
+        self.abbr = abbreviations(content)
+        self._feed_search(config, content)
+        return config
+
+    def _quiz_hooks(self, content: Content) -> tuple[Any, dict[str, tuple[str, Any]]]:
+        """The quiz package's page hooks, when it is installed and there are specs."""
+        try:
+            from . import quiz
+        except ImportError:  # the quiz engine is optional for the handbook
+            return None, {}
+        block = quiz.procedure_quiz_html if self.config.self_check else None
+        pages: dict[str, tuple[str, Any]] = {}
+        if self.quizzes_dir.is_dir():
+            for spec in quiz.load_specs(self.quizzes_dir, content):
+                stem = spec_stem(spec)
+                pages[f"quizzes/{stem}/index.md"] = (spec.title, lambda s=spec: quiz.spec_page_markdown(content, s))
+        return block, pages
+
+    def _feed_search(self, config: Any, content: Content) -> None:
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is None or not hasattr(search.config, "jieba_dict_user"):
+            return
+        fd, path = tempfile.mkstemp(prefix="playbook-jieba-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(jieba_userdict(content))
+        self._cleanup_dict()
+        self._dict_path = path
+        search.config.jieba_dict_user = path
+
+    def _cleanup_dict(self) -> None:
+        if self._dict_path and os.path.exists(self._dict_path):
+            os.unlink(self._dict_path)
+        self._dict_path = None
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        assert self.plan is not None
+        for f in list(files):
+            if f.src_uri.endswith(YAML_SUFFIXES) and not f.generated_by:
+                files.remove(f)
+        for path, markdown in sorted(self.plan.pages.items()):
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, path, content=markdown, inclusion=InclusionLevel.INCLUDED))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+        return f"{markdown}\n\n{self.abbr}\n" if self.abbr else markdown
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        if self.quizzes_dir.is_dir():
+            server.watch(str(self.quizzes_dir))
+        return server
+
+    @event_priority(-100)
+    def on_post_build(self, *, config: Any) -> None:
+        self._cleanup_dict()
+        mode = self.config.printables
+        if mode == "never" or (mode == "auto" and self.command == "serve"):
+            return
+        assert self.content is not None
+        site_dir = Path(config.site_dir)
+        try:
+            from .checklist import render_site_checklists
+        except ImportError:
+            render_site_checklists = None
+        try:
+            if render_site_checklists is not None:
+                render_site_checklists(self.content, site_dir / "checklists")
+            try:
+                from .quiz import build_quiz_outputs
+            except ImportError:
+                build_quiz_outputs = None
+            if build_quiz_outputs is not None and self.quizzes_dir.is_dir():
+                build_quiz_outputs(self.content, self.quizzes_dir, site_dir)
+        except PlaybookError as exc:
+            raise PluginError(str(exc)) from exc
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._cleanup_dict()
+
+
+def spec_stem(spec: Any) -> str:
+    """Folder name of a quiz spec's outputs (the spec file's stem)."""
+    path = getattr(spec, "path", None)
+    return Path(path).stem if path else str(getattr(spec, "id"))

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# One command: install what the tests need (system packages, Chromium, Python extras) and run
+# the whole test suite, slow browser and PDF tests included. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-system.sh --test
+bash scripts/setup-python.sh --test
+export NO_MKDOCS_2_WARNING=1
+workers=$(.venv/bin/python -c "import os; print(max(1, min(2, os.cpu_count() or 1)))")
+exec .venv/bin/python -m pytest -n "$workers" "$@"
