@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .model import KINDS, Domain, Phrase, Procedure, Role, Scenario, Term
 from .problems import ContentError, Problem, display_path
-from .validate import validate_located
+from .validate import validate_items, validate_located
 from .yamlsafe import format_path, load_located
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -76,7 +77,9 @@ def load_content(root: Path, base: Path | None = None) -> tuple[Content, list[Pr
     if not root.is_dir():
         return content, [Problem(str(root), 1, 1, "K002", f"内容目录 `{root}` 不存在", "content directory not found")]
     items: dict[str, list[tuple[Any, str, tuple[int, int], dict]]] = {k: [] for k in KINDS}
-    failed_files = 0
+    # ids that may exist in files or items that failed: no "unknown id" error for these.
+    maybe: dict[str, set[str]] = {k: set() for k in KINDS}
+    unreadable: set[str] = set()
     files = content_files(root)
     content.files = files
     if not files:
@@ -91,27 +94,43 @@ def load_content(root: Path, base: Path | None = None) -> tuple[Content, list[Pr
                 "不知道这个文件是什么内容：请放进 procedures/、phrases/、scenarios/、glossary/ 目录，"
                 "或命名为 roles.yaml、domains.yaml、glossary.yaml",
                 "unknown content location"))
-            failed_files += 1
             continue
         loc, file_problems = load_located(path, shown)
         problems += file_problems
-        if loc is None:
-            failed_files += 1
-            continue
         model, many = KINDS[kind]
-        value, schema_problems = validate_located(loc, model, many)
-        problems += schema_problems
-        if value is None or file_problems:
-            failed_files += 1
+        if loc is None:
+            if many:
+                unreadable.add(kind)
+            else:
+                maybe[kind].add(path.stem.lower())  # procedures/<id>.yaml by convention
             continue
-        for i, item in enumerate(value if many else [value]):
-            prefix = (i,) if many else ()
+        if file_problems:  # the data is unreliable (duplicate key, bad tag): check it, keep nothing
+            _remember_ids(maybe[kind], loc.data)
+            problems += validate_located(loc, model, many)[1]
+            continue
+        if many:
+            good, schema_problems = validate_items(loc, model)
+        else:
+            value, schema_problems = validate_located(loc, model, many)
+            good = [] if value is None else [(None, value)]
+        problems += schema_problems
+        if schema_problems:
+            _remember_ids(maybe[kind], loc.data)
+        for i, item in good:
+            prefix = () if i is None else (i,)
             items[kind].append((item, shown, loc.mark(prefix), {"loc": loc, "prefix": prefix}))
-    problems += _cross_checks(content, items, complete=failed_files == 0)
+    problems += _cross_checks(content, items, maybe, unreadable)
     return content, sorted(set(problems))
 
 
-def _cross_checks(content: Content, items: dict[str, list], complete: bool) -> list[Problem]:
+def _remember_ids(ids: set[str], data: Any) -> None:
+    for item in data if isinstance(data, list) else [data]:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            ids.add(item["id"].lower())
+
+
+def _cross_checks(content: Content, items: dict[str, list], maybe: dict[str, set[str]],
+                  unreadable: set[str]) -> list[Problem]:
     problems: list[Problem] = []
     registries = {
         "procedures": content.procedures, "phrases": content.phrases, "scenarios": content.scenarios,
@@ -147,12 +166,14 @@ def _cross_checks(content: Content, items: dict[str, list], complete: bool) -> l
         reg.update(ordered)
 
     def ref(kind: str, target: str, entry: tuple, path: tuple, label: str) -> None:
-        if target in registries[kind] or not complete:
+        if target in registries[kind] or target.lower() in maybe[kind] or kind in unreadable:
             return
         loc = entry[3]["loc"]
         full = entry[3]["prefix"] + path
         line, col = loc.mark(full)
-        close = [k for k in registries[kind] if k.startswith(target.split("-")[0])][:3]
+        close = difflib.get_close_matches(target, list(registries[kind]), n=3, cutoff=0.6)
+        close += [k for k in registries[kind] if k.startswith(target.split("-")[0]) and k not in close]
+        close = close[:3]
         hint = f"；相近的有：{', '.join(close)}" if close else ""
         problems.append(Problem(entry[1], line, col, "R003", f"找不到{label} `{target}`{hint}",
                                 f"{format_path(full)}: unknown {kind[:-1]} id {target}"))
@@ -170,9 +191,9 @@ def _cross_checks(content: Content, items: dict[str, list], complete: bool) -> l
                 has_phrase = True
                 if isinstance(use, str):
                     ref("phrases", use, entry, ("steps", si, "phrases", pi), "规范用语")
-        if not has_phrase:
+        if not has_phrase and proc.kind == "flow":
             line, col = entry[2]
-            problems.append(Problem(entry[1], line, col, "W001", "这个流程没有任何规范用语；新员工最需要的就是该怎么说",
+            problems.append(Problem(entry[1], line, col, "W001", "这个流程没有任何规范用语；新员工最需要的就是该怎么说（原则、规定类清单请写 kind: rules）",
                                     "procedure has no phrases", "warning"))
         _source_warning(problems, proc.source, entry)
     for entry in items["phrases"]:

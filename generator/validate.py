@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import re
 import typing
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .problems import Problem
@@ -18,42 +19,69 @@ _TYPE_NAMES = {
     "int_parsing": ("整数", "an integer"),
     "int_from_float": ("整数", "an integer"),
     "float_type": ("数字", "a number"),
-    "bool_type": ("true 或 false", "true or false"),
+    "bool_type": (" true 或 false", "true or false"),
     "list_type": ("列表（每项另起一行，以 - 开头）", "a list"),
     "model_type": ("映射（“键: 值”的写法）", "a mapping"),
     "dict_type": ("映射（“键: 值”的写法）", "a mapping"),
     "model_attributes_type": ("映射（“键: 值”的写法）", "a mapping"),
 }
 _DISCRIMINATOR_TAGS = {"ref", "inline"}
+_NUMBER_ERRORS = ("int_type", "int_parsing", "int_from_float", "float_type")
 
 
+@functools.lru_cache(maxsize=None)
 def _adapter(model: type[BaseModel], many: bool) -> TypeAdapter[Any]:
+    """Built once per model: constructing a TypeAdapter costs far more than validating a file."""
     return TypeAdapter(list[model] if many else model)  # type: ignore[valid-type]
 
 
 def validate_located(loc: Located, model: type[BaseModel], many: bool) -> tuple[Any, list[Problem]]:
     """Validate one file. Returns (object or list of objects, problems); object is None on error."""
+    value, problems = _validate(loc, loc.data, (), model, many)
+    return (None if problems else value), problems
+
+
+def validate_items(loc: Located, model: type[BaseModel]) -> tuple[list[tuple[int, Any]], list[Problem]]:
+    """Validate a list file item by item, so one bad item does not hide the good ones.
+
+    Returns ([(index, object)] for the valid items, problems for the file).
+    """
+    if not isinstance(loc.data, list):
+        value, problems = validate_located(loc, model, True)
+        return ([] if value is None else list(enumerate(value))), problems
+    good: list[tuple[int, Any]] = []
     problems: list[Problem] = []
-    for path, kind in sorted(loc.surprises.items(), key=lambda kv: loc.marks.get(kv[0], (0, 0))):
-        problems.append(_surprise_problem(loc, path, kind))
+    for i, item in enumerate(loc.data):
+        value, item_problems = _validate(loc, item, (i,), model, False)
+        problems += item_problems
+        if not item_problems:
+            good.append((i, value))
+    return good, problems
+
+
+def _validate(loc: Located, data: Any, prefix: Path_, model: type[BaseModel], many: bool) -> tuple[Any, list[Problem]]:
+    surprises = {path: kind for path, kind in loc.surprises.items() if path[:len(prefix)] == prefix}
+    errors: dict[Path_, list[Any]] = {}
+    value = None
     try:
-        value = _adapter(model, many).validate_python(loc.data)
+        value = _adapter(model, many).validate_python(data)
     except ValidationError as exc:
-        seen: set[tuple[Path_, str]] = set()
         for err in exc.errors(include_url=False):
-            path = tuple(p for p in err["loc"] if p not in _DISCRIMINATOR_TAGS)
+            path = prefix + tuple(p for p in err["loc"] if p not in _DISCRIMINATOR_TAGS)
             ctx = err.get("ctx") or {}
             if isinstance(ctx.get("field"), str):
                 path = path + (ctx["field"],)
-            if _suppressed(loc, path):
-                continue
-            if (path, err["type"]) in seen:
+            errors.setdefault(path, []).append(err)
+    problems: list[Problem] = []
+    for path, kind in sorted(surprises.items(), key=lambda kv: loc.marks.get(kv[0], (0, 0))):
+        problems.append(_surprise_problem(loc, path, kind, errors.get(path, [])))
+    seen: set[tuple[Path_, str]] = set()
+    for path, errs in errors.items():
+        for err in errs:
+            if _suppressed(loc, path) or (path, err["type"]) in seen:
                 continue
             seen.add((path, err["type"]))
-            problems.append(_translate(loc, model, many, path, err))
-        return None, problems
-    if problems:
-        return None, problems
+            problems.append(_translate(loc, model, many, path, err, len(prefix)))
     return value, problems
 
 
@@ -65,10 +93,16 @@ def _suppressed(loc: Located, path: Path_) -> bool:
     return False
 
 
-def _surprise_problem(loc: Located, path: Path_, kind: str) -> Problem:
+def _surprise_problem(loc: Located, path: Path_, kind: str, errors: list[Any]) -> Problem:
     raw = loc.raw.get(path, "")
     line, col = loc.mark(path)
     where = format_path(path)
+    wants_number = [e["type"] for e in errors if e["type"] in _NUMBER_ERRORS]
+    if kind == "date" and wants_number:
+        loc.flagged.add(path)
+        zh, en = _TYPE_NAMES[wants_number[0]]
+        return Problem(loc.file, line, col, "S006", f"`{raw}` 会被 YAML 读成日期，这里应填{zh}（只写数字，例如 42）",
+                       f"{where}: {en} expected, got a date")
     if kind == "bool":
         msg = (f"`{raw}` 在 YAML 里会被读成布尔值（是/否），不是文字；如果是文字请加引号写成 \"{raw}\"，"
                f"如果是开关请写 true 或 false")
@@ -77,17 +111,13 @@ def _surprise_problem(loc: Located, path: Path_, kind: str) -> Problem:
         msg = f"`{raw}` 会被 YAML 读成日期；文字请加引号写成 \"{raw}\"，数字字段请只写数字"
         detail = f"{where}: plain {raw} is a YAML date"
     else:
-        try:
-            as_number = yaml.safe_load(raw)
-        except yaml.YAMLError:  # pragma: no cover - raw came out of the same parser
-            as_number = "?"
-        msg = f"`{raw}` 会被 YAML 读成数字 {as_number}；时间、编号等文字请加引号写成 \"{raw}\""
+        msg = f"`{raw}` 会被 YAML 读成数字（YAML 1.1 把 `时:分`、`1_000` 这类写法当成数字）；时间、编号等文字请加引号写成 \"{raw}\""
         detail = f"{where}: plain {raw} is a YAML 1.1 number"
     loc.flagged.add(path)
     return Problem(loc.file, line, col, "S004", msg, detail)
 
 
-def _translate(loc: Located, model: type[BaseModel], many: bool, path: Path_, err: Any) -> Problem:
+def _translate(loc: Located, model: type[BaseModel], many: bool, path: Path_, err: Any, skip: int = 0) -> Problem:
     kind = err["type"]
     where = format_path(path)
     field = path[-1] if path else ""
@@ -101,7 +131,7 @@ def _translate(loc: Located, model: type[BaseModel], many: bool, path: Path_, er
         return Problem(loc.file, line, col, "S001", msg, f"{where} is required")
     if kind == "extra_forbidden":
         line, col = loc.mark(path, key=True)
-        allowed = _allowed_keys(model, many, path[:-1])
+        allowed = _allowed_keys(model, many, path[skip:-1])
         close = difflib.get_close_matches(str(field), allowed, n=1, cutoff=0.6)
         hint = f"，是不是想写 `{close[0]}`？" if close else f"；可用的字段：{', '.join(allowed)}"
         detail = f"{where} is not allowed" + (f"; did you mean {close[0]}?" if close else "")
@@ -112,6 +142,8 @@ def _translate(loc: Located, model: type[BaseModel], many: bool, path: Path_, er
             return Problem(loc.file, line, col, "S009", f"`{field or '这里'}` 是空的，应为{zh}",
                            f"{where} is empty, expected {en}")
         got = "列表" if isinstance(value, list) else "映射" if isinstance(value, dict) else f"`{shown}`"
+        if path in loc.quoted and not isinstance(value, (list, dict)) and kind != "string_type":
+            got = f"加了引号的文字 \"{shown}\"（{zh}不要加引号）"
         if kind in ("model_type", "dict_type") and isinstance(value, str) and "：" in value:
             return Problem(loc.file, line, col, "Y004",
                            f"`{shown}` 里的全角冒号“：”不会被当成键；请改成半角冒号加空格", f"{where}: full-width colon")
@@ -143,8 +175,6 @@ def _translate(loc: Located, model: type[BaseModel], many: bool, path: Path_, er
 
 
 def _looks_like_date(value: str) -> bool:
-    import re
-
     return bool(re.match(r"^\d{4}-\d{1,2}-\d{1,2}", value))
 
 

@@ -9,7 +9,9 @@ while the spot is remembered and reported.
 
 from __future__ import annotations
 
+import functools
 import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,12 +35,38 @@ Path_ = tuple[str | int, ...]
 _TAG = "tag:yaml.org,2002:"
 _SAFE_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_FULLWIDTH_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_\-]*)\s*：")
+_FULLWIDTH_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_\-]*)[ \t\u3000]*：")
+# A whole line "  - title：…" / "title：…" (checked when the parser gives up, to name the real culprit).
+_FULLWIDTH_LINE = re.compile(r"^[ ]*(?:-[ ]+)*([A-Za-z_][A-Za-z0-9_\-]*)[ \t\u3000]*：")
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _CONTROL_NAMES = {"\x00": "NUL", "\x7f": "DEL", "\x1b": "ESC", "\x0c": "换页符 FF", "\x0b": "垂直制表符 VT"}
+
+
+@functools.cache
+def field_names() -> frozenset[str]:
+    """Every field name of the content model. `word：…` is a key typo only for these words:
+    a point such as ``SA：服务顾问`` is ordinary text and must not be flagged."""
+    from pydantic import BaseModel
+
+    from .model import KINDS
+
+    names: set[str] = set()
+    seen: set[type] = set()
+    todo: list[Any] = [m for m, _ in KINDS.values()]
+    while todo:
+        tp = todo.pop()
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            if tp in seen:
+                continue
+            seen.add(tp)
+            names.update(tp.model_fields)
+            todo.extend(f.annotation for f in tp.model_fields.values())
+        else:
+            todo.extend(a for a in typing.get_args(tp) if not isinstance(a, (str, int)))
+    return frozenset(names)
 
 
 def format_path(path: Path_) -> str:
@@ -60,6 +88,7 @@ class Located:
     raw: dict[Path_, str] = field(default_factory=dict)
     surprises: dict[Path_, str] = field(default_factory=dict)
     flagged: set[Path_] = field(default_factory=set)
+    quoted: set[Path_] = field(default_factory=set)
 
     def mark(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Closest known position for ``path`` (walks up to the nearest ancestor)."""
@@ -107,7 +136,8 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1  # characters, not bytes
         guess = _guess_encoding(data)
         return None, [problem("Y011", f"文件不是 UTF-8 编码（看起来是 {guess}），请在编辑器里另存为 UTF-8",
                               f"file is not valid UTF-8; looks like {guess}", line, col)]
@@ -161,14 +191,28 @@ def _indentation_problems(text: str, shown: str) -> list[Problem]:
     return problems
 
 
+_UNCLOSED = {
+    "while scanning a quoted scalar": "引号",
+    "while parsing a flow sequence": "方括号“[”",
+    "while parsing a flow mapping": "花括号“{”",
+}
+
+
 def _syntax_problem(exc: yaml.YAMLError, shown: str) -> Problem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    mark = problem_mark or context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     what = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
-    hint = _syntax_hint(what)
     detail = f"{context}, {what}" if context else str(what)
-    return Problem(shown, line, col, "Y001", f"YAML 语法错误：{hint}", detail)
+    thing = _UNCLOSED.get(str(context))
+    if thing and context_mark is not None and problem_mark is not None and problem_mark.line > context_mark.line:
+        # The parser noticed later; the author's mistake is where the quote or bracket opened.
+        return Problem(shown, context_mark.line + 1, context_mark.column + 1, "Y001",
+                       f"YAML 语法错误：这里开始的{thing}没有闭合（读到第 {problem_mark.line + 1} 行还没找到结尾）",
+                       detail)
+    return Problem(shown, line, col, "Y001", f"YAML 语法错误：{_syntax_hint(what)}", detail)
 
 
 def _syntax_hint(what: str) -> str:
@@ -218,8 +262,12 @@ def _prescan(text: str, shown: str) -> list[Problem]:
     return []
 
 
-def load_located(path: Path, shown: str) -> tuple[Located | None, list[Problem]]:
-    """Read one YAML file. Returns (None, problems) when nothing usable could be read."""
+def load_located(path: Path, shown: str, keys: frozenset[str] | None = None) -> tuple[Located | None, list[Problem]]:
+    """Read one YAML file. Returns (None, problems) when nothing usable could be read.
+
+    ``keys`` are the field names a `word：` typo is checked against (default: the content model's).
+    """
+    keys = field_names() if keys is None else keys
     text, problems = read_text(path, shown)
     if text is None:
         return None, problems
@@ -230,29 +278,94 @@ def load_located(path: Path, shown: str) -> tuple[Located | None, list[Problem]]
         return None, problems
     problems = _prescan(text, shown)
     if problems:
-        return None, problems
+        return None, _blame_fullwidth_colon(text, shown, keys, problems)
     try:
         node = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        return None, [_syntax_problem(exc, shown)]
+    except yaml.YAMLError as exc:  # pragma: no cover - the prescan parses the same text first
+        return None, _blame_fullwidth_colon(text, shown, keys, [_syntax_problem(exc, shown)])
     if node is None:
         return None, [Problem(shown, 1, 1, "Y012", "文件里只有注释，没有内容", "file holds only comments")]
+    if isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null" and not node.value:
+        return None, [Problem(shown, 1, 1, "Y012", "文件里没有内容", "file holds no data")]
+    budget = _size_problem(node, shown)
+    if budget:
+        return None, [budget]
     loc = Located(shown, None)
-    builder = _Builder(loc)
+    builder = _Builder(loc, keys)
     try:
         loc.data = builder.build(node, ())
-    except _Budget as exc:
+    except _Budget as exc:  # pragma: no cover - _size_problem refuses these first
         return None, builder.problems + [exc.args[0]]
-    except RecursionError:
+    except RecursionError:  # pragma: no cover - depth is bounded by the prescan
         return None, [Problem(shown, 1, 1, "Y008", "嵌套层次太深", "nesting too deep")]
     return loc, builder.problems
+
+
+def _blame_fullwidth_colon(text: str, shown: str, keys: frozenset[str], problems: list[Problem]) -> list[Problem]:
+    """`title：迎接` on its own line is read as text, and the parser trips on a later line.
+
+    When that happens, name the line with the full-width colon instead of the later one.
+    """
+    last = max((p.line for p in problems if p.code == "Y001"), default=0)
+    found = []
+    for lineno, line in enumerate(text.split("\n")[:last], start=1):
+        m = _FULLWIDTH_LINE.match(line)
+        if m and m.group(1) in keys:
+            found.append(Problem(shown, lineno, m.start(1) + 1, "Y004",
+                                 f"`{m.group(1)}：` 用了全角冒号“：”，YAML 不会把它当成键；请改成半角冒号加空格：`{m.group(1)}: `",
+                                 f"full-width colon after {m.group(1)}; use ': '"))
+    return found or problems
+
+
+def _size_problem(root: yaml.Node, shown: str) -> Problem | None:
+    """Refuse alias bombs and absurd item counts before building anything (no recursion)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[key] = 1
+            continue
+        children = _children(node)
+        if ready:
+            sizes[key] = min(1 + sum(sizes.get(id(c), 0) for c in children), MAX_NODES + 1)
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+    if len(sizes) > MAX_NODES:
+        return Problem(shown, 1, 1, "Y009", f"文件里的条目太多（超过 {MAX_NODES} 个），请拆成几个文件",
+                       f"more than {MAX_NODES} nodes")
+    if sizes[id(root)] <= MAX_NODES:
+        return None
+    node = root
+    while True:  # walk down to the smallest collection that is still too large: that is where the bomb is
+        big = [c for c in _children(node) if sizes.get(id(c), 0) > MAX_NODES]
+        if not big:
+            break
+        node = big[0]
+    m = node.start_mark
+    return Problem(shown, m.line + 1, m.column + 1, "Y007",
+                   f"别名（&锚点 / *别名）展开后超过 {MAX_NODES} 个节点，拒绝读取；请把内容直接写出来",
+                   "alias expansion too large (alias bomb)")
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 class _Builder:
     """Turns a composed node graph into plain data, recording marks and surprises."""
 
-    def __init__(self, loc: Located):
+    def __init__(self, loc: Located, keys: frozenset[str]):
         self.loc = loc
+        self.keys = keys
         self.problems: list[Problem] = []
         self.count = 0
         self.active: set[int] = set()
@@ -298,7 +411,7 @@ class _Builder:
                                                    "merge keys are not supported"))
                 continue
             key = key_node.value
-            self._check_fullwidth_colon(key_node, path + (key,))
+            self._check_fullwidth_colon(key_node, path + (key,), any_word=True)
             if key in first_seen:
                 self.problems.append(self._problem(
                     key_node, "Y005", f"键 `{key}` 在这个映射里重复了（第一次在第 {first_seen[key]} 行）；YAML 只会保留最后一个，请删掉或合并",
@@ -311,11 +424,11 @@ class _Builder:
             out[key] = self.build(value_node, path + (key,))
         return out
 
-    def _check_fullwidth_colon(self, node: yaml.ScalarNode, path: Path_) -> None:
+    def _check_fullwidth_colon(self, node: yaml.ScalarNode, path: Path_, any_word: bool = False) -> None:
         if node.style:
             return
         m = _FULLWIDTH_KEY.match(node.value)
-        if m:
+        if m and (any_word or m.group(1) in self.keys):
             self.loc.flagged.add(path)
             self.problems.append(self._problem(
                 node, "Y004", f"`{m.group(1)}：` 用了全角冒号“：”，YAML 不会把它当成键；请改成半角冒号加空格：`{m.group(1)}: `",
@@ -324,6 +437,8 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
         raw = node.value
         self.loc.raw[path] = raw
+        if node.style in ("'", '"'):
+            self.loc.quoted.add(path)
         if node.style:  # quoted or block scalar ('' and None both mean plain, by loader): the author meant text
             if node.tag == _TAG + "str":
                 return raw
