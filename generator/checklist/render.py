@@ -1,0 +1,217 @@
+"""Render checklist PDFs: Jinja2 HTML (autoescaped) laid out by WeasyPrint, written all-or-nothing."""
+
+from __future__ import annotations
+
+import difflib
+import errno
+import os
+import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from ..loader import Content
+from ..problems import PlaybookError, Problem
+from .view import WEEKDAYS, ChecklistView, checklist_views
+
+SIZES = ("a4", "a6")
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "checklist"
+CLI = "命令行"  # the "file" named in problems about command-line input
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to write: its file name and the HTML it is laid out from."""
+
+    name: str
+    html: str
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+
+
+@lru_cache(maxsize=1)
+def _css() -> Markup:
+    # Static, trusted stylesheet of ours; safe to place inside <style> unescaped.
+    return Markup((TEMPLATES / "checklist.css").read_text(encoding="utf-8"))
+
+
+def render_html(views: Sequence[ChecklistView], size: str, title: str | None = None) -> str:
+    """The HTML of one PDF holding the given checklists (A4 pages or A6 counter cards)."""
+    if size not in SIZES:
+        raise ValueError(f"unknown size {size!r}")
+    created = max(v.changed for v in views).isoformat()
+    return _env().get_template("document.html").render(
+        checklists=list(views), size=size, weekdays=WEEKDAYS, created=created, css=_css(),
+        title=title or (views[0].title + ("检查表" if size == "a4" else "柜台卡")))
+
+
+def write_pdf(html: str, target: Path) -> int:
+    """Lay out one HTML document with WeasyPrint and write it; returns the number of pages."""
+    from weasyprint import HTML  # imported here: slow to import, and only needed for PDFs
+
+    document = HTML(string=html, base_url=str(TEMPLATES)).render()
+    document.write_pdf(target)
+    return len(document.pages)
+
+
+def _write_job(job: Job, directory: str) -> int:
+    return write_pdf(job.html, Path(directory) / job.name)
+
+
+def write_jobs(jobs: Sequence[Job], directory: Path, processes: int = 1) -> int:
+    """Write every job into directory, in `processes` worker processes; returns total pages."""
+    if processes <= 1 or len(jobs) < 2:
+        return sum(_write_job(job, str(directory)) for job in jobs)
+    # spawn, not fork: WeasyPrint's Pango/fontconfig state should not be copied into children.
+    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
+        chunk = max(1, len(jobs) // (processes * 8))
+        return sum(pool.map(_write_job, jobs, [str(directory)] * len(jobs), chunksize=chunk))
+
+
+def procedure_jobs(views: Iterable[ChecklistView], sizes: Sequence[str]) -> list[Job]:
+    jobs = []
+    for view in views:
+        for size in sizes:
+            name = f"{view.id}.pdf" if size == "a4" else f"{view.id}-{size}.pdf"
+            jobs.append(Job(name, render_html([view], size)))
+    return jobs
+
+
+def role_jobs(content: Content, views: Sequence[ChecklistView]) -> list[Job]:
+    """One A4 PDF per role holding every checklist of that role (e.g. 服务顾问(SA)全部检查表)."""
+    by_id = {v.id: v for v in views}
+    jobs = []
+    for rid, role in content.roles.items():
+        mine = [by_id[pid] for pid, proc in content.procedures.items() if rid in proc.roles and pid in by_id]
+        if mine:
+            jobs.append(Job(f"role-{rid}.pdf", render_html(mine, "a4", title=f"{role.name}全部检查表")))
+    return jobs
+
+
+def _problem(code: str, message: str, detail: str) -> Problem:
+    return Problem(CLI, 1, 1, code, message, detail)
+
+
+def _available(content: Content, wrong: str, shown: int = 12) -> str:
+    ids = list(content.procedures)
+    if not ids:
+        return "内容里还没有任何流程"
+    text = "可用：" + "、".join(ids[:shown]) + (f" … 共 {len(ids)} 个" if len(ids) > shown else "")
+    close = difflib.get_close_matches(wrong, ids, n=3, cutoff=0.6)
+    return (f"相近的有：{'、'.join(close)}；" if close else "") + text
+
+
+_REASONS = {errno.ENOENT: "路径不存在", errno.ENOTDIR: "路径里有一段不是目录", errno.EACCES: "没有写权限",
+            errno.EPERM: "没有写权限", errno.EROFS: "只读文件系统", errno.ENOSPC: "磁盘空间不足"}
+
+
+def _unwritable(out_dir: Path, exc: OSError) -> PlaybookError:
+    reason = _REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+    return PlaybookError([_problem("A002", f"无法写入输出目录 `{out_dir}`：{reason}；请换一个可写的目录（--out）",
+                                   f"cannot write output directory: {exc}")])
+
+
+def _make_dir(out_dir: Path) -> list[Path]:
+    """Create out_dir (and parents); returns the directories created, deepest first."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise PlaybookError([_problem("A002", f"输出目录 `{out_dir}` 已经是一个文件，不是目录；请换一个目录（--out）",
+                                      "output path exists and is not a directory")])
+    missing = []
+    probe = out_dir.absolute()
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _remove_dirs(missing)
+        raise _unwritable(out_dir, exc) from exc
+    return missing
+
+
+def _remove_dirs(dirs: list[Path]) -> None:
+    for d in dirs:  # deepest first; only ever the ones we made, and only if still empty
+        try:
+            d.rmdir()
+        except OSError:
+            pass
+
+
+def _stage(out_dir: Path) -> tuple[Path, list[Path]]:
+    created = _make_dir(out_dir)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".checklists-", dir=out_dir))
+    except OSError as exc:
+        _remove_dirs(created)
+        raise _unwritable(out_dir, exc) from exc
+    return staging, created
+
+
+def _render_staged(jobs: Sequence[Job], staging: Path, out_dir: Path, created: list[Path],
+                   processes: int) -> None:
+    try:
+        write_jobs(jobs, staging, processes)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        _remove_dirs(created)
+        if isinstance(exc, OSError):
+            raise _unwritable(out_dir, exc) from exc
+        raise
+
+
+def render_checklists(content: Content, ids: list[str] | None, size: str, out_dir: Path,
+                      processes: int = 1) -> list[Path]:
+    """`playbook checklist`: one PDF per procedure (all when ids is None or empty) in out_dir.
+
+    Unknown ids and unwritable directories raise PlaybookError before anything is written;
+    PDFs are rendered into a hidden staging directory and moved in only when all succeeded.
+    """
+    if size not in SIZES:
+        raise PlaybookError([_problem("A003", f"不认识的纸张 `{size}`（可用：{'、'.join(SIZES)}）",
+                                      f"unknown size {size}")])
+    wanted = list(dict.fromkeys(ids)) if ids else list(content.procedures)
+    unknown = [pid for pid in wanted if pid not in content.procedures]
+    if unknown:
+        raise PlaybookError([_problem("A001", f"找不到流程 `{pid}`（{_available(content, pid)}）",
+                                      f"unknown procedure id {pid}") for pid in unknown])
+    jobs = procedure_jobs(checklist_views(content, wanted), [size])
+    out_dir = Path(out_dir)
+    staging, created = _stage(out_dir)
+    _render_staged(jobs, staging, out_dir, created, processes)
+    results = []
+    for job in jobs:
+        os.replace(staging / job.name, out_dir / job.name)
+        results.append(out_dir / job.name)
+    staging.rmdir()
+    return results
+
+
+def render_site_checklists(content: Content, out_dir: Path, processes: int = 1) -> list[Path]:
+    """`playbook build`: for every procedure `<id>.pdf` (A4) and `<id>-a6.pdf` (counter card),
+    and `role-<role>.pdf` per role. out_dir is replaced as a whole, and only after all rendered."""
+    views = checklist_views(content)
+    jobs = procedure_jobs(views, SIZES) + role_jobs(content, views)
+    out_dir = Path(out_dir)
+    parent = out_dir.absolute().parent
+    staging, created = _stage(parent)
+    _render_staged(jobs, staging, parent, created, processes)
+    staging.chmod(0o755)  # mkdtemp makes it private; it becomes a published site folder
+    old = None
+    if out_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=parent))
+        os.replace(out_dir, old / out_dir.name)
+    os.replace(staging, out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return sorted(out_dir / job.name for job in jobs)

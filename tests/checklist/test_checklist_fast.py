@@ -1,0 +1,215 @@
+"""Checklist views, HTML, dates and error handling: no PDF layout, so these run in a blink."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from checklist_support import CONTENT, REPO, long_procedure, write_content  # noqa: E402
+
+from generator.checklist import render as render_mod  # noqa: E402
+from generator.checklist import render_checklists, render_site_checklists  # noqa: E402
+from generator.checklist.dates import last_changed  # noqa: E402
+from generator.checklist.view import checklist_views  # noqa: E402
+from generator.loader import load_or_raise  # noqa: E402
+from generator.problems import PlaybookError  # noqa: E402
+
+
+@pytest.fixture
+def small(tmp_path: Path):
+    root = write_content(tmp_path / "content", [
+        {"id": "front-desk", "title": "前台接待", "roles": ["receptionist", "service-advisor"],
+         "steps": [{"title": "起身问好", "phrases": ["greet", {"text": "请这边坐。"}]},
+                   {"title": "登记", "phrases": [{"text": "请留下您的电话。", "when": "登记时"}]}]},
+        {"id": "daily-open", "title": "开店准备", "recurring": "daily", "roles": ["receptionist"],
+         "steps": [{"title": "开灯开门", "phrases": ["greet"]}]},
+    ])
+    content, _ = load_or_raise(root)
+    return content
+
+
+def test_views_resolve_phrase_ids_and_inline_phrases(small):
+    view = {v.id: v for v in checklist_views(small)}["front-desk"]
+    first, second = view.steps
+    assert [p.text for p in first.phrases] == ["您好，欢迎光临！请问有什么可以帮您？", "请这边坐。"]
+    assert first.phrases[0].when == "客户进门"
+    assert first.phrases[1].when == "起身问好"  # an inline phrase without `when` takes the step title
+    assert second.phrases[0].when == "登记时"
+    assert view.roles == ("前台接待", "服务顾问(SA)")
+    assert not view.daily
+    assert {v.id: v.daily for v in checklist_views(small)}["daily-open"] is True
+
+
+def test_html_escapes_content_text(tmp_path: Path):
+    root = write_content(tmp_path / "content", [
+        {"id": "evil", "title": "<script>alert(1)</script>标题", "summary": "A & B <b>粗</b>",
+         "steps": [{"title": "<img src=x onerror=alert(1)>", "points": ["</p><h1>注入</h1>"],
+                    "phrases": [{"text": "“引号” <i>斜</i>"}]}]}])
+    content, _ = load_or_raise(root)
+    view = checklist_views(content)
+    for size in ("a4", "a6"):
+        html = render_mod.render_html(view, size)
+        assert "<script>" not in html and "<img" not in html and "<h1>注入" not in html and "<i>斜" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;标题" in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_daily_procedure_renders_a_weekday_table(small):
+    view = [v for v in checklist_views(small) if v.id == "daily-open"]
+    for size in ("a4", "a6"):
+        html = render_mod.render_html(view, size)
+        assert 'class="daily"' in html
+        heads = [f'<th class="day">{d}</th>' for d in "一二三四五六日"]
+        assert all(h in html for h in heads)
+    plain = [v for v in checklist_views(small) if v.id == "front-desk"]
+    assert 'class="daily"' not in render_mod.render_html(plain, "a4")
+
+
+def test_version_date_is_the_git_commit_date_of_a_committed_file():
+    proc = CONTENT / "procedures" / "sales-office-reception.yaml"
+    status = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", str(proc)],
+                            capture_output=True, text=True)
+    committed = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%cI", "--", str(proc)],
+                               capture_output=True, text=True).stdout.strip()
+    if status.returncode != 0 or status.stdout.strip() or not committed:
+        pytest.skip("sales-office-reception.yaml is not committed and clean in this checkout")
+    dates = last_changed(CONTENT, [proc])
+    assert dates[proc.resolve()] == datetime.fromisoformat(committed)
+
+
+def test_version_date_outside_git_is_the_file_mtime(tmp_path: Path):
+    f = tmp_path / "x.yaml"
+    f.write_text("a: 1\n", encoding="utf-8")
+    os.utime(f, (1_700_000_000, 1_700_000_000))
+    assert last_changed(tmp_path, [f])[f.resolve()] == datetime.fromtimestamp(1_700_000_000, tz=timezone.utc)
+
+
+def test_view_date_is_the_latest_of_procedure_and_its_phrases(small):
+    root = small.root
+    os.utime(root / "procedures" / "front-desk.yaml", (1_600_000_000, 1_600_000_000))
+    os.utime(root / "phrases" / "test.yaml", (1_700_000_000, 1_700_000_000))
+    view = {v.id: v for v in checklist_views(small)}["front-desk"]
+    assert view.changed == datetime.fromtimestamp(1_700_000_000, tz=timezone.utc)
+    assert view.date == "2023-11-14"
+
+
+def test_unknown_id_is_a001_and_writes_nothing(small, tmp_path: Path):
+    out = tmp_path / "new" / "out"
+    with pytest.raises(PlaybookError) as err:
+        render_checklists(small, ["front-desk", "front-dsk", "nope"], "a4", out)
+    codes = [p.code for p in err.value.problems]
+    assert codes == ["A001", "A001"]
+    text = "\n".join(p.format() for p in err.value.problems)
+    assert "命令行:1:1: error[A001]: 找不到流程 `front-dsk`（相近的有：front-desk；可用：" in text
+    assert "找不到流程 `nope`" in text
+    assert not (tmp_path / "new").exists()
+
+
+def test_failure_mid_render_leaves_no_partial_files(small, tmp_path: Path, monkeypatch):
+    calls = []
+
+    def flaky(html: str, target: Path) -> int:
+        calls.append(target)
+        if len(calls) == 2:
+            raise RuntimeError("layout failed")
+        target.write_bytes(b"%PDF-fake")
+        return 1
+
+    monkeypatch.setattr(render_mod, "write_pdf", flaky)
+    out = tmp_path / "made" / "out"
+    with pytest.raises(RuntimeError):
+        render_checklists(small, None, "a4", out)
+    assert len(calls) == 2
+    assert not (tmp_path / "made").exists()  # the directories it had created are gone too
+
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    (existing / "keep.txt").write_text("mine", encoding="utf-8")
+    calls.clear()
+    with pytest.raises(RuntimeError):
+        render_checklists(small, None, "a6", existing)
+    assert sorted(p.name for p in existing.iterdir()) == ["keep.txt"]
+
+    site = tmp_path / "site" / "checklists"
+    site.mkdir(parents=True)
+    (site / "old.pdf").write_bytes(b"%PDF-old")
+    calls.clear()
+    with pytest.raises(RuntimeError):
+        render_site_checklists(small, site)
+    assert sorted(p.name for p in site.iterdir()) == ["old.pdf"]
+    assert sorted(p.name for p in site.parent.iterdir()) == ["checklists"]
+
+
+def test_site_checklists_replace_the_folder_whole(small, tmp_path: Path, monkeypatch):
+    def fake(html: str, target: Path) -> int:
+        target.write_text(html, encoding="utf-8")
+        return 1
+
+    monkeypatch.setattr(render_mod, "write_pdf", fake)
+    site = tmp_path / "site" / "checklists"
+    site.mkdir(parents=True)
+    (site / "stale.pdf").write_bytes(b"%PDF-stale")
+    written = render_site_checklists(small, site)
+    names = sorted(p.name for p in site.iterdir())
+    assert names == sorted(p.name for p in written)
+    assert names == ["daily-open-a6.pdf", "daily-open.pdf", "front-desk-a6.pdf", "front-desk.pdf",
+                     "role-receptionist.pdf", "role-service-advisor.pdf"]
+    receptionist = (site / "role-receptionist.pdf").read_text(encoding="utf-8")
+    assert "<title>前台接待全部检查表</title>" in receptionist
+    assert 'id="front-desk"' in receptionist and 'id="daily-open"' in receptionist
+    advisor = (site / "role-service-advisor.pdf").read_text(encoding="utf-8")
+    assert 'id="front-desk"' in advisor and 'id="daily-open"' not in advisor
+    assert sorted(p.name for p in site.parent.iterdir()) == ["checklists"]  # no staging left behind
+
+
+def test_cli_unknown_id_exit_1_clear_error_no_files(cli, tmp_path: Path):
+    out = tmp_path / "out"
+    run = cli("checklist", "no-such-procedure", "--content", str(CONTENT), "--out", str(out))
+    assert run.code == 1, run.err
+    assert "命令行:1:1: error[A001]: 找不到流程 `no-such-procedure`（" in run.err
+    first = sorted(p.stem for p in (CONTENT / "procedures").glob("*.yaml"))[0]
+    assert f"可用：{first}" in run.err  # the list of what is available
+    assert "Traceback" not in run.err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("kind", ["file", "under-file"])
+def test_cli_unwritable_output_exit_1_no_files(cli, tmp_path: Path, kind: str):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a directory", encoding="utf-8")
+    out = blocker if kind == "file" else blocker / "sub"
+    run = cli("checklist", "sales-office-reception", "--content", str(CONTENT), "--out", str(out))
+    assert run.code == 1, run.err
+    assert "命令行:1:1: error[A002]: " in run.err and str(out) in run.err
+    assert "Traceback" not in run.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
+    assert blocker.read_text(encoding="utf-8") == "not a directory"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_cli_read_only_output_dir(cli, tmp_path: Path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        run = cli("checklist", "sales-office-reception", "--content", str(CONTENT), "--out", str(ro / "x"))
+        assert run.code == 1 and "error[A002]" in run.err and "没有写权限" in run.err
+        assert list(ro.iterdir()) == []
+    finally:
+        ro.chmod(0o755)
+
+
+def test_cli_bad_content_is_the_loaders_error(cli, tmp_path: Path):
+    root = write_content(tmp_path / "content", [long_procedure(2)])
+    (root / "procedures" / "broken.yaml").write_text("id: broken\ntitle: 坏\nsteps: []\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run = cli("checklist", "--content", str(root), "--out", str(out))
+    assert run.code == 1
+    assert "broken.yaml:" in run.err and "error[" in run.err
+    assert not out.exists()
