@@ -68,6 +68,8 @@ class Procedure(_Model):
     source: str = Field("", description="来源文档（种子文件名或公司文件名）")
     kind: Literal["flow", "rules"] = Field(
         "flow", description="flow 按顺序执行的流程（默认）；rules 没有先后顺序的原则、规定或职责清单")
+    customer_facing: bool = Field(
+        True, description="员工要直接对客户说话的流程；内部管理流程写 false（不要求规范用语）")
     recurring: Literal["none", "daily"] = Field(
         "none", description="daily 表示每天重复的例行工作（检查表按星期一到星期日打勾）")
     steps: list[Step] = Field(min_length=1, description="步骤，按顺序")
