@@ -143,6 +143,8 @@ def procedure_page(content: Content, proc: Procedure, quiz_block: QuizBlock | No
         out.append(f" · **岗位：** {'、'.join(roles)}")
     if proc.recurring == "daily":
         out.append(" · **每日例行**")
+    if not proc.customer_facing:
+        out.append(" · **内部管理流程**")
     out.append("\n</div>\n\n")
     if proc.summary:
         out.append(f"{md(proc.summary)}\n\n")
@@ -151,12 +153,13 @@ def procedure_page(content: Content, proc: Procedure, quiz_block: QuizBlock | No
     out.append(one_line(
         f'<p class="pb-actions"><a class="md-button md-button--primary" href="{a4}">打印检查表（A4）</a> '
         f'<a class="md-button" href="{a6}">柜台小卡（A6）</a></p>') + "\n\n")
-    out.append("## 流程图\n\n" + flow_block(proc) + "\n\n")
+    if proc.kind == "flow":
+        out.append("## 流程图\n\n" + flow_block(proc) + "\n\n")
     if proc.must:
         out.append(_admonition("pb-must", "整个流程必须做到", proc.must, "✔"))
     if proc.never:
         out.append(_admonition("pb-never", "整个流程严禁", proc.never, "✘"))
-    out.append("## 步骤\n\n")
+    out.append("## 步骤\n\n" if proc.kind == "flow" else "## 要点（不分先后）\n\n")
     for i, step in enumerate(proc.steps, start=1):
         out.append(_step_markdown(content, page, proc, i, step))
     if proc.notes:
