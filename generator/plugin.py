@@ -90,9 +90,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             from . import quiz
         except ImportError:  # the quiz engine is optional for the handbook
             return None, {}
-        block = quiz.procedure_quiz_html if self.config.self_check else None
+        block = getattr(quiz, "procedure_quiz_html", None) if self.config.self_check else None
         pages: dict[str, tuple[str, Any]] = {}
-        if self.quizzes_dir.is_dir():
+        if self.quizzes_dir.is_dir() and hasattr(quiz, "load_specs") and hasattr(quiz, "spec_page_markdown"):
             for spec in quiz.load_specs(self.quizzes_dir, content):
                 stem = spec_stem(spec)
                 pages[f"quizzes/{stem}/index.md"] = (spec.title, lambda s=spec: quiz.spec_page_markdown(content, s))
@@ -150,8 +150,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             if render_site_checklists is not None:
                 render_site_checklists(self.content, site_dir / "checklists")
             try:
-                from .quiz import build_quiz_outputs
-            except ImportError:
+                from .quiz import build_quiz_outputs  # type: ignore[attr-defined]
+            except ImportError:  # the quiz engine is optional for the handbook
                 build_quiz_outputs = None
             if build_quiz_outputs is not None and self.quizzes_dir.is_dir():
                 build_quiz_outputs(self.content, self.quizzes_dir, site_dir)
