@@ -26,12 +26,22 @@ class Problem:
     severity: Severity = "error"
 
     def format(self) -> str:
-        tail = f" ({self.detail})" if self.detail else ""
-        return f"{self.file}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}{tail}"
+        """One line, always: editors and scripts read problems line by line."""
+        tail = f" ({_one_line(self.detail)})" if self.detail else ""
+        return f"{_one_line(self.file)}:{self.line}:{self.col}: {self.severity}[{self.code}]: {_one_line(self.message)}{tail}"
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+
+_LINE_BREAKS = str.maketrans({"\r": "\\r", "\n": "\\n", "\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029",
+                              "\x0b": "\\v", "\x0c": "\\f", "\x1c": "\\x1c", "\x1d": "\\x1d", "\x1e": "\\x1e"})
+
+
+def _one_line(text: str) -> str:
+    """Quoted author text may span lines; show the breaks as escapes instead."""
+    return text.translate(_LINE_BREAKS)
 
 
 class PlaybookError(Exception):

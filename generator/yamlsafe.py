@@ -105,10 +105,15 @@ class Located:
     def shown(self, path: Path_, value: Any) -> str:
         """What the author typed at ``path``, for quoting in a message."""
         if path in self.raw:
-            return self.raw[path]
+            return _clip(self.raw[path])
         if isinstance(value, (dict, list)):
             return "映射" if isinstance(value, dict) else "列表"
-        return str(value)
+        return _clip(str(value))
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    """Quote at most ``limit`` characters of what the author wrote."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class _Budget(Exception):
@@ -159,7 +164,7 @@ def _guess_encoding(data: bytes) -> str:
             return name
         except UnicodeDecodeError:
             continue
-    return "未知编码"
+    return "一种无法识别的编码"
 
 
 def _indentation_problems(text: str, shown: str) -> list[Problem]:
