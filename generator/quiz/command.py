@@ -1,0 +1,53 @@
+"""`playbook quiz SPEC.yaml`: papers, answer keys, JSON, Moodle XML, GIFT, Anki deck and coverage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..loader import load_or_raise
+from ..problems import ContentError, Problem, display_path
+from .assemble import build_quiz
+from .outputs import FORMATS, render, write
+from .spec import MAX_VERSIONS, load_spec
+
+
+def parse_formats(text: str) -> list[str] | str:
+    """['pdf', 'json'] or an error message."""
+    wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        return f"未知的格式 {', '.join(unknown) or '(空)'}；可用：{','.join(FORMATS)} (unknown format)"
+    return [f for f in FORMATS if f in wanted]
+
+
+def run(args: argparse.Namespace) -> int:
+    formats = parse_formats(args.format)
+    if isinstance(formats, str):
+        print(f"playbook quiz: 用法错误 (usage error): {formats}", file=sys.stderr)
+        return 2
+    if args.versions is not None and not 1 <= args.versions <= MAX_VERSIONS:
+        print(f"playbook quiz: 用法错误 (usage error): --versions 应在 1 到 {MAX_VERSIONS} 之间", file=sys.stderr)
+        return 2
+    if args.seed is not None and args.seed < 0:
+        print("playbook quiz: 用法错误 (usage error): --seed 不能是负数", file=sys.stderr)
+        return 2
+    spec_path: Path = args.spec
+    if not spec_path.is_file():
+        raise ContentError([Problem(display_path(spec_path), 1, 1, "Q009", "找不到测验规格文件",
+                                    "quiz spec file not found")])
+    content, warnings = load_or_raise(args.content)
+    spec, problems = load_spec(spec_path, content)
+    if spec is None:
+        raise ContentError(problems)
+    from ..cli import print_problems
+
+    print_problems([p for p in problems if not p.is_error])
+    quiz = build_quiz(content, spec, seed=args.seed, versions=args.versions)
+    files = render(quiz, formats)
+    out = args.out if args.out is not None else Path("site") / "quizzes" / spec.stem
+    written = write(files, out)
+    print(f"已生成「{spec.title}」{len(quiz.papers)} 套（{'、'.join(quiz.labels)}），每套 {len(quiz.papers[0])} 题，"
+          f"{len(written)} 个文件 → {out} (wrote {len(written)} files)")
+    return 0

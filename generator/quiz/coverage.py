@@ -1,0 +1,86 @@
+"""Coverage: which procedures, steps and phrases of the drawn-on content appear in at least one question."""
+
+from __future__ import annotations
+
+from html import escape
+
+from .assemble import Quiz
+
+
+def coverage(quiz: Quiz) -> dict:
+    covered_steps: set[tuple[str, int]] = set()
+    covered_procs: set[str] = set()
+    covered_phrases: set[str] = set()
+    covered_scenarios: set[str] = set()
+    for paper in quiz.papers:
+        for q in paper:
+            for c in q.covers:
+                if c.kind == "step":
+                    covered_steps.add((c.id, c.step))
+                    covered_procs.add(c.id)
+                elif c.kind == "procedure":
+                    covered_procs.add(c.id)
+                elif c.kind == "phrase":
+                    covered_phrases.add(c.id)
+                elif c.kind == "scenario":
+                    covered_scenarios.add(c.id)
+    procs = []
+    for p in quiz.pool.procedures:
+        phrases = [i for i in quiz.pool.phrases if i.procedure == p.id]
+        procs.append({
+            "id": p.id, "title": p.title, "covered": p.id in covered_procs,
+            "steps": [{"index": i + 1, "title": s.title, "covered": (p.id, i) in covered_steps}
+                      for i, s in enumerate(p.steps)],
+            "phrases": [{"key": i.key, "text": i.text, "covered": i.key in covered_phrases} for i in phrases],
+        })
+    steps_total = sum(len(p["steps"]) for p in procs)
+    steps_hit = sum(s["covered"] for p in procs for s in p["steps"])
+    phr_total = len(quiz.pool.phrases)
+    phr_hit = sum(i.key in covered_phrases for i in quiz.pool.phrases)
+    return {
+        "title": quiz.spec.title, "spec": quiz.spec.stem, "seed": quiz.seed, "versions": len(quiz.papers),
+        "summary": {
+            "procedures": [sum(p["covered"] for p in procs), len(procs)],
+            "steps": [steps_hit, steps_total],
+            "phrases": [phr_hit, phr_total],
+            "scenarios": [len(covered_scenarios), len(quiz.pool.scenarios)],
+        },
+        "procedures": procs,
+    }
+
+
+def _pct(pair: list[int]) -> str:
+    hit, total = pair
+    return f"{hit}/{total}" + (f"（{round(100 * hit / total)}%）" if total else "")
+
+
+def summary_html(cov: dict) -> str:
+    s = cov["summary"]
+    rows = [("流程", s["procedures"]), ("步骤", s["steps"]), ("规范用语", s["phrases"]), ("情景题/案例", s["scenarios"])]
+    cells = "".join(f"<tr><td>{name}</td><td>{_pct(pair)}</td></tr>" for name, pair in rows)
+    return f'<table class="pb-quiz-coverage"><thead><tr><th>内容</th><th>至少出现在一道题里</th></tr></thead><tbody>{cells}</tbody></table>'
+
+
+def coverage_html(cov: dict) -> str:
+    parts = ['<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
+             f"<title>覆盖情况 · {escape(cov['title'])}</title>",
+             "<style>body{font-family:'Noto Sans CJK SC',sans-serif;max-width:60em;margin:2em auto;line-height:1.5}"
+             "td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}table{border-collapse:collapse}"
+             ".no{color:#c62828}.yes{color:#2e7d32}</style></head><body>",
+             f"<h1>覆盖情况 · {escape(cov['title'])}</h1>",
+             f"<p>{cov['versions']} 套试卷（随机种子 {cov['seed']}）合起来，出题范围里的内容有多少至少出现在一道题里。</p>",
+             summary_html(cov)]
+    for p in cov["procedures"]:
+        parts.append(f"<h2>{escape(p['title'])} <small>{escape(p['id'])}</small></h2><ul>")
+        for st in p["steps"]:
+            mark = '<span class="yes">✔</span>' if st["covered"] else '<span class="no">✘ 未出题</span>'
+            parts.append(f"<li>第 {st['index']} 步 {escape(st['title'])} {mark}</li>")
+        parts.append("</ul>")
+        if p["phrases"]:
+            parts.append("<p>规范用语：</p><ul>")
+            for ph in p["phrases"]:
+                mark = '<span class="yes">✔</span>' if ph["covered"] else '<span class="no">✘ 未出题</span>'
+                parts.append(f"<li>“{escape(ph['text'])}” {mark}</li>")
+            parts.append("</ul>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)

@@ -1,0 +1,66 @@
+"""Question families: one module per kind of question, each ``generate(pool, seed) -> [Question]``.
+
+Every family returns *all* the questions the pool can honestly support (that is what the
+spec's counts are checked against), sorted by id, each already free of flaws.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Callable, Iterable
+
+from ..question import Question, flaws, norm
+
+Family = Callable[..., list[Question]]
+
+
+def rng_for(seed: int, key: str) -> random.Random:
+    """A generator of its own per question: draws do not shift when other content changes."""
+    return random.Random(f"{seed}|{key}")
+
+
+def choose(correct: str, candidates: Iterable[str], rng: random.Random, k: int = 3, minimum: int = 2,
+           preferred: Iterable[str] = (), forbid: Iterable[str] = ()) -> list[str] | None:
+    """Up to ``k`` distractors: distinct, not the answer, of comparable length; preferred ones first."""
+    lo, hi = (len(correct) - 2) / 2, 2 * len(correct) + 2
+    seen = {norm(correct)} | {norm(f) for f in forbid}
+    out: list[str] = []
+
+    def consider(c: str) -> None:
+        n = norm(c)
+        if len(out) < k and c.strip() and n not in seen and lo <= len(c) <= hi:
+            seen.add(n)
+            out.append(c)
+
+    for c in preferred:
+        consider(c)
+    rest = sorted(set(candidates))
+    rng.shuffle(rest)
+    for c in rest:
+        consider(c)
+    return out if len(out) >= minimum else None
+
+
+def keep(questions: Iterable[Question | None]) -> list[Question]:
+    """Drop Nones and anything with a flaw; sort by id; first of each id wins."""
+    out: dict[str, Question] = {}
+    for q in questions:
+        if q is not None and not flaws(q) and q.id not in out:
+            out[q.id] = q
+    return [out[k] for k in sorted(out)]
+
+
+def families() -> dict[str, Family]:
+    from . import cloze, matching, next_step, ordering, rule, scenario, step_of_point, timing
+
+    return {
+        "ordering": ordering.generate,
+        "next_step": next_step.generate,
+        "step_of_point": step_of_point.generate,
+        "timing": timing.generate,
+        "cloze": cloze.generate,
+        "matching": matching.generate,
+        "rule": rule.generate,
+        "scenario": scenario.generate_scenarios,
+        "case": scenario.generate_cases,
+    }

@@ -1,0 +1,65 @@
+"""Phrase cloze: blank the key words of a 规范用语; wrong fillers from its ``avoid`` wordings and other phrases."""
+
+from __future__ import annotations
+
+from ..keywords import blank_words, segments, words
+from ..pool import Pool, all_phrase_items, cached
+from ..question import Cover, Question
+from . import choose, keep, rng_for
+
+
+def filler_bank(pool: Pool) -> list[str]:
+    """Words other phrases are drilled on (their blanks, else their key words)."""
+    return cached(pool.content, "filler_bank", lambda: _filler_bank(pool))
+
+
+def _filler_bank(pool: Pool) -> list[str]:
+    bank: list[str] = []
+    for item in all_phrase_items(pool.content):
+        bank += list(item.blanks) or list(words(item.text)[:2])
+    return bank
+
+
+def generate(pool: Pool, seed: int) -> list[Question]:
+    if not pool.phrases:
+        return []
+    bank = filler_bank(pool)
+    out = []
+    for item in pool.phrases:
+        for bi, word in enumerate(blank_words(item.text, item.blanks)):
+            if not word or word not in item.text or len(word) == len(item.text):
+                continue
+            qid = f"cloze:{item.key}:{bi + 1}"
+            rng = rng_for(seed, qid)
+            from_avoid = [s for a in item.avoid for s in segments(a)]
+            inside = [w for w in bank if w in word or word in w] + [s for s in segments(item.text)]
+            wrong = choose(word, [w for w in bank if w not in item.text], rng,
+                           preferred=[s for s in from_avoid if s not in item.text and len(s) <= len(word) + 3],
+                           forbid=inside)
+            if wrong is None:
+                continue
+            blanked = item.text.replace(word, "____")
+            cite = _cite(pool, item)
+            out.append(Question(
+                id=qid, type="cloze",
+                prompt=f"补全规范用语（{item.when}）：“{blanked}”",
+                options=(word, *wrong), answer=0,
+                explanation=f"规范用语原文：“{item.text}”{cite}",
+                source=item.source,
+                covers=_covers(item),
+            ))
+    return keep(out)
+
+
+def _cite(pool: Pool, item) -> str:
+    proc = pool.content.procedures.get(item.procedure)
+    if proc is None:
+        return "。"
+    return f"（见{pool.step_ref(proc, item.step)}）。"
+
+
+def _covers(item) -> tuple[Cover, ...]:
+    covers = [Cover("phrase", item.key)]
+    if item.procedure:
+        covers.append(Cover("step", item.procedure, item.step))
+    return tuple(covers)

@@ -1,0 +1,34 @@
+"""Phrase ↔ situation: given the situation, pick the 规范用语 (wrong ones: its ``avoid`` wordings, other phrases)."""
+
+from __future__ import annotations
+
+from ..pool import Pool, all_phrase_items
+from ..question import Question, norm
+from . import choose, keep, rng_for
+from .cloze import _cite, _covers
+
+
+def generate(pool: Pool, seed: int) -> list[Question]:
+    if not pool.phrases:
+        return []
+    everything = all_phrase_items(pool.content)
+    out = []
+    for item in pool.phrases:
+        qid = f"matching:{item.key}"
+        rng = rng_for(seed, qid)
+        same_when = [o.text for o in everything if norm(o.when) == norm(item.when) and o.key != item.key]
+        others = [o.text for o in everything if o.key != item.key and norm(o.when) != norm(item.when)]
+        wrong = choose(item.text, others, rng, preferred=item.avoid, forbid=same_when)
+        if wrong is None:
+            continue
+        avoid_note = "；不要说：" + "、".join(f"“{a}”" for a in item.avoid if a in wrong) if any(
+            a in wrong for a in item.avoid) else ""
+        out.append(Question(
+            id=qid, type="matching",
+            prompt=f"情境：{item.when}。这时应该说哪一句？",
+            options=(item.text, *wrong), answer=0,
+            explanation=f"这个情境的规范用语是“{item.text}”{avoid_note}{_cite(pool, item)}",
+            source=item.source,
+            covers=_covers(item),
+        ))
+    return keep(out)

@@ -1,0 +1,63 @@
+"""The online self-check block: one ``<div class="pb-quiz">`` with native radios/selects (keyboard
+accessible, no server); quiz.js marks answers and reveals explanations.
+
+The block is a single line so Markdown keeps it as one raw HTML block; every piece of content
+text is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from html import escape
+
+from .paper import LETTERS
+from .question import TYPES
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def quiz_block(quiz: dict, intro: str = "", key: str = "") -> str:
+    """Render a JSON quiz (see DESIGN.md) as the online block."""
+    qs = quiz["questions"]
+    if not qs:
+        return ""
+    uid = "pbq-" + hashlib.blake2b((key or quiz["title"] + quiz["version"]).encode(), digest_size=5).hexdigest()
+    parts = [f'<div class="pb-quiz" id="{uid}" data-pb-quiz="1" lang="zh-CN">',
+             f'<form class="pb-quiz-form" aria-label="{_e(quiz["title"])}">']
+    if intro:
+        parts.append(f'<p class="pb-quiz-intro">{_e(intro)}</p>')
+    for n, q in enumerate(qs, start=1):
+        name = f"{uid}-{n}"
+        ans = q["answer"]
+        ordering = isinstance(ans, list)
+        parts.append(f'<fieldset class="pb-quiz-q" data-type="{_e(q["type"])}" '
+                     f'data-answer="{_e(json.dumps(ans))}">')
+        lines = q["prompt"].split("\n")
+        prompt = "<br>".join(_e(line) for line in lines)
+        parts.append(f'<legend><span class="pb-quiz-n">{n}.</span> <span class="pb-quiz-kind">'
+                     f'{_e(TYPES.get(q["type"], ""))}</span> {prompt}</legend>')
+        if ordering:
+            parts.append('<p class="pb-quiz-hint">给每一项选出它是第几步。</p>')
+            for i, opt in enumerate(q["options"]):
+                choices = '<option value="">第几步？</option>' + "".join(
+                    f'<option value="{k + 1}">第 {k + 1} 步</option>' for k in range(len(q["options"])))
+                parts.append(f'<label class="pb-quiz-opt pb-quiz-order" data-index="{i}">'
+                             f'<span class="pb-quiz-letter">{LETTERS[i]}.</span> <span class="pb-quiz-text">{_e(opt)}</span> '
+                             f'<select name="{name}-{i}" aria-label="{LETTERS[i]} 是第几步">{choices}</select></label>')
+        else:
+            for i, opt in enumerate(q["options"]):
+                parts.append(f'<label class="pb-quiz-opt" data-index="{i}"><input type="radio" name="{name}" '
+                             f'value="{i}"> <span class="pb-quiz-letter">{LETTERS[i]}.</span> '
+                             f'<span class="pb-quiz-text">{_e(opt)}</span></label>')
+        parts.append('<div class="pb-quiz-feedback" hidden><p class="pb-quiz-verdict" role="status"></p>'
+                     f'<p class="pb-quiz-explain">{_e(q["explanation"])}</p></div>')
+        parts.append("</fieldset>")
+    parts.append('<div class="pb-quiz-actions"><button type="submit" class="md-button md-button--primary">提交答案</button> '
+                 '<button type="reset" class="md-button">重新作答</button></div>'
+                 '<p class="pb-quiz-score" aria-live="polite"></p>'
+                 '<noscript><p class="pb-quiz-noscript">需要启用 JavaScript 才能判分；答案和解析见试卷答案。</p></noscript>')
+    parts.append("</form></div>")
+    return "".join(parts)

@@ -1,0 +1,95 @@
+"""Every output file of one quiz, rendered in memory first (then written all at once)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .assemble import Quiz
+
+FORMATS = ("pdf", "html", "json", "moodle", "gift", "anki")
+
+
+def quiz_json_bytes(data: dict) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def file_names(stem: str, labels: list[str], formats=FORMATS) -> list[str]:
+    names = []
+    for v in labels:
+        if "pdf" in formats:
+            names += [f"paper-{v}.pdf", f"key-{v}.pdf"]
+        if "html" in formats:
+            names += [f"paper-{v}.html", f"key-{v}.html"]
+        if "json" in formats:
+            names.append(f"quiz-{v}.json")
+        if "moodle" in formats:
+            names.append(f"moodle-{v}.xml")
+        if "gift" in formats:
+            names.append(f"gift-{v}.txt")
+    if "anki" in formats:
+        names.append(f"{stem}.apkg")
+    return names + ["coverage.html", "coverage.json"]
+
+
+def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None) -> dict[str, bytes]:
+    """file name -> bytes for the requested formats, plus the coverage report."""
+    import time
+
+    from . import anki, gift, moodle, paper
+    from .coverage import coverage, coverage_html
+
+    files: dict[str, bytes] = {}
+
+    def timed(fmt: str, fn):
+        t0 = time.perf_counter()
+        value = fn()
+        if timings is not None:
+            timings[fmt] = timings.get(fmt, 0.0) + time.perf_counter() - t0
+        return value
+
+    for i, v in enumerate(quiz.labels):
+        data = quiz.to_json(i)
+        need_html = "html" in formats or "pdf" in formats
+        if need_html:
+            p_html, k_html = timed("html", lambda: (paper.paper_html(data), paper.key_html(data)))
+            if "html" in formats:
+                files[f"paper-{v}.html"] = p_html.encode("utf-8")
+                files[f"key-{v}.html"] = k_html.encode("utf-8")
+            if "pdf" in formats:
+                files[f"paper-{v}.pdf"] = timed("pdf", lambda: paper.pdf(p_html))
+                files[f"key-{v}.pdf"] = timed("pdf", lambda: paper.pdf(k_html))
+        if "json" in formats:
+            files[f"quiz-{v}.json"] = timed("json", lambda: quiz_json_bytes(data))
+        if "moodle" in formats:
+            files[f"moodle-{v}.xml"] = timed("moodle", lambda: moodle.moodle_xml(data))
+        if "gift" in formats:
+            files[f"gift-{v}.txt"] = timed("gift", lambda: gift.gift(data))
+    if "anki" in formats:
+        files[f"{quiz.spec.stem}.apkg"] = timed(
+            "anki", lambda: anki.deck_bytes(quiz.pool, f"Playbook::{quiz.spec.title}", quiz.spec.stem))
+    cov = timed("coverage", lambda: coverage(quiz))
+    files["coverage.json"] = quiz_json_bytes(cov)
+    files["coverage.html"] = coverage_html(cov).encode("utf-8")
+    return dict(sorted(files.items()))
+
+
+def write(files: dict[str, bytes], out: Path) -> list[Path]:
+    """Write every file through a temporary name and an atomic rename."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in files.items():
+        target = out / name
+        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written

@@ -1,0 +1,136 @@
+"""The question model: one multiple-choice (or ordering) question and the invariants it keeps.
+
+Families build questions with the right option first (or the right order as given); the
+assembler shuffles options per version. ``flaws`` names every broken invariant, and tests
+and the generators themselves use it so no question reaches a paper that breaks one.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, replace
+
+# Question types in the order they appear on a paper (sections), with their Chinese names.
+TYPES: dict[str, str] = {
+    "ordering": "排序题",
+    "next_step": "下一步是什么",
+    "step_of_point": "这个做法属于哪一步",
+    "timing": "时间与数字",
+    "cloze": "规范用语填空",
+    "matching": "情境与规范用语",
+    "rule": "必须与禁止（判断）",
+    "scenario": "情景题",
+    "case": "案例分析",
+}
+
+RULE_OPTIONS = ("必须做到", "绝对不能做")
+
+
+@dataclass(frozen=True)
+class Cover:
+    """A piece of content a question drills (for the coverage report)."""
+
+    kind: str  # "step" | "phrase" | "scenario" | "procedure"
+    id: str  # procedure id, phrase key or scenario id
+    step: int = -1  # step index for kind "step"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question. ``answer`` is an option index, or for ordering the option indexes in order."""
+
+    id: str
+    type: str
+    prompt: str
+    options: tuple[str, ...]
+    answer: int | tuple[int, ...]
+    explanation: str
+    source: str
+    covers: tuple[Cover, ...] = field(default=(), compare=False)
+
+    @property
+    def is_ordering(self) -> bool:
+        return isinstance(self.answer, tuple)
+
+    def shuffled(self, rng: random.Random) -> Question:
+        """Same question, options in a new order (an ordering question never comes out in order)."""
+        n = len(self.options)
+        perm = list(range(n))  # perm[new] = old
+        for _ in range(20):
+            rng.shuffle(perm)
+            if not self.is_ordering or n < 2 or _new_order(perm, self.answer) != list(range(n)):
+                break
+        options = tuple(self.options[old] for old in perm)
+        where = {old: new for new, old in enumerate(perm)}
+        if self.is_ordering:
+            answer: int | tuple[int, ...] = tuple(where[old] for old in self.answer)  # type: ignore[union-attr]
+        else:
+            answer = where[self.answer]  # type: ignore[index]
+        return replace(self, options=options, answer=answer)
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "prompt": self.prompt,
+            "options": list(self.options),
+            "answer": list(self.answer) if isinstance(self.answer, tuple) else self.answer,
+            "explanation": self.explanation,
+            "source": self.source,
+        }
+
+
+def _new_order(perm: list[int], answer: object) -> list[int]:
+    where = {old: new for new, old in enumerate(perm)}
+    return [where[old] for old in answer]  # type: ignore[union-attr]
+
+
+def norm(text: str) -> str:
+    """Text as compared for sameness: no spaces, no trailing punctuation, ASCII punctuation folded."""
+    table = str.maketrans({"，": ",", "。": ".", "！": "!", "？": "?", "：": ":", "；": ";",
+                           "（": "(", "）": ")", "“": '"', "”": '"', " ": "", "\u3000": ""})
+    return text.translate(table).strip().rstrip(".!?,;")
+
+
+def giveaway(options: tuple[str, ...] | list[str], answer: int) -> bool:
+    """True when the right option stands out by length alone (far longer or shorter than all others)."""
+    lengths = [len(o) for o in options]
+    right = lengths[answer]
+    others = lengths[:answer] + lengths[answer + 1:]
+    if not others:
+        return True
+    longest, shortest = max(others), min(others)
+    return right > 2 * longest + 2 or 2 * right + 2 < shortest
+
+
+def flaws(q: Question) -> list[str]:
+    """Every broken invariant of one question (empty when it is fine)."""
+    out = []
+    if q.type not in TYPES:
+        out.append(f"unknown type {q.type}")
+    if len(q.options) < 2:
+        out.append("fewer than two options")
+    if len({norm(o) for o in q.options}) != len(q.options):
+        out.append("options are not distinct")
+    if any(not o.strip() for o in q.options):
+        out.append("empty option")
+    if not q.prompt.strip():
+        out.append("empty prompt")
+    if not q.explanation.strip():
+        out.append("empty explanation")
+    if not q.source:
+        out.append("no source")
+    if isinstance(q.answer, tuple):
+        if sorted(q.answer) != list(range(len(q.options))):
+            out.append("ordering answer is not a permutation of the options")
+    elif not isinstance(q.answer, int) or not 0 <= q.answer < len(q.options):
+        out.append("answer index out of range")
+    elif q.type != "rule" and giveaway(q.options, q.answer):
+        out.append("right option is a give-away by length")
+    return out
+
+
+def sentence(text: str) -> str:
+    """Text ending in one full stop (no doubled punctuation)."""
+    text = text.strip()
+    return text if text[-1:] in "。！？.!?…" else text + "。"

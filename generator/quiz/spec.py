@@ -1,0 +1,226 @@
+"""Quiz specs (quizzes/*.yaml): the model, loading with file:line:col problems, and the checks
+that need the content (unknown ids, an empty selection, more questions than the content can make).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from ..loader import Content
+from ..model import SLUG_PATTERN, Slug, Text
+from ..problems import ContentError, Problem, display_path
+from ..validate import validate_located
+from ..yamlsafe import Located, format_path, load_located
+from .question import TYPES
+
+SPEC_SUFFIXES = (".yaml", ".yml")
+MAX_VERSIONS = 26
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Selection(_Model):
+    """Which content the quiz draws on: a procedure is in when any selector matches it."""
+
+    procedures: list[Slug] = Field(default_factory=list, description="流程 id")
+    tags: list[Text] = Field(default_factory=list, description="流程标签（带其中任一标签的流程都算）")
+    roles: list[Slug] = Field(default_factory=list, description="岗位 id（这些岗位执行的流程都算）")
+    domains: list[Slug] = Field(default_factory=list, description="业务领域 id")
+    scenarios: list[Slug] = Field(default_factory=list,
+                                  description="另外加入的情景题/案例 id（与所选流程相关的情景题自动加入）")
+
+
+class Counts(_Model):
+    """How many questions of each type one paper has."""
+
+    ordering: int = Field(0, description="排序题：把连续的几步按顺序排好")
+    next_step: int = Field(0, description="下一步是什么")
+    step_of_point: int = Field(0, description="这个做法属于哪一步")
+    timing: int = Field(0, description="时间与数字（提前三天、两天之内…）")
+    cloze: int = Field(0, description="规范用语填空")
+    matching: int = Field(0, description="情境与规范用语配对")
+    rule: int = Field(0, description="必须做到还是绝对不能做（判断）")
+    scenario: int = Field(0, description="情景题（作者写的）")
+    case: int = Field(0, description="案例分析（kind: case）")
+
+
+class QuizSpec(_Model):
+    """A quiz spec: one file under quizzes/."""
+
+    title: Text = Field(description="测验标题，例如“新员工第一周·售楼处接待”")
+    audience: str = Field("", description="给谁考，例如“入职第一周的置业顾问”")
+    roles: list[Slug] = Field(default_factory=list, description="考生岗位 id（见 roles.yaml）")
+    description: str = Field("", description="一两句说明，印在在线自测页上")
+    draws_on: Selection = Field(description="出题范围")
+    questions: Counts = Field(description="每种题型出几道（每套试卷）")
+    seed: int = Field(1, description="随机种子：同一个种子出同样的卷子")
+    versions: int = Field(2, description="试卷套数（A、B…）")
+    variation: Literal["shuffle", "draw"] = Field(
+        "shuffle", description="shuffle：各套题目相同、题序和选项顺序不同；draw：题库够时各套抽不同的题")
+    pass_mark: int = Field(80, description="及格线（百分比）")
+    time_limit: int = Field(30, description="考试时间（分钟）")
+
+    _stem: str = PrivateAttr("")
+    _path: str = PrivateAttr("")
+
+    @property
+    def stem(self) -> str:
+        """File name without .yaml: the folder name of its outputs and its handbook page."""
+        return self._stem
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    def counts(self) -> dict[str, int]:
+        return {t: getattr(self.questions, t) for t in TYPES}
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts().values())
+
+
+def spec_files(quizzes_dir: Path) -> list[Path]:
+    if not quizzes_dir.is_dir():
+        return []
+    return sorted((p for p in quizzes_dir.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file()),
+                  key=lambda p: p.name)
+
+
+def load_spec(path: Path, content: Content | None, base: Path | None = None) -> tuple[QuizSpec | None, list[Problem]]:
+    """One spec file: (spec or None, problems). Checks against the content when it is given."""
+    shown = display_path(path, base)
+    loc, problems = load_located(path, shown)
+    if loc is None:
+        return None, problems
+    spec, schema_problems = validate_located(loc, QuizSpec, many=False)
+    problems = problems + schema_problems
+    if spec is None:
+        return None, problems
+    spec._stem = path.stem
+    spec._path = shown
+    problems += _value_problems(spec, loc, path)
+    if content is not None and not any(p.is_error for p in problems):
+        problems += _content_problems(spec, loc, content)
+    return (None if any(p.is_error for p in problems) else spec), problems
+
+
+def _value_problems(spec: QuizSpec, loc: Located, path: Path) -> list[Problem]:
+    out = []
+
+    def bad(where: tuple, code: str, msg: str, detail: str) -> None:
+        line, col = loc.mark(where)
+        out.append(Problem(loc.file, line, col, code, msg, detail))
+
+    if not re.match(SLUG_PATTERN, path.stem):
+        out.append(Problem(loc.file, 1, 1, "Q008",
+                           f"文件名 `{path.name}` 会成为网址：只能用小写英文字母、数字和连字符，例如 new-hire-week1.yaml",
+                           "spec file name must be a slug"))
+    for t, n in spec.counts().items():
+        if n < 0:
+            bad(("questions", t), "Q005", f"题数不能是负数（这里写的是 {n}）", f"questions.{t} must be >= 0")
+    if spec.total <= 0:
+        bad(("questions",), "Q004", "一道题也没有：请在 questions 下至少给一种题型写上题数", "no questions asked for")
+    if not 1 <= spec.versions <= MAX_VERSIONS:
+        bad(("versions",), "Q006", f"试卷套数应在 1 到 {MAX_VERSIONS} 之间（这里写的是 {spec.versions}）",
+            f"versions must be 1..{MAX_VERSIONS}")
+    if not 0 <= spec.pass_mark <= 100:
+        bad(("pass_mark",), "Q007", f"及格线是百分比，应在 0 到 100 之间（这里写的是 {spec.pass_mark}）",
+            "pass_mark must be 0..100")
+    if not 1 <= spec.time_limit <= 600:
+        bad(("time_limit",), "Q007", f"考试时间应在 1 到 600 分钟之间（这里写的是 {spec.time_limit}）",
+            "time_limit must be 1..600")
+    if spec.seed < 0:
+        bad(("seed",), "Q007", "随机种子不能是负数", "seed must be >= 0")
+    return out
+
+
+def _content_problems(spec: QuizSpec, loc: Located, content: Content) -> list[Problem]:
+    from .assemble import capacity
+    from .pool import select
+
+    out = []
+    sel = spec.draws_on
+    known_tags = {t for p in content.procedures.values() for t in p.tags}
+    checks = [("procedures", content.procedures, "流程"), ("roles", content.roles, "岗位"),
+              ("domains", content.domains, "业务领域"), ("scenarios", content.scenarios, "情景题")]
+    for field, registry, label in checks:
+        for i, target in enumerate(getattr(sel, field)):
+            if target not in registry:
+                line, col = loc.mark(("draws_on", field, i))
+                out.append(Problem(loc.file, line, col, "Q002", f"找不到{label} `{target}`",
+                                   f"draws_on.{field}[{i}]: unknown id {target}"))
+    for i, tag in enumerate(sel.tags):
+        if tag not in known_tags:
+            line, col = loc.mark(("draws_on", "tags", i))
+            out.append(Problem(loc.file, line, col, "Q002", f"没有任何流程带标签 `{tag}`",
+                               f"draws_on.tags[{i}]: no procedure has tag {tag}"))
+    for i, role in enumerate(spec.roles):
+        if role not in content.roles:
+            line, col = loc.mark(("roles", i))
+            out.append(Problem(loc.file, line, col, "Q002", f"找不到岗位 `{role}`", f"roles[{i}]: unknown role {role}"))
+    if out:
+        return out
+    pool = select(content, sel.procedures, sel.tags, sel.roles, sel.domains, sel.scenarios)
+    if not pool.procedures and not pool.scenarios:
+        line, col = loc.mark(("draws_on",))
+        return [Problem(loc.file, line, col, "Q003", "出题范围里没有任何流程或情景题；请检查 draws_on",
+                        "draws_on selects no content")]
+    asked = [t for t, n in spec.counts().items() if n > 0]
+    possible = capacity(pool, spec.seed, asked)
+    if spec.questions.scenario or spec.questions.case:
+        out += giveaway_warnings(pool, content)
+    for t in asked:
+        n = spec.counts()[t]
+        if n > possible[t]:
+            line, col = loc.mark(("questions", t))
+            name = TYPES[t]
+            msg = (f"要出 {n} 道「{name}」，但所选内容最多只能出 {possible[t]} 道；"
+                   f"请改成不超过 {possible[t]} 的数，或扩大 draws_on 的范围")
+            out.append(Problem(loc.file, line, col, "Q001", msg,
+                               f"{format_path(('questions', t))}: {n} asked, {possible[t]} possible"))
+    return out
+
+
+def check_specs(quizzes_dir: Path, content: Content, base: Path | None = None) -> list[Problem]:
+    """Every problem in every spec (never raises for bad specs): for `playbook check`."""
+    problems: list[Problem] = []
+    for path in spec_files(quizzes_dir):
+        problems += load_spec(path, content, base)[1]
+    return sorted(set(problems))
+
+
+def load_specs(quizzes_dir: Path, content: Content, base: Path | None = None) -> list[QuizSpec]:
+    """Every spec, checked against the content; raises ContentError listing every problem."""
+    specs, problems = [], []
+    for path in spec_files(quizzes_dir):
+        spec, found = load_spec(path, content, base)
+        problems += found
+        if spec is not None:
+            specs.append(spec)
+    if any(p.is_error for p in problems):
+        raise ContentError(sorted(set(problems)))
+    return specs
+
+
+def giveaway_warnings(pool, content: Content) -> list[Problem]:
+    """Authored scenarios left out of quizzes because their right option stands out by length."""
+    from .families.scenario import _question
+    from .question import flaws
+
+    out = []
+    for sc in pool.scenarios:
+        q = _question(pool, sc, "case" if sc.kind == "case" else "scenario")
+        if "right option is a give-away by length" in flaws(q):
+            o = content.origin("scenarios", sc.id)
+            out.append(Problem(o.file, o.line, o.col, "Q010",
+                               f"情景题 `{sc.id}` 的正确选项比其他选项长得多，一眼就能猜出，测验不会用它；"
+                               "请把错误选项写得同样具体，或把正确选项写得更简短",
+                               "right option is a give-away by length; scenario left out of quizzes", "warning"))
+    return out

@@ -1,0 +1,172 @@
+"""Every question of every shipped spec, and of many random seeds, keeps the invariants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.quiz.assemble import available, build_quiz
+from generator.quiz.pool import select
+from generator.quiz.question import TYPES, flaws, norm
+from generator.quiz.spec import load_spec
+
+from .helpers import make_content, shipped, spec_paths
+
+
+def check_paper(content, questions) -> None:
+    ids = [q.id for q in questions]
+    assert len(ids) == len(set(ids)), "a question is repeated within a paper"
+    prompts = [(q.prompt, tuple(sorted(q.options))) for q in questions]
+    assert len(prompts) == len(set(prompts)), "two questions read the same"
+    for q in questions:
+        assert flaws(q) == [], (q.id, flaws(q))
+        check_semantics(content, q)
+        if q.type == "ordering":
+            assert list(q.answer) != list(range(len(q.options))), "an ordering question is shown already in order"
+
+
+def phrase_text(content, key: str) -> str:
+    if "#" not in key:
+        return content.phrases[key].text
+    pid, rest = key.split("#")
+    si, pi = rest[1:].split("p")
+    return content.procedures[pid].steps[int(si) - 1].phrases[int(pi) - 1].text
+
+
+def check_semantics(content, q) -> None:
+    """The marked answer really is the right one, judged from the content (not from the generator)."""
+    kind, *rest = q.id.split(":")
+    assert q.type == kind
+    assert q.source in content.procedures or q.source in content.phrases or q.source in content.scenarios
+    if q.type in ("ordering", "next_step", "step_of_point", "timing", "rule"):
+        proc = content.procedures[q.source]
+        assert f"《{proc.title}》" in q.explanation, "the explanation cites the procedure"
+    if q.type in ("next_step", "step_of_point", "timing"):
+        assert "第 " in q.explanation and " 步「" in q.explanation, "the explanation cites the step"
+    if q.type == "ordering":
+        titles = [s.title for s in proc.steps]
+        in_order = [q.options[i] for i in q.answer]
+        positions = [titles.index(t) for t in in_order]
+        assert positions == sorted(positions) and positions == list(range(positions[0], positions[0] + len(positions)))
+    elif q.type == "next_step":
+        titles = [s.title for s in proc.steps]
+        i = int(rest[1]) - 1
+        assert q.options[q.answer] == titles[i + 1]
+        assert titles[i] not in q.options
+    elif q.type == "step_of_point":
+        si, pi = (int(x) - 1 for x in rest[1].split("."))
+        point = proc.steps[si].points[pi]
+        assert f"“{point}”" in q.prompt
+        owners = [s.title for s in proc.steps if point in s.points]
+        assert owners == [q.options[q.answer]]
+    elif q.type == "timing":
+        si = int(rest[1].split(".")[0]) - 1
+        blanked = q.prompt.rsplit("要求：“", 1)[1].rsplit("”。横线处应是？", 1)[0]
+        step = proc.steps[si]
+        step_texts = [*step.timing, *step.must, *step.never, *step.points]
+        assert blanked.replace("____", q.options[q.answer]) in step_texts
+        for i, o in enumerate(q.options):
+            if i != q.answer:
+                assert blanked.replace("____", o) not in step_texts
+    elif q.type == "cloze":
+        text = phrase_text(content, rest[0])
+        blanked = text.replace(q.options[q.answer], "____")
+        assert f"“{blanked}”" in q.prompt
+        for i, o in enumerate(q.options):
+            if i != q.answer:
+                assert blanked.replace("____", o) != text
+    elif q.type == "matching":
+        when = q.prompt.removeprefix("情境：").rsplit("。这时应该说哪一句？", 1)[0]
+        assert q.options[q.answer] == phrase_text(content, rest[0])
+        right = [p.text for p in content.phrases.values() if norm(p.when) == norm(when)] + [
+            u.text for p in content.procedures.values() for s in p.steps for u in s.phrases
+            if not isinstance(u, str) and norm(u.when or s.title) == norm(when)]
+        assert q.options[q.answer] in right
+        assert sum(o in right for o in q.options) == 1
+    elif q.type in ("scenario", "case"):
+        sc = content.scenarios[q.source]
+        assert q.options[q.answer] == next(o.text for o in sc.options if o.correct)
+
+
+@pytest.mark.parametrize("path", spec_paths(), ids=lambda p: p.stem)
+def test_shipped_specs_keep_every_invariant(path: Path) -> None:
+    content = shipped()
+    spec, problems = load_spec(path, content)
+    assert spec is not None, [p.format() for p in problems]
+    quiz = build_quiz(content, spec)
+    assert len(quiz.papers) == spec.versions
+    for paper in quiz.papers:
+        assert len(paper) == spec.total
+        counts = {t: sum(q.type == t for q in paper) for t in TYPES}
+        assert counts == spec.counts()
+        check_paper(content, paper)
+    if spec.variation == "shuffle" and spec.versions > 1:
+        a, b = quiz.papers[0], quiz.papers[1]
+        assert sorted(q.id for q in a) == sorted(q.id for q in b)
+        assert [(q.id, q.options) for q in a] != [(q.id, q.options) for q in b], "B is not a reshuffle of A"
+    if spec.variation == "draw" and spec.versions > 1:
+        assert {q.id for q in quiz.papers[0]} != {q.id for q in quiz.papers[1]}, "draw mode gave the same draw"
+
+
+def test_shipped_specs_cover_the_promised_titles() -> None:
+    content = shipped()
+    titles = {load_spec(p, content)[0].title for p in spec_paths()}
+    assert len(titles) >= 3
+    assert any("售楼处" in t for t in titles) and any("维修接待" in t for t in titles) and any("投诉" in t for t in titles)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(min_value=0, max_value=2**31 - 1))
+def test_every_question_of_the_whole_content_is_sound_for_any_seed(seed: int) -> None:
+    content = shipped()
+    pool = select(content, procedures=list(content.procedures), scenarios=list(content.scenarios))
+    for t, qs in available(pool, seed).items():
+        for q in qs:
+            check_semantics(content, q)
+            assert flaws(q) == []
+
+
+_cjk = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=2, max_size=12)
+_units = st.sampled_from(["天", "小时", "分钟", "%", "米", "周", "个月"])
+_nums = st.sampled_from(["一", "两", "三", "五", "七", "十", "2", "3", "7", "10", "15"])
+
+
+@st.composite
+def procedures(draw):
+    n = draw(st.integers(min_value=3, max_value=9))
+    titles = draw(st.lists(_cjk, min_size=n, max_size=n, unique=True))
+    steps = []
+    for t in titles:
+        points = draw(st.lists(_cjk.map(lambda s: s + "的做法要点"), max_size=3, unique=True))
+        timing = [f"{draw(_cjk)}{draw(_nums)}{draw(_units)}{draw(_cjk)}" for _ in range(draw(st.integers(0, 2)))]
+        must = [f"一定{draw(_cjk)}" for _ in range(draw(st.integers(0, 1)))]
+        never = [f"不得{draw(_cjk)}" for _ in range(draw(st.integers(0, 1)))]
+        steps.append({"title": t, "points": points, "timing": timing, "must": must, "never": never})
+    return {"id": "p", "title": draw(_cjk), "domain": "d", "steps": steps}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(proc=procedures(), seed=st.integers(min_value=0, max_value=10**6), versions=st.integers(1, 4))
+def test_random_procedures_give_sound_papers(proc, seed: int, versions: int) -> None:
+    content = make_content([proc])
+    pool = select(content, procedures=["p"])
+    found = available(pool, seed)
+    for qs in found.values():
+        for q in qs:
+            assert flaws(q) == [], (q, flaws(q))
+            check_semantics(content, q)
+    # Assemble a paper from whatever the pool supports and check it as a whole.
+    from generator.quiz.spec import QuizSpec
+
+    counts = {t: len(qs) for t, qs in found.items()}
+    if not sum(counts.values()):
+        return
+    spec = QuizSpec.model_validate({"title": "随机", "draws_on": {"procedures": ["p"]}, "questions": counts,
+                                    "seed": seed, "versions": versions, "variation": "draw"})
+    quiz = build_quiz(content, spec)
+    for paper in quiz.papers:
+        assert len(paper) == sum(counts.values())
+        check_paper(content, paper)
