@@ -48,7 +48,7 @@ def special_content() -> Content:
     steps = []
     for i in range(6):
         steps.append({
-            "title": f"第{i + 1}环节 <b>接待</b> & “确认” {{#{i}}} ~= a:b \\ 步骤{i}",
+            "title": f"第{i + 1}环节 <b>接待</b> & “确认” {{#{i}}} ~= a:b \\ 步骤{i} it's",
             "points": [f"要点{i}：检查 <i>{i}</i> 号单据 & 签字 {{ok}} ~ 与 = 与 # 与 : 号"],
             "phrases": [f"ph-{i}"],
             "timing": [f"提前{['一', '两', '三', '五', '七', '十'][i]}天通知客户 <br> & 确认"],

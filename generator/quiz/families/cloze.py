@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from ..keywords import blank_words, segments, words
 from ..pool import Pool, all_phrase_items, cached
 from ..question import Cover, Question
 from . import choose, keep, rng_for
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def filler_bank(pool: Pool) -> list[str]:
@@ -31,7 +35,7 @@ def generate(pool: Pool, seed: int) -> list[Question]:
                 continue
             qid = f"cloze:{item.key}:{bi + 1}"
             rng = rng_for(seed, qid)
-            from_avoid = [s for a in item.avoid for s in segments(a)]
+            from_avoid = [s for a in item.avoid for s in segments(a) if _CJK.search(s)]
             inside = [w for w in bank if w in word or word in w] + [s for s in segments(item.text)]
             wrong = choose(word, [w for w in bank if w not in item.text], rng,
                            preferred=[s for s in from_avoid if s not in item.text and len(s) <= len(word) + 3],

@@ -1,0 +1,138 @@
+"""`playbook quiz` end to end: outputs, determinism, bad specs reported as file:line:col."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.quiz import check_specs, load_specs
+from generator.problems import ContentError
+
+from .helpers import CONTENT, REPO, shipped, spec_paths
+
+FAST = "html,json,moodle,gift,anki"
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_quiz_writes_every_requested_format(cli, tmp_path: Path) -> None:
+    spec = spec_paths()[0]
+    out = tmp_path / "out"
+    run = cli("quiz", str(spec), "--out", str(out), "--format", FAST, "--versions", "3")
+    assert run.code == 0, run.err
+    names = sorted(p.name for p in out.iterdir())
+    for v in "ABC":
+        for n in (f"paper-{v}.html", f"key-{v}.html", f"quiz-{v}.json", f"moodle-{v}.xml", f"gift-{v}.txt"):
+            assert n in names
+    assert f"{spec.stem}.apkg" in names and "coverage.json" in names and "coverage.html" in names
+    assert not any(n.endswith(".pdf") for n in names)
+    assert not [n for n in names if n.startswith(".")], "temporary files left behind"
+    data = json.loads((out / "quiz-A.json").read_text(encoding="utf-8"))
+    assert list(data)[:4] == ["title", "version", "seed", "questions"]
+    for q in data["questions"]:
+        assert list(q) == ["id", "type", "prompt", "options", "answer", "explanation", "source"]
+    assert "已生成" in run.out
+
+
+def test_same_spec_and_seed_give_identical_bytes_and_another_seed_does_not(cli, tmp_path: Path) -> None:
+    spec = str(spec_paths()[0])
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    assert cli("quiz", spec, "--out", str(a), "--format", FAST).code == 0
+    assert cli("quiz", spec, "--out", str(b), "--format", FAST).code == 0
+    assert digest(a) == digest(b)
+    assert cli("quiz", spec, "--out", str(c), "--format", "json", "--seed", "99").code == 0
+    assert (a / "quiz-A.json").read_bytes() != (c / "quiz-A.json").read_bytes()
+    assert json.loads((c / "quiz-A.json").read_text(encoding="utf-8"))["seed"] == 99
+
+
+@pytest.mark.slow
+def test_pdf_is_byte_identical_across_runs(cli, tmp_path: Path) -> None:
+    spec = str(spec_paths()[0])
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert cli("quiz", spec, "--out", str(a), "--format", "pdf", "--versions", "1").code == 0
+    assert cli("quiz", spec, "--out", str(b), "--format", "pdf", "--versions", "1").code == 0
+    assert digest(a) == digest(b)
+    assert (a / "paper-A.pdf").read_bytes().startswith(b"%PDF")
+
+
+def write_spec(tmp_path: Path, text: str, name: str = "bad-spec.yaml") -> Path:
+    d = tmp_path / "quizzes"
+    d.mkdir(exist_ok=True)
+    p = d / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+GOOD = """title: 测试
+draws_on:
+  procedures: [sales-office-reception]
+questions:
+  next_step: 2
+"""
+
+
+@pytest.mark.parametrize("text, where, code, words", [
+    (GOOD.replace("  next_step: 2", "  next_step: 2\n  nxet_step: 1"), "6:3", "S003", "next_step"),
+    (GOOD.replace("next_step: 2", "next_step: 500"), "5:14", "Q001", "最多只能出"),
+    (GOOD.replace("[sales-office-reception]", "[sales-office-reception, no-such-procedure]"), "3:40", "Q002",
+     "no-such-procedure"),
+    (GOOD.replace("next_step: 2", "next_step: 0"), "5:3", "Q004", "一道题也没有"),
+    (GOOD + "versions: 99\n", "6:11", "Q006", "1 到 26"),
+    (GOOD + "pass_mark: 120\n", "6:12", "Q007", "0 到 100"),
+    (GOOD.replace("title: 测试", "title: yes"), "1:8", "S004", "布尔值"),
+    (GOOD.replace("questions:\n  next_step: 2\n", ""), "1:1", "S001", "questions"),
+    (GOOD + "seed: 12abc\n", "6:7", "S002", "整数"),
+])
+def test_bad_spec_is_reported_with_file_line_col_and_exit_1(cli, tmp_path: Path, text, where, code, words) -> None:
+    path = write_spec(tmp_path, text)
+    out = tmp_path / "out"
+    run = cli("quiz", str(path), "--content", str(CONTENT), "--out", str(out), "--format", "json", cwd=tmp_path)
+    assert run.code == 1, (run.out, run.err)
+    assert "Traceback" not in run.err
+    assert f"quizzes/bad-spec.yaml:{where}: error[{code}]" in run.err, run.err
+    assert words in run.err
+    assert not out.exists(), "nothing is written for a bad spec"
+
+
+def test_too_many_questions_says_how_many_are_possible(tmp_path: Path) -> None:
+    path = write_spec(tmp_path, GOOD.replace("next_step: 2", "next_step: 500"))
+    problems = check_specs(path.parent, shipped())
+    [p] = [p for p in problems if p.code == "Q001"]
+    possible = len(shipped().procedures["sales-office-reception"].steps) - 1
+    assert f"最多只能出 {possible} 道" in p.message and "500" in p.message
+    with pytest.raises(ContentError) as err:
+        load_specs(path.parent, shipped())
+    assert any(p.code == "Q001" for p in err.value.problems)
+
+
+def test_spec_file_name_must_be_a_slug(tmp_path: Path) -> None:
+    path = write_spec(tmp_path, GOOD, name="新员工.yaml")
+    problems = check_specs(path.parent, shipped())
+    assert [p.code for p in problems if p.is_error] == ["Q008"]
+
+
+def test_missing_spec_and_usage_errors(cli, tmp_path: Path) -> None:
+    run = cli("quiz", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o"))
+    assert run.code == 1 and "error[Q009]" in run.err
+    spec = str(spec_paths()[0])
+    assert cli("quiz", spec, "--format", "pdf,docx", "--out", str(tmp_path / "o")).code == 2
+    assert cli("quiz", spec, "--versions", "0", "--out", str(tmp_path / "o")).code == 2
+
+
+def test_shipped_specs_check_clean() -> None:
+    errors = [p.format() for p in check_specs(REPO / "quizzes", shipped()) if p.is_error]
+    assert errors == []
+    assert len(load_specs(REPO / "quizzes", shipped())) == len(spec_paths()) >= 3
+
+
+def test_default_out_is_under_site(cli, tmp_path: Path) -> None:
+    shutil.copy(spec_paths()[0], tmp_path / "s.yaml")
+    run = cli("quiz", "s.yaml", "--content", str(CONTENT), "--format", "json", "--versions", "1", cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert (tmp_path / "site" / "quizzes" / "s" / "quiz-A.json").is_file()
