@@ -3,7 +3,7 @@
 - on_config: load and validate content (errors -> PluginError before anything is written),
   plan the pages and the nav, hand jieba our domain words through Material's search config.
 - on_files: add the generated pages as virtual files; drop YAML sources from the site.
-- on_page_markdown: glossary abbreviations on every page (tooltips).
+- glossary tooltips on every page: the Markdown extension `generator.handbook.abbr` (set in on_config).
 - on_post_build: checklist PDFs and quiz papers/exports (skipped under `mkdocs serve`).
 """
 
@@ -21,12 +21,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .handbook.searchwords import jieba_userdict
-from .handbook.site import SitePlan, abbreviations, plan_site
+from .handbook.search import patch_search_worker, segmenter
+from .handbook.searchwords import domain_words, jieba_userdict
+from .handbook.site import SitePlan, glossary_tooltips, plan_site
 from .loader import YAML_SUFFIXES, Content, load_or_raise
 from .problems import PlaybookError
 
 log = logging.getLogger("mkdocs.plugins.playbook")
+
+# Vendored iframe-worker shim (site_overrides), replacing the CDN URL Material's offline plugin adds.
+IFRAME_WORKER = "assets/javascripts/vendor/iframe-worker-shim.js"
 
 
 class PlaybookConfig(Config):
@@ -56,7 +60,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.command = "build"
         self.content: Content | None = None
         self.plan: SitePlan | None = None
-        self.abbr = ""
         self._dict_path: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -80,7 +83,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 for p in sorted(content_dir.rglob("*.md"))}
         self.plan = plan_site(content, hand, quiz_block, quiz_pages)
         config.nav = self.plan.nav
-        self.abbr = abbreviations(content)
+        _use_glossary_tooltips(config, glossary_tooltips(content))
         self._feed_search(config, content)
         return config
 
@@ -114,6 +117,19 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             os.unlink(self._dict_path)
         self._dict_path = None
 
+    def on_pre_build(self, *, config: Any) -> None:
+        """After every plugin's on_config: finish the search set-up and keep the site offline."""
+        assert self.content is not None
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(search, "search_index", None)
+        if index is not None and hasattr(index, "_segment_chinese"):
+            import jieba
+
+            index._segment_chinese = segmenter(domain_words(self.content), jieba.cut)
+        # Material's offline plugin adds a CDN script (iframe-worker, search from file://): use our copy.
+        polyfills = config.extra.get("polyfills") or []
+        config.extra["polyfills"] = [IFRAME_WORKER if "iframe-worker" in str(url) else url for url in polyfills]
+
     def on_files(self, files: Files, *, config: Any) -> Files:
         assert self.plan is not None
         for f in list(files):
@@ -126,9 +142,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             files.append(File.generated(config, path, content=markdown, inclusion=InclusionLevel.INCLUDED))
         return files
 
-    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
-        return f"{markdown}\n\n{self.abbr}\n" if self.abbr else markdown
-
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.quizzes_dir.is_dir():
             server.watch(str(self.quizzes_dir))
@@ -137,6 +150,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config: Any) -> None:
         self._cleanup_dict()
+        patch_search_worker(Path(config.site_dir))
         mode = self.config.printables
         if mode == "never" or (mode == "auto" and self.command == "serve"):
             return
@@ -160,6 +174,19 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._cleanup_dict()
+
+
+def _use_glossary_tooltips(config: Any, tips: dict[str, str]) -> None:
+    """Replace Markdown's `abbr` (which misses terms inside Chinese text) by our CJK-aware one,
+    with the glossary as its abbreviations, so every page gets tooltips without any added text."""
+    name = "generator.handbook.abbr"
+    extensions = [ext for ext in config.markdown_extensions if ext not in ("abbr", "markdown.extensions.abbr")]
+    if name not in extensions:
+        extensions.append(name)
+    config.markdown_extensions = extensions
+    options = dict(config.mdx_configs.get(name) or {})
+    options["glossary"] = {**tips, **(options.get("glossary") or {})}
+    config.mdx_configs[name] = options
 
 
 def spec_stem(spec: Any) -> str:

@@ -69,13 +69,21 @@ def plan_site(
     return plan
 
 
-def abbreviations(content: Content) -> str:
-    """Glossary as Markdown abbreviations, appended to every page so terms get tooltips."""
-    lines = []
+def glossary_tooltips(content: Content) -> dict[str, str]:
+    """Glossary term and alias -> tooltip text, for the ``generator.handbook.abbr`` extension."""
+    tips: dict[str, str] = {}
     for term in content.glossary:
-        tip = (f"{term.full}：" if term.full else "") + term.definition
-        tip = " ".join(tip.split()).replace("]", "］")
+        tip = " ".join(((f"{term.full}：" if term.full else "") + term.definition).split())
         for word in [term.term, *term.aliases]:
-            if "]" not in word:
-                lines.append(f"*[{word}]: {tip}")
+            if word.strip():
+                tips.setdefault(word.strip(), tip)
+    return tips
+
+
+def abbreviations(content: Content) -> str:
+    """Glossary as Markdown abbreviation definitions (``*[SA]: ...``) for hand-written pages."""
+    lines = []
+    for word, tip in glossary_tooltips(content).items():
+        if "]" not in word:
+            lines.append(f"*[{word}]: {tip.replace(']', '］')}")
     return "\n".join(lines)

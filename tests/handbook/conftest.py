@@ -1,0 +1,42 @@
+"""Session fixtures: one real build of the shipped content per worker, served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from handbook_support import CONTENT, mkdocs_build, serve_dir, write_config  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`mkdocs build --strict` of the shipped content with the repo's mkdocs.yml.
+
+    Only change: `printables: never`, because checklist PDFs and quiz papers have their own tests
+    and take minutes; the self-check quizzes and quiz pages are built as in production.
+    """
+    root = tmp_path_factory.mktemp("handbook")
+    config = write_config(root, CONTENT, plugin={"printables": "never"})
+    site = root / "site"
+    run = mkdocs_build(config, site, strict=True)
+    if run.returncode != 0:
+        pytest.fail(f"mkdocs build --strict of the shipped content failed:\n{run.stdout}\n{run.stderr}")
+    return site
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    with serve_dir(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from handbook_support import chromium
+
+    with chromium() as b:
+        yield b
