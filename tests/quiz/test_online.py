@@ -1,0 +1,131 @@
+"""The handbook side: the per-procedure quiz block, the spec self-check page, build outputs."""
+
+from __future__ import annotations
+
+import re
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+
+from generator.quiz import build_quiz_outputs, load_specs, procedure_quiz_html, spec_page_markdown
+
+from .helpers import REPO, make_content, shipped, special_content
+
+
+class _Tree(HTMLParser):
+    """Counts top-level elements and checks that tags nest properly."""
+
+    VOID = {"input", "br", "hr", "img", "meta", "link"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.top: list[str] = []
+        self.text: list[str] = []
+        self.fieldsets = 0
+
+    def handle_starttag(self, tag, attrs):
+        if not self.stack:
+            self.top.append(tag)
+        if tag == "fieldset":
+            self.fieldsets += 1
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, (tag, self.stack)
+        self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(html: str) -> _Tree:
+    t = _Tree()
+    t.feed(html)
+    t.close()
+    assert t.stack == []
+    return t
+
+
+def test_every_procedure_gets_a_single_escaped_block_or_nothing() -> None:
+    content = shipped()
+    made = 0
+    for pid, proc in content.procedures.items():
+        html = procedure_quiz_html(content, pid)
+        if not html:
+            continue
+        made += 1
+        assert html == procedure_quiz_html(content, pid), "not deterministic"
+        assert html.startswith('<div class="pb-quiz"') and html.endswith("</div>")
+        assert "\n\n" not in html and "\n" not in html
+        tree = parse(html)
+        assert tree.top == ["div"]
+        assert 1 <= tree.fieldsets <= 5
+        if len(proc.steps) >= 5:
+            assert tree.fieldsets >= 3, pid
+        assert proc.title in "".join(tree.text)
+    assert made >= len(content.procedures) * 0.8
+
+
+def test_content_text_is_escaped_in_the_block() -> None:
+    content = special_content()
+    html = procedure_quiz_html(content, "special-proc")
+    assert html
+    assert "<b>接待</b>" not in html and "&lt;b&gt;接待&lt;/b&gt;" in html
+    tree = parse(html)
+    assert tree.top == ["div"]
+    assert "特殊<流程> & {测试}" in "".join(tree.text)
+
+
+def test_a_procedure_with_nothing_to_ask_gets_nothing() -> None:
+    content = make_content([{"id": "tiny", "title": "一步", "domain": "d", "steps": [{"title": "只有一步"}]}])
+    assert procedure_quiz_html(content, "tiny") == ""
+    assert procedure_quiz_html(content, "no-such-id") == ""
+
+
+def test_procedure_blocks_are_cheap() -> None:
+    content = shipped()
+    ids = list(content.procedures)
+    procedure_quiz_html(content, ids[0])  # warm-up: jieba's dictionary loads once
+    t0 = time.perf_counter()
+    for pid in ids:
+        procedure_quiz_html(content, pid)
+    per_page = (time.perf_counter() - t0) / len(ids)
+    assert per_page < 0.05, f"{per_page * 1000:.1f} ms per procedure page"
+
+
+def test_spec_page_survives_markdown_and_links_the_files(tmp_path: Path) -> None:
+    content = shipped()
+    specs = load_specs(REPO / "quizzes", content)
+    for spec in specs:
+        page = spec_page_markdown(content, spec)
+        assert page.startswith("# ")
+        for name in ("paper-A.pdf", "key-A.pdf", "quiz-A.json", "moodle-A.xml", "gift-A.txt", f"{spec.stem}.apkg",
+                     "coverage.html"):
+            assert f'href="{name}"' in page
+        html = markdown.markdown(page, extensions=["attr_list", "md_in_html", "tables", "toc"])
+        block = re.search(r'<div class="pb-quiz".*?</form></div>', html, re.S)
+        assert block, "the quiz block did not survive Markdown"
+        assert parse(block.group()).fieldsets == spec.total
+        assert "<p><div" not in html
+
+
+def test_build_quiz_outputs_writes_every_spec(tmp_path: Path, monkeypatch) -> None:
+    import generator.quiz.outputs as outputs
+
+    real = outputs.render
+    monkeypatch.setattr(outputs, "render", lambda quiz, formats=outputs.FORMATS, timings=None: real(
+        quiz, tuple(f for f in formats if f != "pdf")))  # PDFs are covered by the slow tests
+    import generator.quiz.site as site
+
+    monkeypatch.setattr(site, "render", outputs.render)
+    written = build_quiz_outputs(shipped(), REPO / "quizzes", tmp_path)
+    stems = {p.stem for p in (REPO / "quizzes").glob("*.yaml")}
+    assert {p.parent.name for p in written} == stems
+    for stem in stems:
+        folder = tmp_path / "quizzes" / stem
+        assert (folder / "quiz-A.json").is_file() and (folder / "coverage.html").is_file()
+        assert (folder / f"{stem}.apkg").is_file()
