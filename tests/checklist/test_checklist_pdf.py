@@ -189,3 +189,13 @@ def test_role_pdf_each_procedure_starts_on_a_new_page(tmp_path):
     assert pages(pdf) == 2
     assert "甲流程" in pdftotext(pdf, 1) and "乙流程" in pdftotext(pdf, 2)
     assert "丙流程" not in pdftotext(pdf)
+
+
+def test_cli_writes_the_named_checklists(cli, tmp_path):
+    out = tmp_path / "out"
+    run = cli("checklist", "sales-office-reception", "--size", "a6", "--content", str(CONTENT), "--out", str(out))
+    assert run.code == 0, run.err
+    assert sorted(p.name for p in out.iterdir()) == ["sales-office-reception-a6.pdf"]  # no staging left
+    assert run.out.strip().endswith("sales-office-reception-a6.pdf")
+    assert "已生成 1 个A6 柜台卡 PDF" in run.err
+    assert "售楼处客户接待" in pdftotext(out / "sales-office-reception-a6.pdf")
