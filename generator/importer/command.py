@@ -48,7 +48,7 @@ def read_source(path: Path):
         from .docx import read_docx
 
         try:
-            return read_docx(path), "utf-8", "段"
+            return read_docx(path), "Word .docx", "段"
         except Exception as exc:  # python-docx raises many kinds for a broken file
             raise _input_problem(path, "I003", "无法读取这个 Word 文件（不是有效的 .docx）；请用 Word 打开后另存为 .docx 再导入",
                                  f"not a readable .docx: {type(exc).__name__}") from None
@@ -114,7 +114,8 @@ def report(imp: Import, out: Path) -> str:
     lines = [f"导入 {imp.source} → {out}/ (playbook import)"]
     lines.append(f"  读取 {len(c.lines) + len(c.clutter) + len(c.duplicates)} 个非空{u}（编码 {c.encoding}）")
     if c.traditional:
-        lines.append("  检测到繁体中文：已用 OpenCC（t2s）转换为简体 (Traditional Chinese converted to Simplified)")
+        lines.append(f"  检测到繁体中文：已用 OpenCC（t2s）把 {c.converted} {u}转换为简体 "
+                     "(Traditional Chinese converted to Simplified)")
     if c.clutter:
         lines.append(f"  丢弃网页杂质 {len(c.clutter)} {u}（下载提示、图片文件名、文档信息）：第 {_ranges(c.clutter)} {u}")
     if c.duplicates:
