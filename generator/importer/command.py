@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 from ..problems import ContentError, PlaybookError, Problem, display_path
 from . import writer
@@ -131,7 +134,10 @@ def report(imp: Import, out: Path) -> str:
     if r.phrases:
         name = next(k for k in imp.files if k.startswith("phrases/"))
         lines.append(f"规范用语 {len(r.phrases)} 条 → {name}（when 取所在步骤的标题）")
-    lines.append(f"业务领域 → domains.yaml（占位领域 `{DOMAIN_ID}`，请改成真正的领域）")
+    if "domains.yaml" in imp.files:
+        lines.append(f"业务领域 → domains.yaml（占位领域 `{DOMAIN_ID}`，请改成真正的领域）")
+    else:
+        lines.append(f"业务领域：domains.yaml 里已有占位领域 `{DOMAIN_ID}`，未改动")
     unplaced = imp.unplaced
     if unplaced:
         lines.append(f"无法归类的内容 {len(unplaced)} 处（不在任何编号流程里，请手工处理）:")
@@ -140,10 +146,31 @@ def report(imp: Import, out: Path) -> str:
     return "\n".join(lines)
 
 
+def _merge_domains(out: Path, files: dict[str, str]) -> None:
+    """Importing into a directory that has its own domains.yaml adds the placeholder domain to it
+    (or leaves it alone when it is already there) instead of replacing the author's domains."""
+    existing = out / "domains.yaml"
+    if not existing.is_file():
+        return
+    try:
+        text = existing.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return  # unreadable: reported as a conflict, replaced only with --force
+    if not isinstance(data, list):
+        return
+    if any(isinstance(d, dict) and d.get("id") == DOMAIN_ID for d in data):
+        del files["domains.yaml"]
+        return
+    entry = files["domains.yaml"].split("\n", 1)[1]  # without the header comment
+    files["domains.yaml"] = text + ("" if text.endswith("\n") else "\n") + entry
+
+
 def run(args: argparse.Namespace) -> int:
     path: Path = args.file
     out: Path = args.out
     imp = import_document(path)
+    _merge_domains(out, imp.files)
     problems = writer.conflicts(out, imp.files)
     if problems and not args.force:
         raise ContentError(problems)
@@ -151,6 +178,8 @@ def run(args: argparse.Namespace) -> int:
         raise ContentError(problems)
 
     def check(tmp: Path) -> None:
+        if "domains.yaml" not in imp.files:  # kept as it is: validate against the one in place
+            shutil.copyfile(out / "domains.yaml", tmp / "domains.yaml")
         errors = writer.validate_dir(tmp)
         if errors:  # a bug in the importer, never the author's fault: keep the disk untouched
             raise PlaybookError([Problem(display_path(path), 1, 1, "I900",

@@ -215,3 +215,41 @@ def test_output_path_that_is_a_file_is_an_error(tmp_path: Path) -> None:
         with pytest.raises(PlaybookError) as err:
             command.run(args(src, out, force=force))
         assert err.value.problems[0].code == "I004"
+
+
+def test_importing_into_content_with_domains_adds_the_placeholder_domain(tmp_path: Path, cli) -> None:
+    src = write_text_twin(tmp_path / "sop.txt")
+    out = tmp_path / "content"
+    out.mkdir()
+    own = "# my domains\n- id: sales-office\n  name: 售楼处\n"
+    (out / "domains.yaml").write_text(own, encoding="utf-8")
+    run = cli("import", str(src), "--out", str(out))
+    assert run.code == 1 and "domains.yaml" in run.err  # it would change: needs --force
+    assert cli("import", str(src), "--out", str(out), "--force").code == 0
+    merged = (out / "domains.yaml").read_text(encoding="utf-8")
+    assert merged.startswith(own) and "- id: imported" in merged
+    assert cli("check", "--content", str(out)).code == 0
+    # a second import leaves domains.yaml alone (the placeholder is already there)
+    (out / "procedures" / "fang-hao-guan-li.yaml").unlink()
+    assert cli("import", str(src), "--out", str(out)).code == 0
+    assert (out / "domains.yaml").read_text(encoding="utf-8") == merged
+
+
+@pytest.mark.slow
+def test_two_hundred_pages_import_in_a_few_seconds(tmp_path: Path, imp) -> None:
+    import time
+
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(imp.SEEDS.glob("*.txt"))]
+    if not seeds:
+        pytest.skip("seed documents not available")
+    body, i = [], 0
+    while sum(map(len, body)) < 200 * 1500:
+        body.append(seeds[i % len(seeds)])
+        i += 1
+    src = tmp_path / "big.txt"
+    src.write_text("\n".join(body), encoding="utf-8")
+    t = time.perf_counter()
+    result = command.import_document(src)
+    elapsed = time.perf_counter() - t
+    assert result.result.procedures
+    assert elapsed < 10, f"{elapsed:.1f} s"
