@@ -51,13 +51,15 @@ def site_rel(from_page: str, site_path: str) -> str:
 
 
 def front_matter(title: str, tags: Iterable[str] = (), description: str = "") -> str:
-    lines = ["---", f"title: {yaml_str(title)}"]
+    """Page metadata. The theme prints title, description and tags as raw HTML (in <title>, the
+    header, a meta attribute, tag chips), so each is HTML-escaped here, once."""
+    lines = ["---", f"title: {yaml_str(str(html(title)))}"]
     tags = list(tags)
     if tags:
         lines.append("tags:")
-        lines += [f"  - {yaml_str(t)}" for t in tags]
+        lines += [f"  - {yaml_str(str(html(t)))}" for t in tags]
     if description:
-        lines.append(f"description: {yaml_str(description)}")
+        lines.append(f"description: {yaml_str(str(attr(description)))}")
     lines.append("---")
     return "\n".join(lines) + "\n\n"
 
@@ -178,7 +180,7 @@ def procedure_page(content: Content, proc: Procedure, quiz_block: QuizBlock | No
     if quiz_block is not None:
         block = quiz_block(content, proc.id)
         if block:
-            out.append("## 自测\n\n" + block.strip() + "\n\n")
+            out.append("## 自测 { #self-check }\n\n" + block.strip() + "\n\n")
     if proc.source:
         out.append(f'<p class="pb-source">来源：{html(proc.source)}</p>\n')
     return "".join(out)

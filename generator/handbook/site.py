@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from ..loader import Content
 from . import pages as P
+from .text import html
 
 GUIDE_SECTION = "指南与说明"
 
@@ -56,17 +57,22 @@ def plan_site(
     for did, domain in content.domains.items():
         procs = by_domain.get(did)
         if procs:
-            procedures_nav.append({domain.name: [{"概览": P.domain_path(did)}]
-                                   + [{p.title: P.procedure_path(p.id)} for p in procs]})
+            procedures_nav.append({_t(domain.name): [{"概览": P.domain_path(did)}]
+                                   + [{_t(p.title): P.procedure_path(p.id)} for p in procs]})
     plan.nav = [{"首页": P.HOME}, {"流程": procedures_nav},
-                {"岗位": [{"全部岗位": P.ROLES_INDEX}] + [{r.name: P.role_path(r.id)} for r in content.roles.values()]},
+                {"岗位": [{"全部岗位": P.ROLES_INDEX}] + [{_t(r.name): P.role_path(r.id)} for r in content.roles.values()]},
                 {"规范用语": P.PHRASES}, {"情景题": P.SCENARIOS}, {"案例": P.CASES},
                 {"术语表": P.GLOSSARY}, {"标签": P.TAGS}]
     if quiz_pages:
-        plan.nav.append({"自测": [{title: path} for path, (title, _) in quiz_pages.items()]})
+        plan.nav.append({"自测": [{_t(title): path} for path, (title, _) in quiz_pages.items()]})
     if guide:
-        plan.nav.append({GUIDE_SECTION: [{title: path} for title, path in guide]})
+        plan.nav.append({GUIDE_SECTION: [{_t(title): path} for title, path in guide]})
     return plan
+
+
+def _t(title: str) -> str:
+    """A nav title: the theme prints nav titles as HTML, so content text is escaped first."""
+    return str(html(title))
 
 
 def glossary_tooltips(content: Content) -> dict[str, str]:
