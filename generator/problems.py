@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -59,6 +60,10 @@ class ContentError(PlaybookError):
 def display_path(path: Path, base: Path | None = None) -> str:
     """Path as the author sees it: relative to the working directory when possible."""
     base = base or Path.cwd()
+    try:  # cheap first (no file-system calls); resolving symlinks only when that fails
+        return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(base)))
+    except ValueError:
+        pass
     try:
         return str(path.resolve().relative_to(base.resolve()))
     except ValueError:

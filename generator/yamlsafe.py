@@ -116,10 +116,6 @@ def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-class _Budget(Exception):
-    pass
-
-
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     """Bytes -> text, refusing what an editor would not show correctly."""
     def problem(code: str, msg: str, detail: str, line: int = 1, col: int = 1) -> Problem:
@@ -147,6 +143,8 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
         return None, [problem("Y011", f"文件不是 UTF-8 编码（看起来是 {guess}），请在编辑器里另存为 UTF-8",
                               f"file is not valid UTF-8; looks like {guess}", line, col)]
     problems = []
+    if not _CONTROL.search(text):  # the common case: one scan of the whole text
+        return text, []
     for lineno, line_text in enumerate(text.split("\n"), start=1):
         for m in list(_CONTROL.finditer(line_text))[:MAX_REPORTS_PER_CHECK]:
             name = _CONTROL_NAMES.get(m.group(), f"U+{ord(m.group()):04X}")
@@ -168,6 +166,8 @@ def _guess_encoding(data: bytes) -> str:
 
 
 def _indentation_problems(text: str, shown: str) -> list[Problem]:
+    if "\t" not in text and "\u3000" not in text:  # the common case
+        return []
     problems = []
     in_block_scalar_indent = -1
     for lineno, line in enumerate(text.split("\n"), start=1):
@@ -238,39 +238,12 @@ def _syntax_hint(what: str) -> str:
     return "请检查这一行的缩进、冒号和引号"
 
 
-def _prescan(text: str, shown: str) -> list[Problem]:
-    """Depth and document count from the event stream (iterative, so no recursion)."""
-    depth = 0
-    docs = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    m = event.start_mark
-                    return [Problem(shown, m.line + 1, m.column + 1, "Y008",
-                                    f"嵌套层次太深（超过 {MAX_DEPTH} 层），内容文件不需要这么深",
-                                    f"nesting deeper than {MAX_DEPTH} levels")]
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-            elif isinstance(event, yaml.DocumentStartEvent):
-                docs += 1
-                if docs > 1:
-                    m = event.start_mark
-                    return [Problem(shown, m.line + 1, m.column + 1, "Y013",
-                                    "一个文件里只能有一个 YAML 文档（去掉多余的 ---，或拆成两个文件）",
-                                    "more than one YAML document in the file")]
-    except yaml.YAMLError as exc:
-        return [_syntax_problem(exc, shown)]
-    except RecursionError:  # pragma: no cover - the event parser is iterative
-        return [Problem(shown, 1, 1, "Y008", "嵌套层次太深", "nesting too deep")]
-    return []
-
-
 def load_located(path: Path, shown: str, keys: frozenset[str] | None = None) -> tuple[Located | None, list[Problem]]:
     """Read one YAML file. Returns (None, problems) when nothing usable could be read.
 
     ``keys`` are the field names a `word：` typo is checked against (default: the content model's).
+    One pass over the parser's event stream builds the data: depth, alias expansion and item
+    count are bounded as they grow (no recursion, nothing built twice).
     """
     keys = field_names() if keys is None else keys
     text, problems = read_text(path, shown)
@@ -281,29 +254,18 @@ def load_located(path: Path, shown: str, keys: frozenset[str] | None = None) -> 
     problems = _indentation_problems(text, shown)
     if problems:
         return None, problems
-    problems = _prescan(text, shown)
-    if problems:
-        return None, _blame_fullwidth_colon(text, shown, keys, problems)
+    builder = _EventBuilder(Located(shown, None), keys)
     try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as exc:  # pragma: no cover - the prescan parses the same text first
+        refused = builder.run(text)
+    except yaml.YAMLError as exc:
         return None, _blame_fullwidth_colon(text, shown, keys, [_syntax_problem(exc, shown)])
-    if node is None:
+    if refused:
+        return None, [refused]
+    if not builder.has_root:
         return None, [Problem(shown, 1, 1, "Y012", "文件里只有注释，没有内容", "file holds only comments")]
-    if isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "null" and not node.value:
+    if builder.loc.data is None and builder.loc.raw.get(()) == "" and () not in builder.loc.quoted:
         return None, [Problem(shown, 1, 1, "Y012", "文件里没有内容", "file holds no data")]
-    budget = _size_problem(node, shown)
-    if budget:
-        return None, [budget]
-    loc = Located(shown, None)
-    builder = _Builder(loc, keys)
-    try:
-        loc.data = builder.build(node, ())
-    except _Budget as exc:  # pragma: no cover - _size_problem refuses these first
-        return None, builder.problems + [exc.args[0]]
-    except RecursionError:  # pragma: no cover - depth is bounded by the prescan
-        return None, [Problem(shown, 1, 1, "Y008", "嵌套层次太深", "nesting too deep")]
-    return loc, builder.problems
+    return builder.loc, builder.problems
 
 
 def _blame_fullwidth_colon(text: str, shown: str, keys: frozenset[str], problems: list[Problem]) -> list[Problem]:
@@ -322,139 +284,268 @@ def _blame_fullwidth_colon(text: str, shown: str, keys: frozenset[str], problems
     return found or problems
 
 
-def _size_problem(root: yaml.Node, shown: str) -> Problem | None:
-    """Refuse alias bombs and absurd item counts before building anything (no recursion)."""
-    sizes: dict[int, int] = {}
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, ready = stack.pop()
-        key = id(node)
-        if key in sizes:
-            continue
-        if isinstance(node, yaml.ScalarNode):
-            sizes[key] = 1
-            continue
-        children = _children(node)
-        if ready:
-            sizes[key] = min(1 + sum(sizes.get(id(c), 0) for c in children), MAX_NODES + 1)
-        else:
-            stack.append((node, True))
-            stack.extend((c, False) for c in children if id(c) not in sizes)
-    if len(sizes) > MAX_NODES:
-        return Problem(shown, 1, 1, "Y009", f"文件里的条目太多（超过 {MAX_NODES} 个），请拆成几个文件",
-                       f"more than {MAX_NODES} nodes")
-    if sizes[id(root)] <= MAX_NODES:
-        return None
-    node = root
-    while True:  # walk down to the smallest collection that is still too large: that is where the bomb is
-        big = [c for c in _children(node) if sizes.get(id(c), 0) > MAX_NODES]
-        if not big:
-            break
-        node = big[0]
-    m = node.start_mark
-    return Problem(shown, m.line + 1, m.column + 1, "Y007",
-                   f"别名（&锚点 / *别名）展开后超过 {MAX_NODES} 个节点，拒绝读取；请把内容直接写出来",
-                   "alias expansion too large (alias bomb)")
+class _Refused(Exception):
+    pass
 
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [n for pair in node.value for n in pair]
-    return []
+_RESOLVER = yaml.resolver.Resolver()
+_NO_KEY = object()
+_KIND_OF_TAG = {_TAG + "bool": "bool", _TAG + "int": "number", _TAG + "float": "number",
+                _TAG + "timestamp": "date", _TAG + "null": "null"}
 
 
-class _Builder:
-    """Turns a composed node graph into plain data, recording marks and surprises."""
+class _Frame:
+    """An open sequence or mapping while events stream in."""
+
+    __slots__ = ("value", "path", "anchor", "start", "is_map", "key", "first_seen", "skip_value")
+
+    def __init__(self, value: Any, path: Path_, anchor: str | None, start: int):
+        self.value = value
+        self.path = path
+        self.anchor = anchor
+        self.start = start
+        self.is_map = isinstance(value, dict)
+        self.key: Any = _NO_KEY
+        self.first_seen: dict[str, int] = {}
+        self.skip_value = False
+
+
+class _EventBuilder:
+    """Plain data from the parser's events, recording marks, raw text and surprises by path."""
 
     def __init__(self, loc: Located, keys: frozenset[str]):
         self.loc = loc
         self.keys = keys
         self.problems: list[Problem] = []
         self.count = 0
-        self.active: set[int] = set()
+        self.aliased = False
+        self.has_root = False
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.skipping = 0  # depth inside a refused subtree (unsafe tag, complex key)
 
-    def _problem(self, node: yaml.Node, code: str, msg: str, detail: str) -> Problem:
-        m = node.start_mark
-        return Problem(self.loc.file, m.line + 1, m.column + 1, code, msg, detail)
+    def _problem(self, mark: Any, code: str, msg: str, detail: str) -> Problem:
+        return Problem(self.loc.file, mark.line + 1, mark.column + 1, code, msg, detail)
 
-    def build(self, node: yaml.Node, path: Path_) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise _Budget(self._problem(node, "Y007", f"别名（&锚点 / *别名）展开后超过 {MAX_NODES} 个节点，拒绝读取",
-                                        "alias expansion too large (alias bomb)"))
-        m = node.start_mark
-        self.loc.marks[path] = (m.line + 1, m.column + 1)
-        if node.tag not in _SAFE_TAGS:
-            self.loc.flagged.add(path)
-            self.problems.append(self._problem(
-                node, "Y006", f"不允许的 YAML 标签 `{node.tag.replace(_TAG, '!!')}`；内容文件只能写普通文字、数字、列表和映射",
-                f"unsafe or unknown tag {node.tag}"))
-            return None
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, path)
-        if id(node) in self.active:
-            raise _Budget(self._problem(node, "Y007", "别名引用了它自己（递归别名），拒绝读取", "recursive alias"))
-        self.active.add(id(node))
+    def run(self, text: str) -> Problem | None:
+        """Consume the whole stream; returns a refusal (depth, size, bomb, documents) or None."""
         try:
-            if isinstance(node, yaml.SequenceNode):
-                return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
-            return self._mapping(node, path)
+            self._consume(text)
+        except _Refused as exc:
+            return exc.args[0]
+        return None
+
+    def _consume(self, text: str) -> None:
+        loader = _Loader(text)
+        try:
+            docs = 0
+            scalar, alias, seq_start, map_start = yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
+            ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+            while loader.check_event():
+                event = loader.get_event()
+                kind = type(event)
+                if self.skipping:
+                    if kind is seq_start or kind is map_start:
+                        self.skipping += 1
+                    elif kind in ends:
+                        self.skipping -= 1
+                    continue
+                if kind is scalar:
+                    self._scalar(event)
+                elif kind is seq_start or kind is map_start:
+                    self._start(event, kind is map_start)
+                elif kind in ends:
+                    self._end()
+                elif kind is alias:
+                    self._alias(event)
+                elif kind is yaml.DocumentStartEvent:
+                    docs += 1
+                    if docs > 1:
+                        raise _Refused(self._problem(
+                            event.start_mark, "Y013", "一个文件里只能有一个 YAML 文档（去掉多余的 ---，或拆成两个文件）",
+                            "more than one YAML document in the file"))
         finally:
-            self.active.discard(id(node))
+            loader.dispose()
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        first_seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(self._problem(key_node, "Y014", "键必须是简单的文字", "mapping key must be a scalar"))
-                continue
-            if key_node.tag == _TAG + "merge":
-                self.problems.append(self._problem(key_node, "Y006", "不支持合并键 `<<`；请把内容直接写出来",
-                                                   "merge keys are not supported"))
-                continue
-            key = key_node.value
-            self._check_fullwidth_colon(key_node, path + (key,), any_word=True)
-            if key in first_seen:
-                self.problems.append(self._problem(
-                    key_node, "Y005", f"键 `{key}` 在这个映射里重复了（第一次在第 {first_seen[key]} 行）；YAML 只会保留最后一个，请删掉或合并",
-                    f"duplicate key {key}"))
-                self.loc.flagged.add(path + (key,))
-                continue
-            first_seen[key] = key_node.start_mark.line + 1
-            km = key_node.start_mark
-            self.loc.key_marks[path + (key,)] = (km.line + 1, km.column + 1)
-            out[key] = self.build(value_node, path + (key,))
-        return out
+    # -- where the next value goes -------------------------------------------------------
+    def _slot(self, mark: Any) -> tuple[Path_, bool]:
+        """Path of the value about to arrive, and whether it is a mapping key."""
+        if not self.stack:
+            return (), False
+        top = self.stack[-1]
+        if not top.is_map:
+            return top.path + (len(top.value),), False
+        if top.key is _NO_KEY:
+            return top.path, True
+        return top.path + (top.key,), False
 
-    def _check_fullwidth_colon(self, node: yaml.ScalarNode, path: Path_, any_word: bool = False) -> None:
-        if node.style:
+    def _emit(self, value: Any) -> None:
+        if not self.stack:
+            self.loc.data = value
+            self.has_root = True
             return
-        m = _FULLWIDTH_KEY.match(node.value)
+        top = self.stack[-1]
+        if not top.is_map:
+            top.value.append(value)
+        else:
+            if not top.skip_value:
+                top.value[top.key] = value
+            top.key = _NO_KEY
+            top.skip_value = False
+
+    def _skip_value_slot(self) -> bool:
+        """True when the mapping value about to arrive was refused already (its key was bad)."""
+        top = self.stack[-1] if self.stack else None
+        return bool(top and top.is_map and top.key is not _NO_KEY and top.skip_value)
+
+    def _count(self, n: int, mark: Any) -> None:
+        self.count += n
+        if self.count > MAX_NODES:
+            if self.aliased:
+                raise _Refused(self._problem(
+                    mark, "Y007", f"别名（&锚点 / *别名）展开后超过 {MAX_NODES} 个节点，拒绝读取；请把内容直接写出来",
+                    "alias expansion too large (alias bomb)"))
+            raise _Refused(self._problem(mark, "Y009", f"文件里的条目太多（超过 {MAX_NODES} 个），请拆成几个文件",
+                                         f"more than {MAX_NODES} nodes"))
+
+    # -- events ----------------------------------------------------------------------------
+    def _start(self, event: Any, is_map: bool) -> None:
+        mark = event.start_mark
+        self._count(1, mark)
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Refused(self._problem(mark, "Y008", f"嵌套层次太深（超过 {MAX_DEPTH} 层），内容文件不需要这么深",
+                                         f"nesting deeper than {MAX_DEPTH} levels"))
+        path, is_key = self._slot(mark)
+        if is_key:
+            self.problems.append(self._problem(mark, "Y014", "键必须是简单的文字", "mapping key must be a scalar"))
+            self.skipping = 1
+            top = self.stack[-1]
+            top.key, top.skip_value = None, True
+            return
+        if self._skip_value_slot():
+            self.skipping = 1
+            self._emit(None)
+            return
+        tag = event.tag
+        if tag not in (None, "!") and tag not in _SAFE_TAGS:
+            self._unsafe_tag(mark, tag, path)
+            self.skipping = 1
+            self._emit(None)
+            return
+        self.loc.marks[path] = (mark.line + 1, mark.column + 1)
+        if event.anchor:
+            self.open_anchors.add(event.anchor)
+        self.stack.append(_Frame({} if is_map else [], path, event.anchor, self.count))
+
+    def _end(self) -> None:
+        frame = self.stack.pop()
+        if frame.anchor:
+            self.open_anchors.discard(frame.anchor)
+            self.anchors[frame.anchor] = (frame.value, self.count - frame.start + 1)
+        self._emit(frame.value)
+
+    def _alias(self, event: Any) -> None:
+        mark = event.start_mark
+        path, is_key = self._slot(mark)
+        if is_key:
+            self.problems.append(self._problem(mark, "Y014", "键必须是简单的文字（不能用别名）", "alias used as a key"))
+            top = self.stack[-1]
+            top.key, top.skip_value = None, True
+            return
+        if event.anchor not in self.anchors:
+            if event.anchor in self.open_anchors:
+                raise _Refused(self._problem(mark, "Y007", "别名引用了它自己（递归别名），拒绝读取", "recursive alias"))
+            raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", mark)
+        value, size = self.anchors[event.anchor]
+        self.aliased = True
+        self._count(size, mark)
+        self.loc.marks.setdefault(path, (mark.line + 1, mark.column + 1))
+        self._emit(value)
+
+    def _unsafe_tag(self, mark: Any, tag: str, path: Path_) -> None:
+        self.loc.flagged.add(path)
+        self.problems.append(self._problem(
+            mark, "Y006", f"不允许的 YAML 标签 `{tag.replace(_TAG, '!!')}`；内容文件只能写普通文字、数字、列表和映射",
+            f"unsafe or unknown tag {tag}"))
+
+    def _scalar(self, event: Any) -> None:
+        mark = event.start_mark
+        self._count(1, mark)
+        path, is_key = self._slot(mark)
+        if is_key:
+            self._key(event)
+            return
+        if self._skip_value_slot():
+            self._emit(None)
+            return
+        value = self._scalar_value(event, path)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+        self._emit(value)
+
+    def _key(self, event: Any) -> None:
+        top = self.stack[-1]
+        mark = event.start_mark
+        key = event.value
+        plain = not event.style
+        if event.tag not in (None, "!") and event.tag not in _SAFE_TAGS:
+            self._unsafe_tag(mark, event.tag, top.path + (key,))
+            top.key, top.skip_value = key, True
+            return
+        if plain and key == "<<":
+            self.problems.append(self._problem(mark, "Y006", "不支持合并键 `<<`；请把内容直接写出来",
+                                               "merge keys are not supported"))
+            top.key, top.skip_value = key, True
+            return
+        if plain:
+            self._check_fullwidth_colon(event, top.path + (key,), any_word=True)
+        if key in top.first_seen:
+            self.problems.append(self._problem(
+                mark, "Y005",
+                f"键 `{key}` 在这个映射里重复了（第一次在第 {top.first_seen[key]} 行）；YAML 只会保留最后一个，请删掉或合并",
+                f"duplicate key {key}"))
+            self.loc.flagged.add(top.path + (key,))
+            top.key, top.skip_value = key, True
+            return
+        top.first_seen[key] = mark.line + 1
+        self.loc.key_marks[top.path + (key,)] = (mark.line + 1, mark.column + 1)
+        top.key = key
+
+    def _check_fullwidth_colon(self, event: Any, path: Path_, any_word: bool = False) -> None:
+        if "：" not in event.value:
+            return
+        m = _FULLWIDTH_KEY.match(event.value)
         if m and (any_word or m.group(1) in self.keys):
             self.loc.flagged.add(path)
             self.problems.append(self._problem(
-                node, "Y004", f"`{m.group(1)}：` 用了全角冒号“：”，YAML 不会把它当成键；请改成半角冒号加空格：`{m.group(1)}: `",
+                event.start_mark, "Y004",
+                f"`{m.group(1)}：` 用了全角冒号“：”，YAML 不会把它当成键；请改成半角冒号加空格：`{m.group(1)}: `",
                 f"full-width colon after {m.group(1)}; use ': '"))
 
-    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
-        raw = node.value
-        self.loc.raw[path] = raw
-        if node.style in ("'", '"'):
-            self.loc.quoted.add(path)
-        if node.style:  # quoted or block scalar ('' and None both mean plain, by loader): the author meant text
-            if node.tag == _TAG + "str":
+    def _scalar_value(self, event: Any, path: Path_) -> Any:
+        mark = event.start_mark
+        raw = event.value
+        loc = self.loc
+        loc.marks[path] = (mark.line + 1, mark.column + 1)
+        loc.raw[path] = raw
+        tag, style = event.tag, event.style
+        if tag not in (None, "!") and tag not in _SAFE_TAGS:
+            self._unsafe_tag(mark, tag, path)
+            return None
+        if style in ("'", '"'):
+            loc.quoted.add(path)
+        if tag not in (None, "!"):  # an explicit safe tag: the author asked for this type
+            if tag == _TAG + "str":
                 return raw
             try:
-                return yaml.SafeLoader("").construct_object(node, deep=True)
+                return yaml.SafeLoader("").construct_object(yaml.ScalarNode(tag, raw, mark, mark), deep=True)
             except (yaml.YAMLError, ValueError):
                 return raw
-        self._check_fullwidth_colon(node, path)
-        if node.tag == _TAG + "str":
+        if style:  # quoted or block scalar: the author meant text
             return raw
-        # Plain scalar that YAML 1.1 would turn into something else: read it the YAML 1.2 way.
+        self._check_fullwidth_colon(event, path)
+        # Plain scalar: read it the YAML 1.2 way, and remember where YAML 1.1 would surprise.
         if raw in _NULLS:
             return None
         if raw in _BOOLS:
@@ -463,8 +554,7 @@ class _Builder:
             return int(raw)
         if _FLOAT.match(raw):
             return float(raw)
-        kind = {_TAG + "bool": "bool", _TAG + "int": "number", _TAG + "float": "number",
-                _TAG + "timestamp": "date", _TAG + "null": "null"}.get(node.tag)
+        kind = _KIND_OF_TAG.get(_RESOLVER.resolve(yaml.ScalarNode, raw, (True, False)))
         if kind:
-            self.loc.surprises[path] = kind
+            loc.surprises[path] = kind
         return raw
