@@ -84,3 +84,13 @@ def test_check_passes_on_clean_content_and_says_so(fx, cli) -> None:
     run = cli("check", cwd=fx.BASE)
     assert (run.code, run.err) == (0, "")
     assert "检查通过" in run.out and "check passed" in run.out
+
+
+def test_not_built_mechanism(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The 'not implemented' path itself, whatever is built today: a missing module means exit 2."""
+    import generator.cli as cli_module
+
+    monkeypatch.setitem(cli_module.HANDLERS, "quiz", "generator.not_built_yet_xyz.command:run")
+    assert main(["quiz", "spec.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert "尚未实现" in err and "not implemented" in err and "Traceback" not in err
