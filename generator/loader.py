@@ -191,9 +191,9 @@ def _cross_checks(content: Content, items: dict[str, list], maybe: dict[str, set
                 has_phrase = True
                 if isinstance(use, str):
                     ref("phrases", use, entry, ("steps", si, "phrases", pi), "规范用语")
-        if not has_phrase and proc.kind == "flow":
+        if not has_phrase and proc.kind == "flow" and proc.customer_facing:
             line, col = entry[2]
-            problems.append(Problem(entry[1], line, col, "W001", "这个流程没有任何规范用语；新员工最需要的就是该怎么说（原则、规定类清单请写 kind: rules）",
+            problems.append(Problem(entry[1], line, col, "W001", "这个流程没有任何规范用语；新员工最需要的就是该怎么说（原则、规定类清单请写 kind: rules；内部管理流程请写 customer_facing: false）",
                                     "procedure has no phrases", "warning"))
         _source_warning(problems, proc.source, entry)
     for entry in items["phrases"]:
