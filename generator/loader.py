@@ -26,7 +26,8 @@ class Origin:
 
 @dataclass
 class Content:
-    """Everything under content/, validated; dicts keep a stable, sorted order."""
+    """Everything under content/, validated. Procedures, phrases and scenarios are sorted by id;
+    roles and domains keep the order authors wrote them in (file order is sorted, so stable)."""
 
     root: Path
     procedures: dict[str, Procedure] = field(default_factory=dict)
@@ -160,7 +161,10 @@ def _cross_checks(content: Content, items: dict[str, list], maybe: dict[str, set
         seen_terms[term.term] = (shown, line)
         content.glossary.append(term)
     content.glossary.sort(key=lambda t: t.term)
-    for reg in registries.values():
+    # Roles and domains keep the author's order (they are menus); everything else sorts by id.
+    for kind, reg in registries.items():
+        if kind in ("roles", "domains"):
+            continue
         ordered = dict(sorted(reg.items()))
         reg.clear()
         reg.update(ordered)
