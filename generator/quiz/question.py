@@ -8,6 +8,7 @@ and the generators themselves use it so no question reaches a paper that breaks 
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 
 # Question types in the order they appear on a paper (sections), with their Chinese names.
@@ -85,11 +86,14 @@ def _new_order(perm: list[int], answer: object) -> list[int]:
     return [where[old] for old in answer]  # type: ignore[union-attr]
 
 
+_FOLD = str.maketrans({"，": ",", "。": ".", "！": "!", "？": "?", "：": ":", "；": ";",
+                       "（": "(", "）": ")", "“": '"', "”": '"', " ": "", "\u3000": ""})
+
+
+@lru_cache(maxsize=1 << 17)
 def norm(text: str) -> str:
     """Text as compared for sameness: no spaces, no trailing punctuation, ASCII punctuation folded."""
-    table = str.maketrans({"，": ",", "。": ".", "！": "!", "？": "?", "：": ":", "；": ";",
-                           "（": "(", "）": ")", "“": '"', "”": '"', " ": "", "\u3000": ""})
-    return text.translate(table).strip().rstrip(".!?,;")
+    return text.translate(_FOLD).strip().rstrip(".!?,;")
 
 
 def giveaway(options: tuple[str, ...] | list[str], answer: int) -> bool:

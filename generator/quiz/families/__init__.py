@@ -42,11 +42,17 @@ def choose(correct: str, candidates: Iterable[str], rng: random.Random, k: int =
 
 
 def keep(questions: Iterable[Question | None]) -> list[Question]:
-    """Drop Nones and anything with a flaw; sort by id; first of each id wins."""
+    """Drop Nones, anything with a flaw, and repeats (same id, or same prompt and options); sort by id."""
     out: dict[str, Question] = {}
+    seen: set[tuple] = set()
     for q in questions:
-        if q is not None and not flaws(q) and q.id not in out:
-            out[q.id] = q
+        if q is None or flaws(q) or q.id in out:
+            continue
+        reading = (q.prompt, tuple(sorted(q.options)))
+        if reading in seen:
+            continue
+        seen.add(reading)
+        out[q.id] = q
     return [out[k] for k in sorted(out)]
 
 

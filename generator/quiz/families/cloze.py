@@ -10,6 +10,7 @@ from ..question import Cover, Question
 from . import choose, keep, rng_for
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+SAMPLE = 80  # distractor candidates looked at per question (keeps big contents fast)
 
 
 def filler_bank(pool: Pool) -> list[str]:
@@ -21,7 +22,7 @@ def _filler_bank(pool: Pool) -> list[str]:
     bank: list[str] = []
     for item in all_phrase_items(pool.content):
         bank += list(item.blanks) or list(words(item.text)[:2])
-    return bank
+    return sorted(set(bank))
 
 
 def generate(pool: Pool, seed: int) -> list[Question]:
@@ -36,10 +37,11 @@ def generate(pool: Pool, seed: int) -> list[Question]:
             qid = f"cloze:{item.key}:{bi + 1}"
             rng = rng_for(seed, qid)
             from_avoid = [s for a in item.avoid for s in segments(a) if _CJK.search(s)]
-            inside = [w for w in bank if w in word or word in w] + [s for s in segments(item.text)]
-            wrong = choose(word, [w for w in bank if w not in item.text], rng,
+            sample = [bank[i] for i in rng.sample(range(len(bank)), min(SAMPLE, len(bank)))]
+            fits = [w for w in sample if not (w in item.text or w in word or word in w)]
+            wrong = choose(word, fits, rng,
                            preferred=[s for s in from_avoid if s not in item.text and len(s) <= len(word) + 3],
-                           forbid=inside)
+                           forbid=segments(item.text))
             if wrong is None:
                 continue
             blanked = item.text.replace(word, "____")

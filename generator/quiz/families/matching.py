@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
-from ..pool import Pool, all_phrase_items
+from ..pool import Pool, all_phrase_items, cached
 from ..question import Question, norm
 from . import choose, keep, rng_for
 from .cloze import _cite, _covers
+
+
+SAMPLE = 80  # distractor candidates looked at per question (keeps big contents fast)
+
+
+def _by_when(items) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for o in items:
+        out.setdefault(norm(o.when), []).append(o.text)
+    return out
 
 
 def generate(pool: Pool, seed: int) -> list[Question]:
     if not pool.phrases:
         return []
     everything = all_phrase_items(pool.content)
+    by_when = cached(pool.content, "phrases_by_when", lambda: _by_when(everything))
     out = []
     for item in pool.phrases:
         qid = f"matching:{item.key}"
         rng = rng_for(seed, qid)
-        same_when = [o.text for o in everything if norm(o.when) == norm(item.when) and o.key != item.key]
-        others = [o.text for o in everything if o.key != item.key and norm(o.when) != norm(item.when)]
+        same_when = by_when.get(norm(item.when), [])
+        sample = [everything[i] for i in rng.sample(range(len(everything)), min(SAMPLE, len(everything)))]
+        others = [o.text for o in sample if o.key != item.key and norm(o.when) != norm(item.when)]
         wrong = choose(item.text, others, rng, preferred=item.avoid, forbid=same_when)
         if wrong is None:
             continue
