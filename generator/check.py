@@ -1,4 +1,4 @@
-"""`playbook check`: validate everything and print every problem."""
+"""`playbook check`: validate content and quiz specs, print every problem."""
 
 from __future__ import annotations
 
@@ -13,10 +13,19 @@ def run(args: argparse.Namespace) -> int:
     from .cli import print_problems
 
     content, problems = load_content(args.content)
+    specs = 0
+    quizzes = getattr(args, "quizzes", None)
+    # Specs refer to content ids: check them only against content that loaded cleanly.
+    if quizzes is not None and quizzes.is_dir() and not has_errors(problems):
+        from .quiz import check_specs
+        from .quiz.spec import spec_files
+
+        problems = sorted(set(problems + check_specs(quizzes, content)))
+        specs = len(spec_files(quizzes))
     print_problems(problems)
     if has_errors(problems, strict=args.strict):
         return 1
     print(f"检查通过：{len(content.procedures)} 个流程，{len(content.phrases)} 条规范用语，"
-          f"{len(content.scenarios)} 个情景/案例，{len(content.glossary)} 个术语，{len(content.roles)} 个岗位 "
-          f"(check passed)", file=sys.stdout)
+          f"{len(content.scenarios)} 个情景/案例，{len(content.glossary)} 个术语，{len(content.roles)} 个岗位，"
+          f"{specs} 份测验规格 (check passed)", file=sys.stdout)
     return 0

@@ -55,8 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                        help="内容目录 / content directory (默认 default: content)")
 
-    p = add("check", "检查全部内容，列出每一个问题", "validate all content and print every problem")
+    p = add("check", "检查全部内容和测验规格，列出每一个问题", "validate all content and quiz specs; print every problem")
     content_arg(p)
+    p.add_argument("--quizzes", type=Path, default=Path("quizzes"), metavar="DIR",
+                   help="测验规格目录（不存在则跳过）/ quiz specs directory, skipped if absent (默认 default: quizzes)")
     p.add_argument("--strict", action="store_true", help="警告也算失败 / treat warnings as errors")
 
     p = add("schema", "写出编辑器用的 JSON Schema", "write the JSON Schemas used by editors")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .fairness import length_giveaway
 from .model import KINDS, Domain, Phrase, Procedure, Role, Scenario, Term
 from .problems import ContentError, Problem, display_path
 from .validate import validate_items, validate_located
@@ -210,6 +211,13 @@ def _cross_checks(content: Content, items: dict[str, list], maybe: dict[str, set
             ref("procedures", p, entry, ("procedures", i), "流程")
         for i, r in enumerate(sc.roles):
             ref("roles", r, entry, ("roles", i), "岗位")
+        right = next(i for i, o in enumerate(sc.options) if o.correct)
+        if length_giveaway([o.text for o in sc.options], right):
+            line, col = entry[3]["loc"].mark(entry[3]["prefix"] + ("options", right))
+            problems.append(Problem(entry[1], line, col, "W004",
+                                    "正确选项比其他选项长得多（或短得多），一眼就能猜出，测验不会用这道题；"
+                                    "请把错误选项写得同样具体，或把正确选项写得更简短",
+                                    f"options[{right}] gives the answer away by length", "warning"))
         for i, opt in enumerate(sc.options):
             if not opt.why.strip():
                 loc = entry[3]["loc"]

@@ -11,6 +11,8 @@ import random
 from functools import lru_cache
 from dataclasses import dataclass, field, replace
 
+from ..fairness import length_giveaway
+
 # Question types in the order they appear on a paper (sections), with their Chinese names.
 TYPES: dict[str, str] = {
     "ordering": "排序题",
@@ -96,15 +98,7 @@ def norm(text: str) -> str:
     return text.translate(_FOLD).strip().rstrip(".!?,;")
 
 
-def giveaway(options: tuple[str, ...] | list[str], answer: int) -> bool:
-    """True when the right option stands out by length alone (far longer or shorter than all others)."""
-    lengths = [len(o) for o in options]
-    right = lengths[answer]
-    others = lengths[:answer] + lengths[answer + 1:]
-    if not others:
-        return True
-    longest, shortest = max(others), min(others)
-    return right > 2 * longest + 2 or 2 * right + 2 < shortest
+giveaway = length_giveaway  # the one rule for authored and generated questions
 
 
 def flaws(q: Question) -> list[str]:

@@ -174,8 +174,6 @@ def _content_problems(spec: QuizSpec, loc: Located, content: Content) -> list[Pr
                         "draws_on selects no content")]
     asked = [t for t, n in spec.counts().items() if n > 0]
     possible = capacity(pool, spec.seed, asked)
-    if spec.questions.scenario or spec.questions.case:
-        out += giveaway_warnings(pool, content)
     for t in asked:
         n = spec.counts()[t]
         if n > possible[t]:
@@ -207,20 +205,3 @@ def load_specs(quizzes_dir: Path, content: Content, base: Path | None = None) ->
     if any(p.is_error for p in problems):
         raise ContentError(sorted(set(problems)))
     return specs
-
-
-def giveaway_warnings(pool, content: Content) -> list[Problem]:
-    """Authored scenarios left out of quizzes because their right option stands out by length."""
-    from .families.scenario import _question
-    from .question import flaws
-
-    out = []
-    for sc in pool.scenarios:
-        q = _question(pool, sc, "case" if sc.kind == "case" else "scenario")
-        if "right option is a give-away by length" in flaws(q):
-            o = content.origin("scenarios", sc.id)
-            out.append(Problem(o.file, o.line, o.col, "Q010",
-                               f"情景题 `{sc.id}` 的正确选项比其他选项长得多，一眼就能猜出，测验不会用它；"
-                               "请把错误选项写得同样具体，或把正确选项写得更简短",
-                               "right option is a give-away by length; scenario left out of quizzes", "warning"))
-    return out

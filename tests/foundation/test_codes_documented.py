@@ -12,7 +12,7 @@ ANY_CODE_LITERAL = re.compile(r"""["']([A-Z]\d{3})["']""")
 
 def _codes_in_source() -> set[str]:
     codes: set[str] = set()
-    for path in sorted((REPO / "generator").glob("*.py")):
+    for path in sorted((REPO / "generator").rglob("*.py")):
         codes.update(ANY_CODE_LITERAL.findall(path.read_text(encoding="utf-8")))
     return codes
 
