@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .handbook.search import patch_search_worker, segmenter
+from .handbook.search import compact_search_index, patch_search_worker, segmenter
 from .handbook.searchwords import domain_words, jieba_userdict
 from .handbook.site import SitePlan, glossary_tooltips, plan_site
 from .loader import YAML_SUFFIXES, Content, load_or_raise
@@ -151,6 +151,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_post_build(self, *, config: Any) -> None:
         self._cleanup_dict()
         patch_search_worker(Path(config.site_dir))
+        compact_search_index(Path(config.site_dir))  # before the offline plugin copies it (same priority, later)
         mode = self.config.printables
         if mode == "never" or (mode == "auto" and self.command == "serve"):
             return

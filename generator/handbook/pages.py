@@ -180,7 +180,9 @@ def procedure_page(content: Content, proc: Procedure, quiz_block: QuizBlock | No
     if quiz_block is not None:
         block = quiz_block(content, proc.id)
         if block:
-            out.append("## 自测 { #self-check }\n\n" + block.strip() + "\n\n")
+            # Quiz questions are not searchable text (and would double the search index).
+            out.append("## 自测 { #self-check data-search-exclude }\n\n"
+                       '<div class="pb-self-check" data-search-exclude>\n' + block.strip() + "\n</div>\n\n")
     if proc.source:
         out.append(f'<p class="pb-source">来源：{html(proc.source)}</p>\n')
     return "".join(out)
@@ -291,14 +293,18 @@ def _scenario_markdown(content: Content, page: str, sc: Scenario) -> str:
     for i, opt in enumerate(sc.options):
         out.append(f"{letters[i]}\\. {md(opt.text)}\n\n")
     right = next(i for i, o in enumerate(sc.options) if o.correct)
-    out.append(f'??? success "查看答案"\n\n    **正确答案：{letters[right]}**\n\n')
+    # The answer stays out of the search index: it would spoil the question in result snippets,
+    # and it is most of the page's text (the index has to stay small enough for a phone).
+    out.append(f'<details class="success" data-search-exclude markdown>\n<summary>查看答案</summary>\n\n'
+               f"**正确答案：{letters[right]}**\n\n")
     for i, opt in enumerate(sc.options):
         mark = "✔" if opt.correct else "✘"
         why = f"：{md(opt.why)}" if opt.why else ""
-        out.append(f"    - {mark} **{letters[i]}**{why}\n")
+        out.append(f"- {mark} **{letters[i]}**{why}\n")
     out.append("\n")
     if sc.lesson:
-        out.append(f"    **要记住：** {md(sc.lesson)}\n\n")
+        out.append(f"**要记住：** {md(sc.lesson)}\n\n")
+    out.append("</details>\n\n")
     links = [f"[{md(content.procedures[p].title)}]({rel(page, procedure_path(p))})" for p in sc.procedures]
     if links:
         out.append(f"相关流程：{'、'.join(links)}\n\n")

@@ -7,10 +7,12 @@
    index, but its loop stops one character short (``j < query.length``), so a whole word is
    never tried: 三件套 is searched as 三 + 件 + 套. ``patch_search_worker`` fixes that bound in the
    built worker (the one-character change Material's code needs).
+3. Size: ``compact_search_index`` rewrites the index as UTF-8 rather than ASCII escapes.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -64,3 +66,12 @@ def patch_search_worker(site_dir: Path) -> bool:
     if not patched:
         log.info("playbook: Material's search worker has changed; Chinese query segmentation not patched")
     return patched
+
+
+def compact_search_index(site_dir: Path) -> None:
+    """Material writes the index with every Chinese character as a 6-byte \\uXXXX escape; write it
+    as UTF-8 (3 bytes) without spaces, so a phone downloads about half as much."""
+    path = site_dir / "search" / "search_index.json"
+    if path.is_file():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -1,0 +1,200 @@
+"""How fast is the handbook build? The `playbook` plugin against the same procedures written by hand.
+
+    python benchmarks/bench_handbook.py [--sizes 100,500,2000] [--profile N]
+
+For each size, in the same run and on the same generated content (benchmarks/corpus.py):
+  (a) ours:  mkdocs build with the repo's mkdocs.yml (playbook plugin, Material, navigation.prune, zh search,
+             tags, offline), with `printables: never` so checklist PDFs and quiz papers are not counted;
+             the self-check quiz under each procedure is built, as in production.
+  (b) plain: one hand-written .md per procedure with the same steps, points, timing, must/never rules and
+             phrases; a flat nav listing every page; the same theme settings WITHOUT navigation.prune, the
+             same Markdown extensions, search (zh) and offline plugins — as most users would write it.
+Each build runs in a fresh process (`python -m mkdocs build`), timed inside the process around
+load_config + build (CPU seconds too, since the machine is shared), with its peak RSS.
+
+Prints build time, time per page, ours/plain, growth of the per-page time from the smallest to the largest
+size, search_index.json size per 100 procedures, the weight of one procedure page, and peak memory.
+Issue 4's goals: ours <= 1.15x plain at 100; our per-page time at 2,000 <= 1.5x that at 100.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.corpus import write_corpus  # noqa: E402
+
+CHILD = r"""
+import json, resource, sys, time, logging, os
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+logging.disable(logging.WARNING)
+t0 = time.perf_counter(); c0 = time.process_time()
+from mkdocs.config import load_config
+from mkdocs.commands.build import build
+config = load_config(sys.argv[1])
+prof = sys.argv[2] if len(sys.argv) > 2 else ""
+if prof:
+    import cProfile, pstats
+    p = cProfile.Profile(); p.enable()
+build(config)
+if prof:
+    p.disable(); pstats.Stats(p).sort_stats("cumulative").dump_stats(prof)
+print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0,
+                  "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def _base_config() -> dict:
+    return yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
+SELF_CHECK = True
+
+
+def ours_config(root: Path, content: Path) -> Path:
+    config = _base_config()
+    config.update(docs_dir=str(content), site_dir=str(root / "site-ours"))
+    config["theme"]["custom_dir"] = str(REPO / "site_overrides")
+    config["plugins"] = [{"playbook": {"printables": "never", "self_check": SELF_CHECK,
+                                       "quizzes_dir": str(root / "no-quizzes")}}
+                         if (p if isinstance(p, str) else next(iter(p))) == "playbook" else p
+                         for p in config["plugins"]]
+    path = root / "mkdocs-ours.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def plain_config(root: Path, docs: Path, nav: list) -> Path:
+    config = _base_config()
+    config.update(docs_dir=str(docs), site_dir=str(root / "site-plain"), nav=nav)
+    config["theme"]["custom_dir"] = str(REPO / "site_overrides")  # same CSS/JS files
+    config["theme"]["features"] = [f for f in config["theme"]["features"] if f != "navigation.prune"]
+    config["plugins"] = [p for p in config["plugins"] if (p if isinstance(p, str) else next(iter(p)))
+                         in ("search", "offline")]
+    path = root / "mkdocs-plain.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def write_plain_markdown(content: Path, docs: Path) -> list:
+    """The same procedures as hand-written Markdown, and a flat nav of all pages."""
+    from generator.loader import load_content
+
+    model, _ = load_content(content)
+    (docs / "procedures").mkdir(parents=True)
+    (docs / "index.md").write_text("# 服务手册\n\n全部流程见左侧导航。\n", encoding="utf-8")
+    nav: list = [{"首页": "index.md"}]
+    for proc in model.procedures.values():
+        out = [f"# {proc.title}\n\n{proc.summary}\n\n## 步骤\n\n"]
+        for i, step in enumerate(proc.steps, 1):
+            out.append(f"### {i}. {step.title}\n\n" + "".join(f"- {p}\n" for p in step.points) + "\n")
+            out += [f"- **{t}**\n" for t in step.timing]
+            if step.must:
+                out.append('\n!!! success "必须做到"\n\n' + "".join(f"    - {m}\n" for m in step.must) + "\n")
+            if step.never:
+                out.append('!!! failure "严禁"\n\n' + "".join(f"    - {m}\n" for m in step.never) + "\n")
+            for use in step.phrases:
+                text = model.phrases[use].text if isinstance(use, str) else use.text
+                out.append(f"> **规范用语：** {text}\n\n")
+            if step.why:
+                out.append(f'!!! note "为什么"\n\n    {step.why}\n\n')
+        path = f"procedures/{proc.id}.md"
+        (docs / path).write_text("".join(out), encoding="utf-8")
+        nav.append({proc.title: path})
+    return nav
+
+
+def run_build(config: Path, profile: str = "") -> dict:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONWARNINGS="ignore")
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(config), profile], env=env, capture_output=True,
+                          text=True, cwd=config.parent)
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed ({config.name}):\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def site_stats(site: Path, page: str) -> dict:
+    pages = [p for p in site.rglob("*.html") if p.name != "404.html"]
+    return {"pages": len(pages), "index_bytes": (site / "search/search_index.json").stat().st_size,
+            "page_bytes": (site / page).stat().st_size}
+
+
+def measure(n: int, work: Path, profile_size: int | None) -> dict:
+    root = work / f"n{n}"
+    content = write_corpus(root / "content", n)
+    nav = write_plain_markdown(content, root / "docs")
+    first = "procedures/procedure-0.html"
+    prof = str(root / "ours.prof") if profile_size == n else ""
+    ours = run_build(ours_config(root, content), prof) | site_stats(root / "site-ours", first)
+    plain = run_build(plain_config(root, root / "docs", nav)) | site_stats(root / "site-plain", first)
+    if prof:
+        import pstats
+
+        print(f"\n--- profile of our build at {n} procedures (cumulative, top 30) ---")
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
+    return {"n": n, "ours": ours, "plain": plain}
+
+
+def report(rows: list[dict]) -> None:
+    print("\nHandbook build: playbook plugin (ours, printables: never) vs hand-written Markdown (plain)\n")
+    head = (f"{'procs':>6} {'pages':>11} {'ours s':>7} {'plain s':>7} {'ours ms/pg':>10} {'plain ms/pg':>11} "
+            f"{'ratio':>6} {'ours cpu':>8} {'plain cpu':>9} {'cpu ratio':>9} {'index KB/100':>12} "
+            f"{'page KB':>11} {'peak MB':>11}")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        o, p = r["ours"], r["plain"]
+        print(f"{r['n']:>6} {o['pages']:>5}/{p['pages']:<5} {o['wall']:>7.1f} {p['wall']:>7.1f} "
+              f"{1000 * o['wall'] / o['pages']:>10.1f} {1000 * p['wall'] / p['pages']:>11.1f} "
+              f"{o['wall'] / p['wall']:>6.2f} {o['cpu']:>8.1f} {p['cpu']:>9.1f} {o['cpu'] / p['cpu']:>9.2f} "
+              f"{o['index_bytes'] / 1024 / (r['n'] / 100):>12.0f} "
+              f"{o['page_bytes'] / 1024:>5.0f}/{p['page_bytes'] / 1024:<5.0f} "
+              f"{o['maxrss_kb'] / 1024:>5.0f}/{p['maxrss_kb'] / 1024:<5.0f}")
+    if len(rows) > 1:
+        a, b = rows[0], rows[-1]
+
+        def growth(side: str, key: str) -> float:
+            return (b[side][key] / b[side]["pages"]) / (a[side][key] / a[side]["pages"])
+
+        print(f"\nper-page time growth {a['n']} -> {b['n']} procedures: ours {growth('ours', 'wall'):.2f}x "
+              f"(cpu {growth('ours', 'cpu'):.2f}x), plain {growth('plain', 'wall'):.2f}x "
+              f"(cpu {growth('plain', 'cpu'):.2f}x)")
+    small = rows[0]
+    print(f"goal 1: ours <= 1.15x plain at {small['n']}: {small['ours']['wall'] / small['plain']['wall']:.2f}x wall, "
+          f"{small['ours']['cpu'] / small['plain']['cpu']:.2f}x cpu")
+    print("columns: pages ours/plain; page KB = procedure-0.html ours/plain; peak MB = max RSS ours/plain; "
+          "index KB/100 = ours search_index.json per 100 procedures")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,500,2000")
+    parser.add_argument("--no-self-check", action="store_true",
+                        help="build ours without the self-check quiz under each procedure (quiz engine cost)")
+    parser.add_argument("--profile", type=int, default=None, metavar="N", help="cProfile our build at this size")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    global SELF_CHECK
+    SELF_CHECK = not args.no_self_check
+    print(f"ours: printables never, self-check quiz {'on' if SELF_CHECK else 'off'}")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-handbook-") as tmp:
+        for n in sizes:
+            rows.append(measure(n, Path(tmp), args.profile))
+            print(f"{n} procedures: ours {rows[-1]['ours']['wall']:.1f} s, plain {rows[-1]['plain']['wall']:.1f} s",
+                  flush=True)
+    report(rows)
+
+
+if __name__ == "__main__":
+    main()

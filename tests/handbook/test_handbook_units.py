@@ -1,0 +1,92 @@
+"""Fast checks of the handbook core: escaping, glossary tooltips, search repairs, nav titles."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+
+from generator.handbook.abbr import CjkAbbrExtension
+from generator.handbook.pages import front_matter
+from generator.handbook.search import mixed_words, patch_search_worker, segmenter
+from generator.handbook.text import md
+
+
+def test_md_shows_markdown_and_html_as_text() -> None:
+    nasty = "<script>alert(1)</script> [x](javascript:alert(1)) **bold** { #id } &amp;"
+    html = markdown.markdown(md(nasty), extensions=["attr_list"])
+    assert "<script" not in html and "<a " not in html and "<strong>" not in html and 'id="id"' not in html
+    assert "&lt;script&gt;" in html and "[x](javascript:alert(1))" in html and "&amp;amp;" in html
+
+
+def test_front_matter_escapes_what_the_theme_prints_raw() -> None:
+    meta = yaml.safe_load(front_matter('<b>"标题"</b>', ["<i>标签</i>"], 'x" onload="y').split("---")[1])
+    assert meta["title"] == "&lt;b&gt;&#34;标题&#34;&lt;/b&gt;"
+    assert meta["tags"] == ["&lt;i&gt;标签&lt;/i&gt;"]
+    assert '"' not in meta["description"]
+
+
+def _abbr(text: str, glossary: dict[str, str]) -> str:
+    return markdown.markdown(text, extensions=[CjkAbbrExtension(glossary=glossary)])
+
+
+def test_tooltips_inside_chinese_text_but_not_inside_latin_words() -> None:
+    html = _abbr("接车时铺三件套，成功的4S店有SA接待；USA 不是。", {"三件套": "防护用品", "4S店": "经销店", "SA": "服务顾问"})
+    assert '<abbr title="防护用品">三件套</abbr>' in html
+    assert '<abbr title="经销店">4S店</abbr>' in html
+    assert '<abbr title="服务顾问">SA</abbr>' in html
+    assert html.count("<abbr") == 3  # USA is left alone
+    # Python-Markdown's own abbr misses all three inside Chinese text: the reason this extension exists.
+    plain = markdown.markdown("接车时铺三件套。\n\n*[三件套]: 防护用品", extensions=["abbr"])
+    assert "<abbr" not in plain
+
+
+def test_tooltip_titles_are_escaped() -> None:
+    html = _abbr("看SA。", {"SA": '"><script>alert(1)</script>'})
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_segmenter_keeps_mixed_domain_words_whole() -> None:
+    import jieba
+
+    assert mixed_words(["4S店", "三件套", "A类客户", "SA"]) == ["A类客户", "4S店"]
+    segment = segmenter(["4S店", "三件套"], jieba.cut)
+    out = segment("成功的4S店售后流程")
+    assert "4S店" in out.split("\u200b")
+    assert "\u200b\u200b" not in out
+    assert segment("Hello world") == "Hello world"
+
+
+def test_worker_patch_lets_a_whole_typed_word_be_tried(tmp_path: Path) -> None:
+    import material
+
+    source = next((Path(material.__file__).parent / "templates/assets/javascripts/workers").glob("search.*.min.js"))
+    workers = tmp_path / "assets/javascripts/workers"
+    workers.mkdir(parents=True)
+    shutil.copy(source, workers / source.name)
+    before = (workers / source.name).read_text(encoding="utf-8")
+    assert patch_search_worker(tmp_path) is True
+    after = (workers / source.name).read_text(encoding="utf-8")
+    fixed = re.compile(r"for\(let (\w+)=(\w+)\+1;\1<=(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
+    assert not fixed.search(before) and fixed.search(after) and len(after) == len(before) + 1
+    assert patch_search_worker(tmp_path) is False  # already patched: nothing left to change
+
+
+def test_nav_titles_are_escaped() -> None:
+    from generator.handbook.site import _t
+
+    assert _t("<img src=x>售楼处") == "&lt;img src=x&gt;售楼处"
+
+
+@pytest.mark.parametrize("word", ["三件套", "五项确认", "4S店"])
+def test_domain_words_reach_the_jieba_dictionary(word: str) -> None:
+    from generator.handbook.searchwords import domain_words, jieba_userdict
+    from generator.loader import load_content
+
+    content, _ = load_content(Path(__file__).resolve().parents[2] / "content")
+    assert word in domain_words(content)
+    assert f"{word} " in jieba_userdict(content)

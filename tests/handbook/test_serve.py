@@ -1,0 +1,72 @@
+"""`playbook serve`: editing a procedure's YAML changes the served page (live reload)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from handbook_support import REPO, env, free_port, write_config, write_small_content  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def _poll(url: str, needle: str, timeout: float, server: subprocess.Popen) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "the preview server stopped"
+        page = _fetch(url)
+        if page is not None and needle in page:
+            return page
+        time.sleep(0.5)
+    raise AssertionError(f"{url} never showed {needle!r} within {timeout:.0f} s")
+
+
+def test_editing_yaml_under_serve_changes_the_served_page(tmp_path: Path) -> None:
+    # A small content folder keeps each rebuild to a few seconds; the mechanism is the same.
+    content = write_small_content(tmp_path / "content", title="前台接待")
+    config = write_config(tmp_path, content, plugin={"printables": "never"})
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w", encoding="utf-8")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--content", str(content), "--config", str(config),
+         "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=REPO, env=env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/procedures/front-desk.html"
+        first = _poll(url, "前台接待", 90, server)
+        assert "迎宾接待新流程" not in first
+        proc = content / "procedures" / "front-desk.yaml"
+        proc.write_text(proc.read_text(encoding="utf-8").replace("title: 前台接待", "title: 迎宾接待新流程"),
+                        encoding="utf-8")
+        page = _poll(url, "迎宾接待新流程", 60, server)
+        assert "<h1" in page and "迎宾接待新流程" in page.split("<h1", 1)[1]
+        # mkdocs serve injects its live-reload script, so an open browser tab reloads by itself.
+        assert "livereload" in page
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGINT)
+            try:
+                server.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(10)
+        log.close()
+    assert server.returncode is not None
+    output = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "Traceback" not in output, output
