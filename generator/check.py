@@ -14,9 +14,9 @@ def run(args: argparse.Namespace) -> int:
 
     content, problems = load_content(args.content)
     specs = 0
-    quizzes = getattr(args, "quizzes", None)
+    quizzes = getattr(args, "quizzes", None) or args.content.resolve().parent / "quizzes"
     # Specs refer to content ids: check them only against content that loaded cleanly.
-    if quizzes is not None and quizzes.is_dir() and not has_errors(problems):
+    if quizzes.is_dir() and not has_errors(problems):
         from .quiz import check_specs
         from .quiz.spec import spec_files
 

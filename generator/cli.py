@@ -57,8 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("check", "检查全部内容和测验规格，列出每一个问题", "validate all content and quiz specs; print every problem")
     content_arg(p)
-    p.add_argument("--quizzes", type=Path, default=Path("quizzes"), metavar="DIR",
-                   help="测验规格目录（不存在则跳过）/ quiz specs directory, skipped if absent (默认 default: quizzes)")
+    p.add_argument("--quizzes", type=Path, default=None, metavar="DIR",
+                   help="测验规格目录（默认是内容目录旁边的 quizzes/，不存在则跳过）/ quiz specs directory "
+                        "(default: quizzes/ beside the content directory; skipped if absent)")
     p.add_argument("--strict", action="store_true", help="警告也算失败 / treat warnings as errors")
 
     p = add("schema", "写出编辑器用的 JSON Schema", "write the JSON Schemas used by editors")
