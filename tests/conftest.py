@@ -30,6 +30,28 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> Run:
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per test worker, shared by every browser test.
+
+    Playwright's sync API allows one running instance per thread: a second `sync_playwright()`
+    while a session fixture holds the first fails, so all browser tests go through this one.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
 @pytest.fixture
 def repo() -> Path:
     return REPO

@@ -33,10 +33,3 @@ def site_url(built_site: Path) -> Iterator[str]:
     with serve_dir(built_site) as url:
         yield url
 
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from handbook_support import chromium
-
-    with chromium() as b:
-        yield b

@@ -17,9 +17,6 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = REPO / "content"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 
 
 def write_config(dest: Path, content: Path, *, plugin: dict[str, Any] | None = None,
@@ -95,18 +92,6 @@ def serve_dir(root: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
-
-
-@contextlib.contextmanager
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

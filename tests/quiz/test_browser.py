@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import threading
 from pathlib import Path
 
@@ -18,8 +17,6 @@ from .helpers import REPO, shipped, spec_paths
 
 ASSETS = REPO / "site_overrides" / "assets"
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")]
@@ -52,80 +49,77 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def test_choose_submit_and_read_right_wrong_with_explanation(served) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_choose_submit_and_read_right_wrong_with_explanation(served, browser) -> None:
     url, data = served
     qs = data["questions"]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            errors, requests = [], []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(url)
-            page.wait_for_selector(".pb-quiz[data-pb-ready]")
-            sets = page.locator("fieldset.pb-quiz-q")
-            assert sets.count() == len(qs)
+    # One shared browser per worker (tests/conftest.py): a second sync_playwright() would fail.
+    page = browser.new_page()
+    try:
+        errors, requests = [], []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(url)
+        page.wait_for_selector(".pb-quiz[data-pb-ready]")
+        sets = page.locator("fieldset.pb-quiz-q")
+        assert sets.count() == len(qs)
 
-            expected: dict[int, bool] = {}
-            first_single = next(i for i, q in enumerate(qs) if not isinstance(q["answer"], list))
-            # Keyboard: Tab to the first radio group, Space to choose, ArrowDown to move to the next option.
-            page.locator("body").click(position={"x": 1, "y": 1})
-            for _ in range(200):
-                page.keyboard.press("Tab")
-                name = page.evaluate("document.activeElement && document.activeElement.name || ''")
-                if name.endswith(f"-{first_single + 1}") and page.evaluate("document.activeElement.type") == "radio":
-                    break
+        expected: dict[int, bool] = {}
+        first_single = next(i for i, q in enumerate(qs) if not isinstance(q["answer"], list))
+        # Keyboard: Tab to the first radio group, Space to choose, ArrowDown to move to the next option.
+        page.locator("body").click(position={"x": 1, "y": 1})
+        for _ in range(200):
+            page.keyboard.press("Tab")
+            name = page.evaluate("document.activeElement && document.activeElement.name || ''")
+            if name.endswith(f"-{first_single + 1}") and page.evaluate("document.activeElement.type") == "radio":
+                break
+        else:
+            pytest.fail("could not reach the first radio button with Tab")
+        page.keyboard.press("Space")
+        page.keyboard.press("ArrowDown")
+        chosen = int(page.evaluate(f"document.querySelector('input[name$=\"-{first_single + 1}\"]:checked').value"))
+        assert chosen == 1
+        expected[first_single] = qs[first_single]["answer"] == 1
+
+        # Mouse: the right option for some questions, a wrong one for others; ordering via the selects.
+        for i, q in enumerate(qs):
+            if i == first_single:
+                continue
+            fs = sets.nth(i)
+            if isinstance(q["answer"], list):
+                right = i % 2 == 0
+                order = q["answer"] if right else list(reversed(q["answer"]))
+                for k, opt in enumerate(order):
+                    fs.locator(f'.pb-quiz-opt[data-index="{opt}"] select').select_option(str(k + 1))
+                expected[i] = right
+            elif i % 3 == 2:
+                continue  # left unanswered: counts as wrong
             else:
-                pytest.fail("could not reach the first radio button with Tab")
-            page.keyboard.press("Space")
-            page.keyboard.press("ArrowDown")
-            chosen = int(page.evaluate(f"document.querySelector('input[name$=\"-{first_single + 1}\"]:checked').value"))
-            assert chosen == 1
-            expected[first_single] = qs[first_single]["answer"] == 1
+                pick = q["answer"] if i % 3 == 0 else (q["answer"] + 1) % len(q["options"])
+                fs.locator(f'.pb-quiz-opt[data-index="{pick}"]').click()
+                expected[i] = pick == q["answer"]
+        page.get_by_role("button", name="提交答案").click()
 
-            # Mouse: the right option for some questions, a wrong one for others; ordering via the selects.
-            for i, q in enumerate(qs):
-                if i == first_single:
-                    continue
-                fs = sets.nth(i)
-                if isinstance(q["answer"], list):
-                    right = i % 2 == 0
-                    order = q["answer"] if right else list(reversed(q["answer"]))
-                    for k, opt in enumerate(order):
-                        fs.locator(f'.pb-quiz-opt[data-index="{opt}"] select').select_option(str(k + 1))
-                    expected[i] = right
-                elif i % 3 == 2:
-                    continue  # left unanswered: counts as wrong
-                else:
-                    pick = q["answer"] if i % 3 == 0 else (q["answer"] + 1) % len(q["options"])
-                    fs.locator(f'.pb-quiz-opt[data-index="{pick}"]').click()
-                    expected[i] = pick == q["answer"]
-            page.get_by_role("button", name="提交答案").click()
+        for i, q in enumerate(qs):
+            fs = sets.nth(i)
+            right = expected.get(i, False)
+            cls = fs.get_attribute("class")
+            assert ("pb-quiz-right" if right else "pb-quiz-wrong") in cls, (i, cls)
+            feedback = fs.locator(".pb-quiz-feedback")
+            assert feedback.is_visible()
+            verdict = fs.locator(".pb-quiz-verdict").inner_text()
+            assert ("回答正确" in verdict) if right else ("正确答案" in verdict), verdict
+            assert fs.locator(".pb-quiz-explain").inner_text() == q["explanation"]
+            if i not in expected:
+                assert "未作答" in verdict
+        score = page.locator(".pb-quiz-score").inner_text()
+        assert score == f"答对 {sum(expected.values())} / {len(qs)} 题"
+        assert page.evaluate("document.activeElement.className") == "pb-quiz-score"
 
-            for i, q in enumerate(qs):
-                fs = sets.nth(i)
-                right = expected.get(i, False)
-                cls = fs.get_attribute("class")
-                assert ("pb-quiz-right" if right else "pb-quiz-wrong") in cls, (i, cls)
-                feedback = fs.locator(".pb-quiz-feedback")
-                assert feedback.is_visible()
-                verdict = fs.locator(".pb-quiz-verdict").inner_text()
-                assert ("回答正确" in verdict) if right else ("正确答案" in verdict), verdict
-                assert fs.locator(".pb-quiz-explain").inner_text() == q["explanation"]
-                if i not in expected:
-                    assert "未作答" in verdict
-            score = page.locator(".pb-quiz-score").inner_text()
-            assert score == f"答对 {sum(expected.values())} / {len(qs)} 题"
-            assert page.evaluate("document.activeElement.className") == "pb-quiz-score"
-
-            page.get_by_role("button", name="重新作答").click()
-            assert not sets.nth(0).locator(".pb-quiz-feedback").is_visible()
-            assert page.locator(".pb-quiz-score").inner_text() == ""
-            assert errors == []
-            assert all(u.startswith("http://127.0.0.1:") for u in requests), "the quiz fetched something external"
-        finally:
-            browser.close()
+        page.get_by_role("button", name="重新作答").click()
+        assert not sets.nth(0).locator(".pb-quiz-feedback").is_visible()
+        assert page.locator(".pb-quiz-score").inner_text() == ""
+        assert errors == []
+        assert all(u.startswith("http://127.0.0.1:") for u in requests), "the quiz fetched something external"
+    finally:
+        page.close()

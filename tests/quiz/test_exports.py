@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import io
-import sqlite3
 import zipfile
 from pathlib import Path
 
