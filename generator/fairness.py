@@ -6,7 +6,7 @@ questions), so authors and quizzes hold options to one rule.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 
 def length_giveaway(options: Sequence[str], answer: int) -> bool:

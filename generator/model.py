@@ -7,9 +7,18 @@ Field descriptions are Chinese because authors see them as editor tooltips.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -34,7 +43,7 @@ def _phrase_use_kind(value: object) -> str:
 
 
 PhraseUse = Annotated[
-    Union[Annotated[Slug, Tag("ref")], Annotated[InlinePhrase, Tag("inline")]],
+    Annotated[Slug, Tag("ref")] | Annotated[InlinePhrase, Tag("inline")],
     Discriminator(_phrase_use_kind),
 ]
 

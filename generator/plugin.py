@@ -193,4 +193,4 @@ def _use_glossary_tooltips(config: Any, tips: dict[str, str]) -> None:
 def spec_stem(spec: Any) -> str:
     """Folder name of a quiz spec's outputs (the spec file's stem)."""
     path = getattr(spec, "path", None)
-    return Path(path).stem if path else str(getattr(spec, "id"))
+    return Path(path).stem if path else str(spec.id)

@@ -29,7 +29,7 @@ _DISCRIMINATOR_TAGS = {"ref", "inline"}
 _NUMBER_ERRORS = ("int_type", "int_parsing", "int_from_float", "float_type")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _adapter(model: type[BaseModel], many: bool) -> TypeAdapter[Any]:
     """Built once per model: constructing a TypeAdapter costs far more than validating a file."""
     return TypeAdapter(list[model] if many else model)  # type: ignore[valid-type]

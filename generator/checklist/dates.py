@@ -7,9 +7,9 @@ content always gives the same PDF (never the clock).
 from __future__ import annotations
 
 import subprocess
-from datetime import datetime, timezone
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable
 
 
 def _mtime(path: Path) -> datetime:
@@ -17,7 +17,7 @@ def _mtime(path: Path) -> datetime:
         stamp = path.stat().st_mtime
     except OSError:
         stamp = 0
-    return datetime.fromtimestamp(int(stamp), tz=timezone.utc)
+    return datetime.fromtimestamp(int(stamp), tz=UTC)
 
 
 def _git(root: Path, *args: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from ..loader import Content
 from ..model import InlinePhrase, Phrase, Procedure, Scenario, Step

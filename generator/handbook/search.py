@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
@@ -43,7 +43,7 @@ def segmenter(words: Iterable[str], cut: Callable[[str], Iterable[str]]) -> Call
     kept = {w.lower() for w in keep}
 
     def segment(data: str) -> str:
-        def replace(match: "bre.Match[str]") -> str:
+        def replace(match: bre.Match[str]) -> str:
             value = match.group(0)
             if value.lower() in kept:
                 return "\u200b" + value + "\u200b"

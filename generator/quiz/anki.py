@@ -17,7 +17,6 @@ import zipfile
 from html import escape
 from pathlib import Path
 
-from .numbers import find_fact
 from .pool import Pool
 
 FIXED_EPOCH = 1704067200  # 2024-01-01T00:00:00Z

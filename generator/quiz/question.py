@@ -8,8 +8,8 @@ and the generators themselves use it so no question reaches a paper that breaks 
 from __future__ import annotations
 
 import random
-from functools import lru_cache
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ..fairness import length_giveaway
 

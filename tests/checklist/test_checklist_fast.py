@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -87,7 +87,7 @@ def test_version_date_outside_git_is_the_file_mtime(tmp_path: Path):
     f = tmp_path / "x.yaml"
     f.write_text("a: 1\n", encoding="utf-8")
     os.utime(f, (1_700_000_000, 1_700_000_000))
-    assert last_changed(tmp_path, [f])[f.resolve()] == datetime.fromtimestamp(1_700_000_000, tz=timezone.utc)
+    assert last_changed(tmp_path, [f])[f.resolve()] == datetime.fromtimestamp(1_700_000_000, tz=UTC)
 
 
 def test_view_date_is_the_latest_of_procedure_and_its_phrases(small):
@@ -95,7 +95,7 @@ def test_view_date_is_the_latest_of_procedure_and_its_phrases(small):
     os.utime(root / "procedures" / "front-desk.yaml", (1_600_000_000, 1_600_000_000))
     os.utime(root / "phrases" / "test.yaml", (1_700_000_000, 1_700_000_000))
     view = {v.id: v for v in checklist_views(small)}["front-desk"]
-    assert view.changed == datetime.fromtimestamp(1_700_000_000, tz=timezone.utc)
+    assert view.changed == datetime.fromtimestamp(1_700_000_000, tz=UTC)
     assert view.date == "2023-11-14"
 
 

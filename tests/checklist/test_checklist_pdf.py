@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from checklist_support import (  # noqa: E402
-    CONTENT, long_procedure, pages, pdffonts, pdfinfo, pdftotext, squash, write_content)
+from checklist_support import CONTENT, long_procedure, pages, pdffonts, pdfinfo, pdftotext, squash, write_content  # noqa: E402
 
 from generator.checklist import render_checklists  # noqa: E402
 from generator.checklist.render import role_jobs, write_pdf  # noqa: E402

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from handbook_support import (CONTENT, mkdocs_build, playbook, serve_dir, snapshot,  # noqa: E402
-                              write_config, write_small_content)
+from handbook_support import CONTENT, mkdocs_build, playbook, serve_dir, snapshot, write_config, write_small_content  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

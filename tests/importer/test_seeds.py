@@ -17,10 +17,10 @@ pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="seed documents not a
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory, imp):
     """Each seed imported once with the real CLI; maps prefix -> (run, out dir)."""
-    from generator.importer import command  # noqa: F401  (import errors surface here, not in a subprocess)
-
     import subprocess
     import sys
+
+    from generator.importer import command  # noqa: F401  (import errors surface here, not in a subprocess)
 
     results = {}
     for path in sorted(SEEDS.glob("*.txt")):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.quiz import check_specs, load_specs
 from generator.problems import ContentError
+from generator.quiz import check_specs, load_specs
 
 from .helpers import CONTENT, REPO, shipped, spec_paths
 

@@ -7,7 +7,7 @@ spec's counts are checked against), sorted by id, each already free of flaws.
 from __future__ import annotations
 
 import random
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from ..question import Question, flaws, norm
 

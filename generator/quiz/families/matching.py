@@ -7,7 +7,6 @@ from ..question import Question, norm
 from . import choose, keep, rng_for
 from .cloze import _cite, _covers
 
-
 SAMPLE = 80  # distractor candidates looked at per question (keeps big contents fast)
 
 
