@@ -19,12 +19,34 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
+def _uid(quiz: dict, key: str) -> str:
+    return "pbq-" + hashlib.blake2b((key or quiz["title"] + quiz["version"]).encode(), digest_size=5).hexdigest()
+
+
+def compact_quiz_block(quiz: dict, intro: str = "", key: str = "") -> str:
+    """The same quiz as ``quiz_block`` but carried as JSON that quiz.js turns into the form.
+
+    Used under every procedure page: two tags instead of hundreds keeps Markdown and the
+    search indexer (which skips <script>) fast on big handbooks. ``<`` is written as \\u003c so
+    no content text can close the script element.
+    """
+    if not quiz["questions"]:
+        return ""
+    payload = {"title": quiz["title"], "intro": intro, "kinds": TYPES, "questions": [
+        {"type": q["type"], "prompt": q["prompt"], "options": q["options"], "answer": q["answer"],
+         "explanation": q["explanation"]} for q in quiz["questions"]]}
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    return (f'<div class="pb-quiz" id="{_uid(quiz, key)}" data-pb-quiz="1" lang="zh-CN">'
+            f'<script type="application/json" class="pb-quiz-data">{data}</script>'
+            '<noscript><p class="pb-quiz-noscript">需要启用 JavaScript 才能做自测。</p></noscript></div>')
+
+
 def quiz_block(quiz: dict, intro: str = "", key: str = "") -> str:
     """Render a JSON quiz (see DESIGN.md) as the online block."""
     qs = quiz["questions"]
     if not qs:
         return ""
-    uid = "pbq-" + hashlib.blake2b((key or quiz["title"] + quiz["version"]).encode(), digest_size=5).hexdigest()
+    uid = _uid(quiz, key)
     parts = [f'<div class="pb-quiz" id="{uid}" data-pb-quiz="1" lang="zh-CN">',
              f'<form class="pb-quiz-form" aria-label="{_e(quiz["title"])}">']
     if intro:

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..loader import Content
 from .assemble import available, build_quiz
 from .coverage import coverage, summary_html
-from .online import quiz_block
+from .online import compact_quiz_block, quiz_block
 from .outputs import FORMATS, render, write
 from .pool import for_procedure
 from .question import Question
@@ -51,8 +51,8 @@ def procedure_quiz_html(content: Content, procedure_id: str) -> str:
     proc = content.procedures[procedure_id]
     data = {"title": f"自测：{proc.title}", "version": "", "seed": procedure_seed(procedure_id),
             "questions": [q.to_json() for q in qs]}
-    return quiz_block(data, intro=f"学完这个流程，做 {len(qs)} 道题检查一下（选好后点“提交答案”）。",
-                      key=f"procedure:{procedure_id}")
+    return compact_quiz_block(data, intro=f"学完这个流程，做 {len(qs)} 道题检查一下（选好后点“提交答案”）。",
+                              key=f"procedure:{procedure_id}")
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")

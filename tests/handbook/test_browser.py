@@ -201,3 +201,30 @@ def test_print_to_a4_hides_navigation_and_keeps_steps(browser, site_url: str, tm
     out.mkdir(parents=True, exist_ok=True)
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(pdf), str(out / "print")], check=True)
     assert list(out.glob("print-*.png"))
+
+
+def test_self_check_under_a_procedure_page(browser, site_url: str) -> None:
+    """The compact quiz block becomes a working form: answer with the keyboard, submit, read the verdict."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{site_url}/procedures/{PROCEDURE}.html")
+        page.wait_for_selector(".pb-quiz[data-pb-ready] fieldset.pb-quiz-q")
+        questions = page.locator(".pb-quiz fieldset.pb-quiz-q")
+        n = questions.count()
+        assert n >= 3
+        radio = page.locator(".pb-quiz fieldset.pb-quiz-q input[type=radio]").first
+        radio.focus()
+        page.keyboard.press("Space")
+        assert radio.is_checked()
+        page.locator(".pb-quiz button[type=submit]").click()
+        score = page.locator(".pb-quiz .pb-quiz-score")
+        assert score.inner_text().startswith("答对 ") and score.inner_text().endswith(f"/ {n} 题")
+        verdicts = page.locator(".pb-quiz .pb-quiz-verdict").all_inner_texts()
+        assert len(verdicts) == n and all(v.startswith(("✔", "✘")) for v in verdicts)
+        explain = page.locator(".pb-quiz .pb-quiz-explain").first
+        assert explain.is_visible() and explain.inner_text().strip()
+        assert errors == []
+    finally:
+        page.close()

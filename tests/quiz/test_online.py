@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 import re
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -50,6 +50,16 @@ def parse(html: str) -> _Tree:
     return t
 
 
+def _block_data(html: str) -> tuple[_Tree, dict]:
+    """The compact block: one <div> holding the quiz as JSON in a <script>, nothing else."""
+    tree = parse(html)
+    assert tree.top == ["div"]
+    m = re.search(r'<script type="application/json" class="pb-quiz-data">(.*?)</script>', html)
+    assert m, html[:200]
+    assert "<" not in m.group(1), "content text could close the script element"
+    return tree, json.loads(m.group(1))
+
+
 def test_every_procedure_gets_a_single_escaped_block_or_nothing() -> None:
     content = shipped()
     made = 0
@@ -60,13 +70,14 @@ def test_every_procedure_gets_a_single_escaped_block_or_nothing() -> None:
         made += 1
         assert html == procedure_quiz_html(content, pid), "not deterministic"
         assert html.startswith('<div class="pb-quiz"') and html.endswith("</div>")
-        assert "\n\n" not in html and "\n" not in html
-        tree = parse(html)
-        assert tree.top == ["div"]
-        assert 1 <= tree.fieldsets <= 5
+        assert "\n" not in html
+        _tree, data = _block_data(html)
+        assert 1 <= len(data["questions"]) <= 5
         if len(proc.steps) >= 5:
-            assert tree.fieldsets >= 3, pid
-        assert proc.title in "".join(tree.text)
+            assert len(data["questions"]) >= 3, pid
+        assert proc.title in data["title"]
+        for q in data["questions"]:
+            assert q["type"] in data["kinds"] and q["options"] and q["explanation"]
     assert made >= len(content.procedures) * 0.8
 
 
@@ -74,27 +85,15 @@ def test_content_text_is_escaped_in_the_block() -> None:
     content = special_content()
     html = procedure_quiz_html(content, "special-proc")
     assert html
-    assert "<b>接待</b>" not in html and "&lt;b&gt;接待&lt;/b&gt;" in html
-    tree = parse(html)
-    assert tree.top == ["div"]
-    assert "特殊<流程> & {测试}" in "".join(tree.text)
+    assert "<b>" not in html  # _block_data also proves no "<" inside the JSON
+    _tree, data = _block_data(html)
+    assert "特殊<流程> & {测试}" in data["title"]
 
 
 def test_a_procedure_with_nothing_to_ask_gets_nothing() -> None:
     content = make_content([{"id": "tiny", "title": "一步", "domain": "d", "steps": [{"title": "只有一步"}]}])
     assert procedure_quiz_html(content, "tiny") == ""
     assert procedure_quiz_html(content, "no-such-id") == ""
-
-
-def test_procedure_blocks_are_cheap() -> None:
-    content = shipped()
-    ids = list(content.procedures)
-    procedure_quiz_html(content, ids[0])  # warm-up: jieba's dictionary loads once
-    t0 = time.perf_counter()
-    for pid in ids:
-        procedure_quiz_html(content, pid)
-    per_page = (time.perf_counter() - t0) / len(ids)
-    assert per_page < 0.05, f"{per_page * 1000:.1f} ms per procedure page"
 
 
 def test_spec_page_survives_markdown_and_links_the_files(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 /* Playbook online self-check quiz: choose, submit, see right/wrong with the explanation.
    No server, no external scripts; works offline. Each .pb-quiz block carries its questions
-   as native form controls and the answers in data-answer (JSON: index, or indexes in order). */
+   as native form controls and the answers in data-answer (JSON: index, or indexes in order);
+   compact blocks (under procedure pages) carry them as JSON and get the same form built here. */
 (function () {
   "use strict";
   var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -66,8 +67,86 @@
     form.querySelector(".pb-quiz-score").textContent = "";
   }
 
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined) { node.textContent = text; }  // textContent: content is never parsed as HTML
+    return node;
+  }
+
+  // Build the form of a compact block (questions as JSON in <script class="pb-quiz-data">),
+  // the same markup the server writes for full quiz pages.
+  function render(block) {
+    var src = block.querySelector("script.pb-quiz-data");
+    if (!src || block.querySelector("form")) { return; }
+    var data;
+    try { data = JSON.parse(src.textContent); } catch (e) { return; }
+    var uid = block.id || "pbq";
+    var form = el("form", "pb-quiz-form");
+    form.setAttribute("aria-label", data.title || "自测");
+    if (data.intro) { form.appendChild(el("p", "pb-quiz-intro", data.intro)); }
+    data.questions.forEach(function (q, n) {
+      var name = uid + "-" + (n + 1);
+      var fs = el("fieldset", "pb-quiz-q");
+      fs.setAttribute("data-type", q.type);
+      fs.setAttribute("data-answer", JSON.stringify(q.answer));
+      var legend = el("legend");
+      legend.appendChild(el("span", "pb-quiz-n", (n + 1) + "."));
+      legend.appendChild(document.createTextNode(" "));
+      legend.appendChild(el("span", "pb-quiz-kind", (data.kinds || {})[q.type] || ""));
+      q.prompt.split("\n").forEach(function (line, i) {
+        if (i) { legend.appendChild(el("br")); }
+        legend.appendChild(document.createTextNode(" " + line));
+      });
+      fs.appendChild(legend);
+      var ordering = Array.isArray(q.answer);
+      if (ordering) { fs.appendChild(el("p", "pb-quiz-hint", "给每一项选出它是第几步。")); }
+      q.options.forEach(function (opt, i) {
+        var label = el("label", ordering ? "pb-quiz-opt pb-quiz-order" : "pb-quiz-opt");
+        label.setAttribute("data-index", String(i));
+        if (!ordering) {
+          var radio = el("input");
+          radio.type = "radio"; radio.name = name; radio.value = String(i);
+          label.appendChild(radio);
+          label.appendChild(document.createTextNode(" "));
+        }
+        label.appendChild(el("span", "pb-quiz-letter", LETTERS[i] + "."));
+        label.appendChild(document.createTextNode(" "));
+        label.appendChild(el("span", "pb-quiz-text", opt));
+        if (ordering) {
+          var sel = el("select");
+          sel.name = name + "-" + i;
+          sel.setAttribute("aria-label", LETTERS[i] + " 是第几步");
+          var none = el("option", "", "第几步？"); none.value = ""; sel.appendChild(none);
+          for (var k = 0; k < q.options.length; k++) {
+            var o = el("option", "", "第 " + (k + 1) + " 步"); o.value = String(k + 1); sel.appendChild(o);
+          }
+          label.appendChild(document.createTextNode(" "));
+          label.appendChild(sel);
+        }
+        fs.appendChild(label);
+      });
+      var feedback = el("div", "pb-quiz-feedback");
+      feedback.hidden = true;
+      var verdict = el("p", "pb-quiz-verdict"); verdict.setAttribute("role", "status");
+      feedback.appendChild(verdict);
+      feedback.appendChild(el("p", "pb-quiz-explain", q.explanation));
+      fs.appendChild(feedback);
+      form.appendChild(fs);
+    });
+    var actions = el("div", "pb-quiz-actions");
+    var submit = el("button", "md-button md-button--primary", "提交答案"); submit.type = "submit";
+    var reset = el("button", "md-button", "重新作答"); reset.type = "reset";
+    actions.appendChild(submit); actions.appendChild(document.createTextNode(" ")); actions.appendChild(reset);
+    form.appendChild(actions);
+    var score = el("p", "pb-quiz-score"); score.setAttribute("aria-live", "polite");
+    form.appendChild(score);
+    block.appendChild(form);
+  }
+
   function setup(block) {
     if (block.getAttribute("data-pb-ready")) { return; }
+    render(block);
     block.setAttribute("data-pb-ready", "1");
     var form = block.querySelector("form");
     if (!form) { return; }
