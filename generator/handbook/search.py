@@ -38,18 +38,23 @@ def segmenter(words: Iterable[str], cut: Callable[[str], Iterable[str]]) -> Call
     import regex as bre  # Material's own dependency, for \\p{script: Han}
 
     keep = mixed_words(words)
+    han = bre.compile(r"\p{script: Han}+", bre.UNICODE)
     alternatives = [bre.escape(w) for w in keep] + [r"\p{script: Han}+"]
     expr = bre.compile("(" + "|".join(alternatives) + ")", bre.UNICODE | bre.IGNORECASE)
     kept = {w.lower() for w in keep}
 
-    def segment(data: str) -> str:
-        def replace(match: bre.Match[str]) -> str:
-            value = match.group(0)
-            if value.lower() in kept:
-                return "\u200b" + value + "\u200b"
-            return "\u200b" + "\u200b".join(cut(value)) + "\u200b"
+    def replace(match: bre.Match[str]) -> str:
+        value = match.group(0)
+        if value.lower() in kept:
+            return "\u200b" + value + "\u200b"
+        return "\u200b" + "\u200b".join(cut(value)) + "\u200b"
 
-        return _DOUBLE_ZWSP.sub("\u200b", expr.sub(replace, data)).strip("\u200b")
+    def segment(data: str) -> str:
+        # Most texts hold none of the mixed words; then Material's plain Han pattern is enough
+        # (several times faster than the alternation with IGNORECASE).
+        lowered = data.lower()
+        pattern = expr if any(w in lowered for w in kept) else han
+        return _DOUBLE_ZWSP.sub("\u200b", pattern.sub(replace, data)).strip("\u200b")
 
     return segment
 
