@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import random
-import re
 from html import escape
 from pathlib import Path
 
+from ..handbook.text import md
 from ..loader import Content
 from .assemble import available, build_quiz
 from .coverage import coverage, summary_html
@@ -55,19 +55,11 @@ def procedure_quiz_html(content: Content, procedure_id: str) -> str:
                               key=f"procedure:{procedure_id}")
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-
-
-def md_escape(text: str) -> str:
-    """Plain text safe inside a Markdown heading or paragraph."""
-    return _MD_SPECIAL.sub(r"\\\1", escape(text, quote=False))
-
-
 def spec_page_markdown(content: Content, spec: QuizSpec) -> str:
     quiz = build_quiz(content, spec)
     data = quiz.to_json(0)
     cov = coverage(quiz)
-    lines = [f"# {md_escape(spec.title)}", ""]
+    lines = [f"# {md(spec.title)}", ""]
     facts = [f"共 {len(data['questions'])} 题", f"限时 {spec.time_limit} 分钟", f"及格 {spec.pass_mark}%",
              f"{len(quiz.papers)} 套试卷（{'、'.join(quiz.labels)}）"]
     if spec.audience:
