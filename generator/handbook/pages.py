@@ -84,6 +84,13 @@ def phrase_block(text: str, when: str, anchor: str | None = None) -> str:
     )
 
 
+def avoid_block(avoid: list[str]) -> str:
+    """Wrong wordings of a phrase: shown, but kept out of search (nobody should find them as answers)."""
+    items = "".join(f"<li>✘ {html(a)}</li>" for a in avoid)
+    return one_line(f'<div class="admonition pb-never" data-search-exclude><p class="admonition-title">不要这样说</p>'
+                    f"<ul>{items}</ul></div>")
+
+
 def flow_block(proc: Procedure) -> str:
     """The procedure as a flow diagram: numbered boxes with arrows, internal steps dashed."""
     items = []
@@ -92,7 +99,8 @@ def flow_block(proc: Procedure) -> str:
         tag = '<span class="pb-flow-tag">内部</span>' if step.internal else ""
         items.append(f'<li class="{cls}"><a href="#step-{i}"><span class="pb-flow-num">{i}</span>'
                      f'<span class="pb-flow-title">{html(step.title)}</span>{tag}</a></li>')
-    return one_line(f'<ol class="pb-flow" aria-label="流程图">{"".join(items)}</ol>')
+    # The step titles are indexed under their own headings; the diagram would only repeat them.
+    return one_line(f'<ol class="pb-flow" aria-label="流程图" data-search-exclude>{"".join(items)}</ol>')
 
 
 def _bullets(items: Iterable[str], prefix: str = "") -> str:
@@ -225,6 +233,8 @@ def role_page(content: Content, rid: str) -> str:
         out.append("暂无。\n")
     musts = [(p, m) for p in procs for s in p.steps for m in s.must] + [(p, m) for p in procs for m in p.must]
     nevers = [(p, m) for p in procs for s in p.steps for m in s.never] + [(p, m) for p in procs for m in p.never]
+    # What follows repeats the procedure pages: readable here, but kept out of search results.
+    out.append('\n<div class="pb-role-digest" data-search-exclude="true" markdown>\n')
     if musts:
         out.append("\n## 必须做到\n\n" + "".join(
             f"- ✔ {md(m)}（[{md(p.title)}]({rel(page, procedure_path(p.id))})）\n" for p, m in musts))
@@ -236,6 +246,7 @@ def role_page(content: Content, rid: str) -> str:
         out.append(f"\n## 规范用语（{len(phrases)}）\n\n")
         for ph in phrases:
             out.append(phrase_block(ph.text, ph.when) + "\n\n")
+    out.append("\n</div>\n")
     scen = [s for s in content.scenarios.values() if rid in s.roles]
     if scen:
         out.append("\n## 情景题与案例\n\n")
@@ -277,13 +288,13 @@ def phrases_page(content: Content) -> str:
             out.append(phrase_block(ph.text, ph.when, anchor=f"phrase-{ph.id}") + "\n\n")
             out.append(f'<p class="pb-phrase-src" markdown>出自 [{md(proc.title)} · 第 {si + 1} 步]({link})</p>\n\n')
             if ph.avoid:
-                out.append('!!! pb-never "不要这样说"\n\n' + "".join(f"    - ✘ {md(a)}\n" for a in ph.avoid) + "\n")
+                out.append(avoid_block(ph.avoid) + "\n\n")
     if unplaced:
         out.append("## 其他场合\n\n")
         for ph in unplaced:
             out.append(phrase_block(ph.text, ph.when, anchor=f"phrase-{ph.id}") + "\n\n")
             if ph.avoid:
-                out.append('!!! pb-never "不要这样说"\n\n' + "".join(f"    - ✘ {md(a)}\n" for a in ph.avoid) + "\n")
+                out.append(avoid_block(ph.avoid) + "\n\n")
     return "".join(out)
 
 
