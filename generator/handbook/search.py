@@ -35,7 +35,7 @@ def mixed_words(words: Iterable[str]) -> list[str]:
 def segmenter(words: Iterable[str], cut: Callable[[str], Iterable[str]]) -> Callable[[str], str]:
     """Material's ``_segment_chinese`` (Han runs cut by jieba, joined and surrounded by U+200B),
     except that the given mixed words stay whole."""
-    import regex as bre  # Material's own dependency, for \\p{script: Han}
+    from backrefs import bre  # what Material itself uses, for \\p{script: Han}
 
     keep = mixed_words(words)
     han = bre.compile(r"\p{script: Han}+", bre.UNICODE)
@@ -43,7 +43,7 @@ def segmenter(words: Iterable[str], cut: Callable[[str], Iterable[str]]) -> Call
     expr = bre.compile("(" + "|".join(alternatives) + ")", bre.UNICODE | bre.IGNORECASE)
     kept = {w.lower() for w in keep}
 
-    def replace(match: bre.Match[str]) -> str:
+    def replace(match: re.Match[str]) -> str:
         value = match.group(0)
         if value.lower() in kept:
             return "\u200b" + value + "\u200b"
