@@ -48,9 +48,16 @@ def _search(page, base: str, query: str) -> list[str]:
     box.fill(query[:-1])
     page.keyboard.type(query[-1])  # Material searches on keyup
     _wait_for_results(page, query)
-    page.wait_for_timeout(300)  # let the worker's answer settle
-    hrefs = page.eval_on_selector_all("li.md-search-result__item > a",
-                                      "els => els.map(a => a.getAttribute('href'))")
+    # The worker may still be answering an earlier keystroke (fill() types the prefix first): read
+    # the list until two reads 700 ms apart agree, so we judge the answer to the whole query.
+    hrefs: list[str] = []
+    for _ in range(15):
+        page.wait_for_timeout(700)
+        now = page.eval_on_selector_all("li.md-search-result__item > a",
+                                        "els => els.map(a => a.getAttribute('href'))")
+        if now and now == hrefs:
+            break
+        hrefs = now
     results: list[str] = []
     for href in hrefs:
         path = urlsplit(href).path.lstrip("/")
