@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..dates import last_changed
 from ..loader import Content
 from ..model import InlinePhrase, Procedure
 from ..problems import display_path
-from .dates import last_changed
 
 WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
 

@@ -31,9 +31,12 @@ def stable_id(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big") % (1 << 31) + (1 << 30)
 
 
-def timestamp() -> float:
+def timestamp(changed: float | None = None) -> float:
+    """SOURCE_DATE_EPOCH if set, else when the content last changed, else a fixed date."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return float(value) if value.isdigit() else float(FIXED_EPOCH)
+    if value.isdigit():
+        return float(value)
+    return float(int(changed)) if changed else float(FIXED_EPOCH)
 
 
 def cards(pool: Pool) -> list[tuple[str, str, str, str]]:
@@ -59,7 +62,7 @@ def cards(pool: Pool) -> list[tuple[str, str, str, str]]:
     return out
 
 
-def deck_bytes(pool: Pool, deck_name: str, deck_key: str) -> bytes:
+def deck_bytes(pool: Pool, deck_name: str, deck_key: str, changed: float | None = None) -> bytes:
     """The .apkg as bytes."""
     import genanki
 
@@ -77,7 +80,7 @@ def deck_bytes(pool: Pool, deck_name: str, deck_key: str) -> bytes:
     package = genanki.Package(deck)
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "deck.apkg"
-        package.write_to_file(str(raw), timestamp=timestamp())
+        package.write_to_file(str(raw), timestamp=timestamp(changed))
         return _normalise_zip(raw.read_bytes())
 
 

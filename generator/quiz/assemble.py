@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from ..dates import content_changed
 from ..loader import Content
 from .families import families
 from .pool import Pool, select
@@ -39,6 +40,8 @@ class Quiz:
     seed: int
     pool: Pool
     papers: list[list[Question]] = field(default_factory=list)
+    changed: float | None = None
+    """When the content last changed (epoch seconds): the Anki deck's note time."""
 
     @property
     def labels(self) -> list[str]:
@@ -77,7 +80,8 @@ def build_quiz(content: Content, spec: QuizSpec, seed: int | None = None, versio
     counts = spec.counts()
     wanted = [t for t, n in counts.items() if n > 0]
     pools = available(pool, seed, wanted)
-    quiz = Quiz(spec, seed, pool)
+    when = content_changed(content.root, content.files)
+    quiz = Quiz(spec, seed, pool, changed=when.timestamp() if when else None)
     shuffled: dict[str, list[Question]] = {}
     for t in wanted:
         cands = list(pools[t])

@@ -15,8 +15,8 @@ from checklist_support import CONTENT, REPO, long_procedure, write_content  # no
 
 from generator.checklist import render as render_mod  # noqa: E402
 from generator.checklist import render_checklists, render_site_checklists  # noqa: E402
-from generator.checklist.dates import last_changed  # noqa: E402
 from generator.checklist.view import checklist_views  # noqa: E402
+from generator.dates import last_changed  # noqa: E402
 from generator.loader import load_or_raise  # noqa: E402
 from generator.problems import PlaybookError  # noqa: E402
 

@@ -1,7 +1,8 @@
 """When content last changed: the git commit date of a file, else its modification time.
 
-Checklists print this as their version date and write it into the PDF metadata, so the same
-content always gives the same PDF (never the clock).
+Checklists print this as their version date and write it into the PDF metadata; the Anki deck
+stamps its notes with it. The same content always gives the same bytes (never the clock), and
+changed content gives a newer date, so Anki updates the notes it already has.
 """
 
 from __future__ import annotations
@@ -68,3 +69,9 @@ def last_changed(root: Path, files: Iterable[Path]) -> dict[Path, datetime]:
         else:
             result[path] = _mtime(path)
     return result
+
+
+def content_changed(root: Path, files: Iterable[Path]) -> datetime | None:
+    """When the newest of these files last changed (None for no files)."""
+    dates = last_changed(root, files)
+    return max(dates.values()) if dates else None
