@@ -50,14 +50,21 @@ def _search(page, base: str, query: str) -> list[str]:
     _wait_for_results(page, query)
     # The worker may still be answering an earlier keystroke (fill() types the prefix first): read
     # the list until two reads 700 ms apart agree, so we judge the answer to the whole query.
+    # A query sent while the worker is still digesting the index (a loaded CI machine) can be
+    # segmented against an empty word list; a second keyup, as a user's next keystroke would,
+    # asks again once it is ready. The answer judged is the settled one after that.
     hrefs: list[str] = []
-    for _ in range(15):
-        page.wait_for_timeout(700)
-        now = page.eval_on_selector_all("li.md-search-result__item > a",
-                                        "els => els.map(a => a.getAttribute('href'))")
-        if now and now == hrefs:
-            break
-        hrefs = now
+    for round_ in range(2):
+        if round_:
+            page.keyboard.press("End")
+        hrefs = []
+        for _ in range(15):
+            page.wait_for_timeout(700)
+            now = page.eval_on_selector_all("li.md-search-result__item > a",
+                                            "els => els.map(a => a.getAttribute('href'))")
+            if now and now == hrefs:
+                break
+            hrefs = now
     results: list[str] = []
     for href in hrefs:
         path = urlsplit(href).path.lstrip("/")
