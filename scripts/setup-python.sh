@@ -12,5 +12,10 @@ fi
 extras=""
 [[ "${1:-}" == "--test" ]] && extras="[test]"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q -e ".${extras}" 2>&1 | grep -v -e "^WARNING: Location" -e "Running pip as the 'root' user" || true
+log=.venv/pip-install.log
+if ! .venv/bin/python -m pip install -q -e ".${extras}" >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "pip install failed (log: $log)" >&2
+  exit 1
+fi
 .venv/bin/python -c "import generator, mkdocs, material, weasyprint" # fail loudly if the install did not take
