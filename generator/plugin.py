@@ -21,6 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import quiz
 from .handbook.search import compact_search_index, patch_search_worker, segmenter
 from .handbook.searchwords import domain_words, jieba_userdict
 from .handbook.site import SitePlan, glossary_tooltips, plan_site
@@ -88,17 +89,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return config
 
     def _quiz_hooks(self, content: Content) -> tuple[Any, dict[str, tuple[str, Any]]]:
-        """The quiz package's page hooks, when it is installed and there are specs."""
-        try:
-            from . import quiz
-        except ImportError:  # the quiz engine is optional for the handbook
-            return None, {}
-        block = getattr(quiz, "procedure_quiz_html", None) if self.config.self_check else None
+        """The self-check block under each procedure and one self-check page per quiz spec."""
+        block = quiz.procedure_quiz_html if self.config.self_check else None
         pages: dict[str, tuple[str, Any]] = {}
-        if self.quizzes_dir.is_dir() and hasattr(quiz, "load_specs") and hasattr(quiz, "spec_page_markdown"):
+        if self.quizzes_dir.is_dir():
             for spec in quiz.load_specs(self.quizzes_dir, content):
-                stem = spec_stem(spec)
-                pages[f"quizzes/{stem}/index.md"] = (spec.title, lambda s=spec: quiz.spec_page_markdown(content, s))
+                pages[f"quizzes/{spec.stem}/index.md"] = (
+                    spec.title, lambda s=spec: quiz.spec_page_markdown(content, s))
         return block, pages
 
     def _feed_search(self, config: Any, content: Content) -> None:
@@ -156,20 +153,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if mode == "never" or (mode == "auto" and self.command == "serve"):
             return
         assert self.content is not None
+        from .checklist import render_site_checklists  # WeasyPrint: loaded only when PDFs are made
+
         site_dir = Path(config.site_dir)
         try:
-            from .checklist import render_site_checklists
-        except ImportError:
-            render_site_checklists = None
-        try:
-            if render_site_checklists is not None:
-                render_site_checklists(self.content, site_dir / "checklists")
-            try:
-                from .quiz import build_quiz_outputs  # type: ignore[attr-defined]
-            except ImportError:  # the quiz engine is optional for the handbook
-                build_quiz_outputs = None
-            if build_quiz_outputs is not None and self.quizzes_dir.is_dir():
-                build_quiz_outputs(self.content, self.quizzes_dir, site_dir)
+            render_site_checklists(self.content, site_dir / "checklists")
+            if self.quizzes_dir.is_dir():
+                quiz.build_quiz_outputs(self.content, self.quizzes_dir, site_dir)
         except PlaybookError as exc:
             raise PluginError(str(exc)) from exc
 
@@ -188,9 +178,3 @@ def _use_glossary_tooltips(config: Any, tips: dict[str, str]) -> None:
     options = dict(config.mdx_configs.get(name) or {})
     options["glossary"] = {**tips, **(options.get("glossary") or {})}
     config.mdx_configs[name] = options
-
-
-def spec_stem(spec: Any) -> str:
-    """Folder name of a quiz spec's outputs (the spec file's stem)."""
-    path = getattr(spec, "path", None)
-    return Path(path).stem if path else str(spec.id)
