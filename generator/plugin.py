@@ -157,7 +157,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
         site_dir = Path(config.site_dir)
         try:
-            render_site_checklists(self.content, site_dir / "checklists")
+            # Two processes nearly halve the PDF time on 2 cores (benchmarks/bench_checklist.py: 1.89x);
+            # for a handful of PDFs starting the workers costs more than it saves.
+            workers = (os.cpu_count() or 1) if len(self.content.procedures) >= 20 else 1
+            render_site_checklists(self.content, site_dir / "checklists", processes=workers)
             if self.quizzes_dir.is_dir():
                 quiz.build_quiz_outputs(self.content, self.quizzes_dir, site_dir)
         except PlaybookError as exc:
