@@ -85,12 +85,3 @@ def glossary_tooltips(content: Content) -> dict[str, str]:
             if word.strip():
                 tips.setdefault(word.strip(), tip)
     return tips
-
-
-def abbreviations(content: Content) -> str:
-    """Glossary as Markdown abbreviation definitions (``*[SA]: ...``) for hand-written pages."""
-    lines = []
-    for word, tip in glossary_tooltips(content).items():
-        if "]" not in word:
-            lines.append(f"*[{word}]: {tip.replace(']', '］')}")
-    return "\n".join(lines)
