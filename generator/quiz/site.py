@@ -9,8 +9,9 @@ from pathlib import Path
 
 from ..handbook.text import md
 from ..loader import Content
-from .assemble import available, build_quiz
+from .assemble import build_quiz
 from .coverage import coverage, summary_html
+from .families import families
 from .online import compact_quiz_block, quiz_block
 from .outputs import FORMATS, render, write
 from .pool import for_procedure
@@ -32,15 +33,27 @@ def procedure_questions(content: Content, procedure_id: str) -> list[Question]:
         return []
     seed = procedure_seed(procedure_id)
     pool = for_procedure(content, procedure_id)
-    found = available(pool, seed, PAGE_TYPES)
+    fams = families()
     rng = random.Random(f"{seed}|page")
-    for qs in found.values():
-        rng.shuffle(qs)
+    found: dict[str, list[Question]] = {}
+
+    def questions_of(t: str) -> list[Question]:
+        # A family is generated only when the round-robin first reaches it (usually 5 of the 9 types
+        # are enough); types are reached in PAGE_TYPES order, so the shuffles draw from `rng` in the
+        # same order as if every family had been generated up front.
+        if t not in found:
+            found[t] = fams[t](pool, seed)
+            rng.shuffle(found[t])
+        return found[t]
+
     picked: list[Question] = []
-    while len(picked) < PAGE_MAX and any(found.values()):
+    while len(picked) < PAGE_MAX:
+        before = len(picked)
         for t in PAGE_TYPES:
-            if found[t] and len(picked) < PAGE_MAX:
+            if len(picked) < PAGE_MAX and questions_of(t):
                 picked.append(found[t].pop())
+        if len(picked) == before:
+            break
     return [q.shuffled(random.Random(f"{seed}|options|{q.id}")) for q in picked]
 
 

@@ -34,10 +34,15 @@ def choose(correct: str, candidates: Iterable[str], rng: random.Random, k: int =
 
     for c in preferred:
         consider(c)
+    # Candidates in random order, drawn one at a time (Fisher-Yates from the front) and only until
+    # k are found: shuffling them all cost most of the quiz time on a big content.
     rest = sorted(set(candidates))
-    rng.shuffle(rest)
-    for c in rest:
-        consider(c)
+    for i in range(len(rest)):
+        if len(out) >= k:
+            break
+        j = rng.randrange(i, len(rest))
+        rest[i], rest[j] = rest[j], rest[i]
+        consider(rest[i])
     return out if len(out) >= minimum else None
 
 
