@@ -3,7 +3,10 @@
 - on_config: load and validate content (errors -> PluginError before anything is written),
   plan the pages and the nav, hand jieba our domain words through Material's search config.
 - on_files: add the generated pages as virtual files; drop YAML sources from the site.
-- glossary tooltips on every page: the Markdown extension `generator.handbook.abbr` (set in on_config).
+- on_page_content: generated pages are HTML rendered from templates (handbook/render.py), put in
+  place of their empty Markdown body, with their table of contents.
+- glossary tooltips on every page: `Glossary` in generated pages, the Markdown extension
+  `generator.handbook.abbr` (set in on_config) in hand-written ones.
 - on_post_build: checklist PDFs and quiz papers/exports (skipped under `mkdocs serve`).
 """
 
@@ -22,6 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import quiz
+from .handbook.render import Glossary, Links, render_page
 from .handbook.search import compact_search_index, patch_search_worker, segmenter
 from .handbook.searchwords import domain_words, jieba_userdict
 from .handbook.site import SitePlan, glossary_tooltips, plan_site
@@ -62,6 +66,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.content: Content | None = None
         self.plan: SitePlan | None = None
         self._dict_path: str | None = None
+        self.glossary: Glossary | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -84,7 +89,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 for p in sorted(content_dir.rglob("*.md"))}
         self.plan = plan_site(content, hand, quiz_block, quiz_pages)
         config.nav = self.plan.nav
-        _use_glossary_tooltips(config, glossary_tooltips(content))
+        tips = glossary_tooltips(content)
+        self.glossary = Glossary(tips)
+        _use_glossary_tooltips(config, tips)
         self._feed_search(config, content)
         return config
 
@@ -132,12 +139,26 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for f in list(files):
             if f.src_uri.endswith(YAML_SUFFIXES) and not f.generated_by:
                 files.remove(f)
-        for path, markdown in sorted(self.plan.pages.items()):
+        for path, spec in sorted(self.plan.pages.items()):
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, path, content=markdown, inclusion=InclusionLevel.INCLUDED))
+            files.append(File.generated(config, path, content=spec.source, inclusion=InclusionLevel.INCLUDED))
         return files
+
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        """A generated HTML page: its (empty) Markdown body is replaced by the rendered template."""
+        assert self.plan is not None and self.glossary is not None
+        spec = self.plan.pages.get(page.file.src_uri)
+        if spec is None or spec.template is None:
+            return html
+
+        def url_of(path: str) -> str | None:
+            target = files.get_file_from_path(path)
+            return target.url if target is not None else None
+
+        body, page.toc = render_page(spec.template, spec.context, Links(page.url, url_of), self.glossary)
+        return body
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.quizzes_dir.is_dir():

@@ -15,9 +15,10 @@ GUIDE_SECTION = "指南与说明"
 
 @dataclass
 class SitePlan:
-    """Generated pages (path -> Markdown) and the nav that places them and hand-written pages."""
+    """Generated pages (source path -> what the page holds) and the nav that places them and
+    hand-written pages."""
 
-    pages: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, P.PageSpec] = field(default_factory=dict)
     nav: list[Any] = field(default_factory=list)
 
 
@@ -52,7 +53,7 @@ def plan_site(
     plan.pages[P.GLOSSARY] = P.glossary_page(content)
     plan.pages[P.TAGS] = P.tags_page()
     for path, (_title, render) in quiz_pages.items():
-        plan.pages[path] = render()
+        plan.pages[path] = P.PageSpec(render())
 
     procedures_nav = []
     for did, domain in content.domains.items():

@@ -1,4 +1,5 @@
-"""Putting untrusted content text into Markdown and HTML safely.
+"""Putting untrusted content text into Markdown and HTML safely (generated pages are Jinja templates
+with autoescape; these are for what still goes through Markdown or YAML: quiz pages, front matter).
 
 Python-Markdown has no public "escape this text" function, so this is written by hand:
 HTML-escape first (so `<script>` is shown, never run), then backslash-escape every ASCII
@@ -36,9 +37,4 @@ def yaml_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def one_line(html_fragment: str) -> str:
-    """Raw HTML blocks must not contain blank lines, or Markdown would split them."""
-    return re.sub(r"\n\s*\n+", "\n", html_fragment).strip()
-
-
-__all__ = ["md", "html", "attr", "yaml_str", "one_line", "Markup"]
+__all__ = ["md", "html", "attr", "yaml_str", "Markup"]

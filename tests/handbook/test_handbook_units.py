@@ -90,3 +90,51 @@ def test_domain_words_reach_the_jieba_dictionary(word: str) -> None:
     content, _ = load_content(Path(__file__).resolve().parents[2] / "content")
     assert word in domain_words(content)
     assert f"{word} " in jieba_userdict(content)
+
+
+# --- generated pages rendered from templates (handbook/render.py) ----------------------------------
+
+
+def test_glossary_marks_terms_in_chinese_text_and_escapes_everything() -> None:
+    from generator.handbook.render import Glossary
+
+    g = Glossary({"三件套": "防护用品", "4S店": "经销店", "SA": '"><script>alert(1)</script>'})
+    out = str(g("接车时铺三件套，成功的4S店有SA接待；USA 不是。<b>粗</b>"))
+    assert '<abbr title="防护用品">三件套</abbr>' in out and '<abbr title="经销店">4S店</abbr>' in out
+    assert out.count("<abbr") == 3  # USA is left alone
+    assert "<script>" not in out and "&lt;script&gt;" in out and "&lt;b&gt;粗&lt;/b&gt;" in out
+    assert str(Glossary({})("<i>")) == "&lt;i&gt;"
+
+
+def test_headings_carry_permalinks_and_build_the_nested_toc() -> None:
+    from generator.handbook.render import Glossary, Links, Page
+
+    page = Page(Links("procedures/a.html", lambda path: None), Glossary({"SA": "服务顾问"}))
+    h1 = page.heading(1, "top", "<流程>")
+    page.heading(2, "steps", "步骤")
+    h3 = page.heading(3, "step-1", "1. 找SA", gloss=True)
+    page.heading(3, "step-2", "2. 送别")
+    h2 = page.heading(2, "self-check", "自测", attrs="data-search-exclude")
+    assert h1 == ('<h1 id="top">&lt;流程&gt;<a class="headerlink" href="#top" title="Permanent link">&para;</a></h1>')
+    assert '<abbr title="服务顾问">SA</abbr>' in h3 and h2.startswith('<h2 id="self-check" data-search-exclude>')
+    [top] = page.toc()
+    assert top.title == "&lt;流程&gt;" and [c.id for c in top.children] == ["steps", "self-check"]
+    assert [c.url for c in top.children[0].children] == ["#step-1", "#step-2"]
+
+
+@pytest.mark.parametrize("directory_urls", [False, True])
+def test_links_are_relative_to_the_page_and_unknown_pages_fail(directory_urls: bool) -> None:
+    from generator.handbook.render import Links
+
+    def url_of(path: str) -> str | None:
+        if path not in ("domains/x.md", "index.md"):
+            return None
+        stem = path[:-3]
+        return (stem.replace("index", "") + "/" if stem != "index" else "") if directory_urls else stem + ".html"
+
+    here = "procedures/a/" if directory_urls else "procedures/a.html"
+    links = Links(here, url_of)
+    assert links.page("domains/x.md", "top") == ("../../domains/x/#top" if directory_urls else "../domains/x.html#top")
+    assert links.file("checklists/a.pdf") == ("../../checklists/a.pdf" if directory_urls else "../checklists/a.pdf")
+    with pytest.raises(KeyError):
+        links.page("procedures/missing.md")

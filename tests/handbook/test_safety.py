@@ -67,8 +67,8 @@ def test_nasty_text_is_escaped_everywhere(nasty_site: Path) -> None:
         assert not re.search(r'content="[^"]*<', html), html_file
         assert 'href="javascript:' not in html.lower(), html_file
         assert "<img src=x" not in html, html_file
-    # The copy button carries the exact words, attribute-escaped.
-    assert 'data-copy="&lt;script&gt;alert(1)&lt;/script&gt;' in page
+    # The phrase's words (what the copy button copies) are text, escaped.
+    assert '<blockquote class="pb-phrase-text">&lt;script&gt;alert(1)&lt;/script&gt;' in page
     phrases = (nasty_site / "phrases.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in phrases
 
@@ -76,7 +76,8 @@ def test_nasty_text_is_escaped_everywhere(nasty_site: Path) -> None:
 def test_nasty_text_runs_nothing_in_a_browser(nasty_site: Path, browser) -> None:
     dialogs: list[str] = []
     with serve_dir(nasty_site) as base:
-        page = browser.new_page()
+        context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+        page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         try:
             for path in ("procedures/zz-nasty.html", "phrases.html", "roles/receptionist.html", "index.html"):
@@ -84,10 +85,13 @@ def test_nasty_text_runs_nothing_in_a_browser(nasty_site: Path, browser) -> None
             page.goto(base + "procedures/zz-nasty.html", wait_until="networkidle")
             shown = page.inner_text("article")
             assert "<script>alert(1)</script>" in shown and "[x](javascript:alert(1))" in shown
-            page.click(".pb-copy")  # the copy button must not evaluate the text either
-            page.wait_for_timeout(300)
+            # The copy button (added by playbook.js) copies the exact words and evaluates nothing.
+            phrase = page.locator(".pb-phrase", has_text="alert(1)").first
+            phrase.locator(".pb-copy").click()
+            page.wait_for_function("document.querySelector('.pb-copied') !== null")
+            assert page.evaluate("navigator.clipboard.readText()") == NASTY
         finally:
-            page.close()
+            context.close()
     assert dialogs == []
 
 

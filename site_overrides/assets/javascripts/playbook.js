@@ -1,4 +1,5 @@
-// Copy buttons for 规范用语. No network, no dependencies.
+// Copy buttons for 规范用语: one is added to every phrase callout (the page's HTML has none, so
+// search and print never see the button), and it copies the phrase's exact words. No network, no dependencies.
 (function () {
   "use strict";
   function copyText(text) {
@@ -15,14 +16,32 @@
     try { document.execCommand("copy"); } finally { document.body.removeChild(area); }
     return Promise.resolve();
   }
+  function addButtons() {
+    var phrases = document.querySelectorAll(".pb-phrase");
+    for (var i = 0; i < phrases.length; i++) {
+      if (phrases[i].querySelector(".pb-copy")) continue;
+      var button = document.createElement("button");
+      button.className = "pb-copy";
+      button.type = "button";
+      button.textContent = "复制";
+      button.setAttribute("aria-label", "复制这句规范用语");
+      phrases[i].appendChild(button);
+    }
+  }
   function onClick(event) {
     var button = event.target.closest && event.target.closest(".pb-copy");
     if (!button) return;
-    copyText(button.getAttribute("data-copy") || "").then(function () {
+    var words = button.parentNode.querySelector(".pb-phrase-text");
+    copyText(words ? words.textContent : "").then(function () {
       button.textContent = "已复制";
       button.classList.add("pb-copied");
       setTimeout(function () { button.textContent = "复制"; button.classList.remove("pb-copied"); }, 1500);
     });
   }
   document.addEventListener("click", onClick);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", addButtons);
+  } else {
+    addButtons();
+  }
 })();
