@@ -34,7 +34,7 @@ def mixed_words(words: Iterable[str]) -> list[str]:
 
 def segmenter(words: Iterable[str], cut: Callable[[str], Iterable[str]]) -> Callable[[str], str]:
     """Material's ``_segment_chinese`` (Han runs cut by jieba, joined and surrounded by U+200B),
-    except that the given mixed words stay whole."""
+    except that the given mixed words stay whole, and each distinct run is cut once."""
     from backrefs import bre  # what Material itself uses, for \\p{script: Han}
 
     keep = mixed_words(words)
@@ -42,12 +42,18 @@ def segmenter(words: Iterable[str], cut: Callable[[str], Iterable[str]]) -> Call
     alternatives = [bre.escape(w) for w in keep] + [r"\p{script: Han}+"]
     expr = bre.compile("(" + "|".join(alternatives) + ")", bre.UNICODE | bre.IGNORECASE)
     kept = {w.lower() for w in keep}
+    # A run of Han characters is cut the same way wherever it appears, and runs recur a lot
+    # (labels, step titles, clauses between punctuation: 43% of the runs of the shipped content).
+    cuts: dict[str, str] = {}
 
     def replace(match: re.Match[str]) -> str:
         value = match.group(0)
         if value.lower() in kept:
             return "\u200b" + value + "\u200b"
-        return "\u200b" + "\u200b".join(cut(value)) + "\u200b"
+        done = cuts.get(value)
+        if done is None:
+            done = cuts[value] = "\u200b" + "\u200b".join(cut(value)) + "\u200b"
+        return done
 
     def segment(data: str) -> str:
         # Most texts hold none of the mixed words; then Material's plain Han pattern is enough
