@@ -17,13 +17,22 @@ ROLES = [("property-consultant", "置业顾问"), ("service-advisor", "服务顾
          ("follow-up-specialist", "回访专员"), ("store-manager", "店长")]
 DOMAINS = [("sales-office", "售楼处"), ("car-sales", "汽车销售"), ("after-sales", "售后/维修接待"),
            ("customer-care", "客户维护")]
+# Words of the shipped content's kind. Clauses join 2-3 of them, so a clause recurs about as often as
+# in real SOP text (about a third of the Chinese text repeats a clause seen before, as in content/).
 WORDS = ("客户 接待 微笑 问好 引导 介绍 样板房 资料 登记 电话 回访 预约 车辆 检查 工单 交车 结算 感谢 送别 "
-         "记录 确认 说明 等候 茶水 休息区 报价 合同 签约 付款 发票 保养 维修 质检 清洗 提醒").split()
+         "记录 确认 说明 等候 茶水 休息区 报价 合同 签约 付款 发票 保养 维修 质检 清洗 提醒 "
+         "售楼处 置业顾问 楼书 户型 首付 按揭 贷款 认购 定金 收据 房款 入住 物业 交房 钥匙 业主 "
+         "展厅 试驾 车型 配置 上牌 保险 精品 贴膜 装潢 新车 二手车 置换 金融 方案 优惠 库存 "
+         "服务顾问 环车 三件套 里程 油量 故障 诊断 配件 工时 派工 车间 技师 增项 延时 洗车 复检 "
+         "投诉 抱怨 道歉 安抚 补偿 升级 处理 回复 跟进 满意度 建议 反馈 原因 结果 "
+         "主动 及时 耐心 礼貌 热情 专业 准确 清楚 仔细 规范 统一 完整 当面 书面 每天 每周 "
+         "微信 短信 邮件 档案 系统 表格 签字 核对 打印 复印 保管 交接 通知 告知 解释 演示 "
+         "门口 前台 洽谈区 停车场 工位 收银台 客户休息区 儿童区 饮水机 座椅 雨伞 鞋套 名片").split()
 BATCH = 50  # procedures per phrases / scenarios list file
 
 
 def _sentence(rng: random.Random, n: int = 6) -> str:
-    return "，".join("".join(rng.choice(WORDS) for _ in range(2)) for _ in range(max(1, n // 2))) + "。"
+    return "，".join("".join(rng.choice(WORDS) for _ in range(rng.randint(2, 3))) for _ in range(max(1, n // 2))) + "。"
 
 
 def _q(text: str) -> str:
