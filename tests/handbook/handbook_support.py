@@ -11,8 +11,10 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import yaml
 
@@ -127,3 +129,51 @@ def write_small_content(root: Path, *, title: str = "前台接待", phrase: str 
         "  - title: 请客户就座\n"
         "    points: [引导客户到休息区]\n", encoding="utf-8")
     return root
+
+
+class _Anchors(HTMLParser):
+    """The ids and the <a href> of one page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
+        if tag == "a" and values.get("href") is not None:
+            self.hrefs.append(values["href"] or "")
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every link between the site's pages whose page or #anchor does not exist (what MkDocs'
+    --strict checks for Markdown links; generated pages are HTML, so their links are checked here).
+    Only links to pages are followed: PDFs and exports have tests of their own."""
+    pages: dict[Path, _Anchors] = {}
+    for html in sorted(site.rglob("*.html")):
+        if html.relative_to(site).parts[0] == "assets":
+            continue
+        parser = _Anchors()
+        parser.feed(html.read_text(encoding="utf-8"))
+        pages[html.resolve()] = parser
+    broken = []
+    for page, parser in pages.items():
+        for href in parser.hrefs:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or (parts.path and not parts.path.endswith((".html", "/"))):
+                continue
+            if not parts.path:
+                target = page
+            elif parts.path.startswith("/"):  # 404.html links from the site root
+                target = (site / unquote(parts.path).lstrip("/")).resolve()
+            else:
+                target = (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if target not in pages:
+                broken.append(f"{page.relative_to(site.resolve())}: {href} (no such page)")
+            elif parts.fragment and unquote(parts.fragment) not in pages[target].ids:
+                broken.append(f"{page.relative_to(site.resolve())}: {href} (no such anchor)")
+    return broken

@@ -177,3 +177,32 @@ def test_search_worker_tries_whole_words(built_site: Path) -> None:
     assert workers
     code = workers[0].read_text(encoding="utf-8")
     assert re.search(r"for\(let (\w+)=(\w+)\+1;\1<=(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ", code)
+
+
+# --- links: generated pages are HTML, so MkDocs does not check their links; this does -------------
+
+
+def test_every_link_between_pages_and_every_anchor_exists(built_site: Path) -> None:
+    from handbook_support import broken_links
+
+    # This build makes no printables: the quiz pages' links to the papers, keys and coverage report
+    # point at files a full build writes (the quiz tests check those).
+    printables = re.compile(r"quizzes/[^/]+/index\.html: ((paper|key)-[A-Z]|coverage)\.html \(no such page\)")
+    assert [b for b in broken_links(built_site) if not printables.fullmatch(b)] == []
+
+
+def test_links_follow_use_directory_urls(tmp_path: Path) -> None:
+    import yaml
+    from handbook_support import broken_links, mkdocs_build, write_config, write_small_content
+
+    config = write_config(tmp_path, write_small_content(tmp_path / "content"), plugin={"printables": "never"})
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["use_directory_urls"] = True  # a site served from a web server; Material's offline plugin
+    data["plugins"] = [p for p in data["plugins"] if p != "offline"]  # would turn directory URLs off
+    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    run = mkdocs_build(config, tmp_path / "site")
+    assert run.returncode == 0, run.stderr
+    site = tmp_path / "site"
+    page = (site / "procedures/front-desk/index.html").read_text(encoding="utf-8")
+    assert 'href="../../domains/front/"' in page and 'href="../../checklists/front-desk.pdf"' in page
+    assert broken_links(site) == []
