@@ -14,13 +14,15 @@ load_config + build (CPU seconds too, since the machine is shared), with its pea
 built --repeat times (default 3), the two sides alternating, and each side's fastest run is reported.
 
 Prints build time, time per page, ours/plain, growth of the per-page time from the smallest to the largest
-size, search_index.json size per 100 procedures, the weight of one procedure page, and peak memory.
+size, search_index.json size per 100 procedures (raw and gzipped), the weight of one procedure page,
+and peak memory.
 Issue 4's goals: ours <= 1.15x plain at 100; our per-page time at 2,000 <= 1.5x that at 100.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import subprocess
@@ -127,7 +129,8 @@ def run_build(config: Path, profile: str = "") -> dict:
 
 def site_stats(site: Path, page: str) -> dict:
     pages = [p for p in site.rglob("*.html") if p.name != "404.html"]
-    return {"pages": len(pages), "index_bytes": (site / "search/search_index.json").stat().st_size,
+    index = (site / "search/search_index.json").read_bytes()
+    return {"pages": len(pages), "index_bytes": len(index), "index_gz": len(gzip.compress(index)),
             "page_bytes": (site / page).stat().st_size}
 
 
@@ -156,7 +159,7 @@ def measure(n: int, work: Path, profile_size: int | None) -> dict:
 def report(rows: list[dict]) -> None:
     print("\nHandbook build: playbook plugin (ours, printables: never) vs hand-written Markdown (plain)\n")
     head = (f"{'procs':>6} {'pages':>11} {'ours s':>7} {'plain s':>7} {'ours ms/pg':>10} {'plain ms/pg':>11} "
-            f"{'ratio':>6} {'ours cpu':>8} {'plain cpu':>9} {'cpu ratio':>9} {'index KB/100':>12} "
+            f"{'ratio':>6} {'ours cpu':>8} {'plain cpu':>9} {'cpu ratio':>9} {'index KB/100':>12} {'gz':>4} "
             f"{'page KB':>11} {'peak MB':>11}")
     print(head)
     print("-" * len(head))
@@ -165,7 +168,7 @@ def report(rows: list[dict]) -> None:
         print(f"{r['n']:>6} {o['pages']:>5}/{p['pages']:<5} {o['wall']:>7.1f} {p['wall']:>7.1f} "
               f"{1000 * o['wall'] / o['pages']:>10.1f} {1000 * p['wall'] / p['pages']:>11.1f} "
               f"{o['wall'] / p['wall']:>6.2f} {o['cpu']:>8.1f} {p['cpu']:>9.1f} {o['cpu'] / p['cpu']:>9.2f} "
-              f"{o['index_bytes'] / 1024 / (r['n'] / 100):>12.0f} "
+              f"{o['index_bytes'] / 1024 / (r['n'] / 100):>12.0f} {o['index_gz'] / 1024 / (r['n'] / 100):>4.0f} "
               f"{o['page_bytes'] / 1024:>5.0f}/{p['page_bytes'] / 1024:<5.0f} "
               f"{o['maxrss_kb'] / 1024:>5.0f}/{p['maxrss_kb'] / 1024:<5.0f}")
     if len(rows) > 1:
@@ -181,7 +184,7 @@ def report(rows: list[dict]) -> None:
     print(f"goal 1: ours <= 1.15x plain at {small['n']}: {small['ours']['wall'] / small['plain']['wall']:.2f}x wall, "
           f"{small['ours']['cpu'] / small['plain']['cpu']:.2f}x cpu")
     print("columns: pages ours/plain; page KB = procedure-0.html ours/plain; peak MB = max RSS ours/plain; "
-          "index KB/100 = ours search_index.json per 100 procedures")
+          "index KB/100 = ours search_index.json per 100 procedures (gz: gzipped, what a phone downloads)")
 
 
 def main() -> None:
