@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..dates import content_changed
 from ..loader import Content
 from .families import families
-from .pool import Pool, select
+from .pool import Pool, cached, select
 from .question import TYPES, Question
 from .spec import QuizSpec
 
@@ -73,6 +73,13 @@ def draw(cands: list[Question], n: int, version: int, variation: str) -> list[Qu
 
 
 def build_quiz(content: Content, spec: QuizSpec, seed: int | None = None, versions: int | None = None) -> Quiz:
+    """The quiz of a spec; made once per content (a build asks twice: for the spec's handbook page,
+    then for its papers and exports)."""
+    key = f"quiz|{spec.stem}|{spec.model_dump_json()}|{seed}|{versions}"
+    return cached(content, key, lambda: _build_quiz(content, spec, seed, versions))
+
+
+def _build_quiz(content: Content, spec: QuizSpec, seed: int | None, versions: int | None) -> Quiz:
     seed = spec.seed if seed is None else seed
     nver = spec.versions if versions is None else versions
     sel = spec.draws_on
