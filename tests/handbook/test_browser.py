@@ -198,6 +198,9 @@ def test_print_to_a4_hides_navigation_and_keeps_steps(browser, site_url: str, tm
             hidden = page.eval_on_selector_all(
                 selector, "els => els.every(e => getComputedStyle(e).display === 'none')")
             assert hidden, f"{selector} is printed"
+        # Printers leave backgrounds out: the white-on-teal 规范用语 label must print in black.
+        label = page.eval_on_selector(".pb-phrase-when", "e => getComputedStyle(e, '::before').color")
+        assert label == "rgb(0, 0, 0)", f"the 规范用语 label prints as {label}"
         pdf = tmp_path / "procedure.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=False)
     finally:
@@ -207,6 +210,7 @@ def test_print_to_a4_hides_navigation_and_keeps_steps(browser, site_url: str, tm
     flat = "".join(text.split())
     for i, step in enumerate(proc.steps, start=1):
         assert "".join(step.title.split()) in flat, f"step {i} 「{step.title}」 missing from the PDF"
+    assert "规范用语" in flat  # the callout label (CSS) is printed
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "595.92 x 842.88 pts (A4)" in info or "595 x 842 pts (A4)" in info, info
     # One page as an image, for a person to look at (PLAYBOOK_SCREENSHOTS keeps it).
