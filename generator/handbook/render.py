@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 from mkdocs.structure.toc import TableOfContents, get_toc
 from mkdocs.utils import get_relative_url
@@ -96,12 +97,22 @@ class Page:
 _ENV: Environment | None = None
 
 
-def _bytecode_cache() -> BytecodeCache | None:
+class _BytecodeCache(FileSystemBytecodeCache):
     """Jinja's own on-disk cache of compiled templates (a private folder in the system temp dir,
-    keyed by each template's source): compiling the page templates is ~60 ms of every build."""
+    keyed by each template's source): compiling the page templates is ~60 ms of every build.
+    A cache never fails a build: a file that cannot be written is simply not cached."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache() -> BytecodeCache | None:
     try:
-        return FileSystemBytecodeCache()
-    except RuntimeError:  # no safe temp folder: compile every time
+        return _BytecodeCache()
+    except (RuntimeError, OSError):  # no safe or writable temp folder: compile every time
         return None
 
 

@@ -138,3 +138,19 @@ def test_links_are_relative_to_the_page_and_unknown_pages_fail(directory_urls: b
     assert links.file("checklists/a.pdf") == ("../../checklists/a.pdf" if directory_urls else "../checklists/a.pdf")
     with pytest.raises(KeyError):
         links.page("procedures/missing.md")
+
+
+def test_template_cache_never_fails_a_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from generator.handbook import render
+
+    # No usable temp folder: templates are compiled every time.
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path / "missing" / "deeper"))
+    assert render._bytecode_cache() is None
+    # A cache folder that cannot be written: the compiled template is simply not kept.
+    cache = render._BytecodeCache(str(tmp_path / "not-there"))
+    bucket = render.Bucket(render.environment(), "k", "checksum")
+    bucket.code = compile("x = 1", "<t>", "exec")
+    cache.dump_bytecode(bucket)
+    assert not (tmp_path / "not-there").exists()
