@@ -94,9 +94,6 @@ class Page:
         return get_toc(self._toc)  # type: ignore[arg-type]
 
 
-_ENV: Environment | None = None
-
-
 class _BytecodeCache(FileSystemBytecodeCache):
     """Jinja's own on-disk cache of compiled templates (a private folder in the system temp dir,
     keyed by each template's source): compiling the page templates is ~60 ms of every build.
@@ -114,6 +111,9 @@ def _bytecode_cache() -> BytecodeCache | None:
         return _BytecodeCache()
     except (RuntimeError, OSError):  # no safe or writable temp folder: compile every time
         return None
+
+
+_ENV: Environment | None = None
 
 
 def environment() -> Environment:
