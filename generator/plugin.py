@@ -157,8 +157,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             target = files.get_file_from_path(path)
             return target.url if target is not None else None
 
-        body, page.toc = render_page(spec.template, spec.context, Links(page.url, url_of), self.glossary)
-        return body
+        rendered = render_page(spec.template, spec.context, Links(page.url, url_of), self.glossary)
+        page.toc, page.present_anchor_ids = rendered.toc, rendered.anchors
+        return rendered.html
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.quizzes_dir.is_dir():

@@ -9,15 +9,17 @@ body the plugin replaces in ``on_page_content`` with ``render_page``'s HTML and 
 What Markdown extensions did for these pages is done here:
 - ``toc`` with permalinks: ``Page.heading`` writes the heading with its ¶ link and records it;
 - ``abbr`` (our CJK-aware one): ``Glossary`` marks glossary terms in content text;
-- MkDocs' link rewriting: ``Links`` turns a page's source path into a URL relative to the page.
+- MkDocs' link rewriting: ``Links`` turns a page's source path into a URL relative to the page;
+- MkDocs' anchor list: ``Rendered.anchors`` (so hand-written links to ``page.md#step-3`` are checked).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html import unescape
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket
@@ -124,9 +126,19 @@ def environment() -> Environment:
     return _ENV
 
 
-def render_page(template: str, context: dict[str, Any], links: Links, glossary: Glossary) -> tuple[str, TableOfContents]:
-    """The page body's HTML and its table of contents."""
+class Rendered(NamedTuple):
+    html: str
+    toc: TableOfContents
+    anchors: set[str]
+    """Every id in the page: MkDocs checks links to ``page.md#anchor`` in hand-written pages against these."""
+
+
+_ID = re.compile(r'\sid="([^"]*)"')
+
+
+def render_page(template: str, context: dict[str, Any], links: Links, glossary: Glossary) -> Rendered:
+    """The page body's HTML, its table of contents and its anchors."""
     page = Page(links, glossary)
     html = environment().get_template(template).render(
         context, h=page.heading, url=links.page, file=links.file, g=glossary)
-    return html, page.toc()
+    return Rendered(html, page.toc(), {unescape(a) for a in _ID.findall(html)})
