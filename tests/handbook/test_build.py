@@ -172,6 +172,26 @@ def test_search_index_keeps_domain_words_whole(built_site: Path) -> None:
     assert js.startswith("var __index = ")
 
 
+def test_search_index_holds_what_pages_say_once(built_site: Path) -> None:
+    """Controls, link lists and repeats stay out of the index: each phrase is found on its step,
+    not again on the phrases page and role pages; no 复制 buttons or 打印检查表 links."""
+    content, _ = load_content(CONTENT)
+    index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+    docs = [(d["location"], (d["title"] + d["text"]).replace("\u200b", "")) for d in index["docs"]]
+    assert not [loc for loc, _ in docs if loc.startswith("tags.html")]
+    assert not [loc for loc, _ in docs if loc.startswith("roles/") and "#" in loc]  # intro only
+    for loc, text in docs:
+        if loc.startswith(("procedures/", "roles/", "phrases.html", "domains/")):
+            assert "打印检查表" not in text and "规范用语复制" not in text and not text.endswith("复制"), loc
+    used = content.phrase_uses()
+    for pid, phrase in content.phrases.items():
+        found = {loc.split("#")[0] for loc, text in docs if phrase.text.replace(" ", "") in text.replace(" ", "")}
+        if pid in used:
+            proc_id, _step = used[pid][0]
+            assert f"procedures/{proc_id}.html" in found, (pid, found)
+            assert "phrases.html" not in found, pid
+
+
 def test_search_worker_tries_whole_words(built_site: Path) -> None:
     workers = list((built_site / "assets/javascripts/workers").glob("search.*.min.js"))
     assert workers
