@@ -180,6 +180,7 @@ def test_search_index_holds_what_pages_say_once(built_site: Path) -> None:
     docs = [(d["location"], (d["title"] + d["text"]).replace("\u200b", "")) for d in index["docs"]]
     assert not [loc for loc, _ in docs if loc.startswith("tags.html")]
     assert not [loc for loc, _ in docs if loc.startswith("roles/") and "#" in loc]  # intro only
+    assert not [loc for loc, _ in docs if loc.endswith(("#steps", "#flow", "#self-check"))]
     for loc, text in docs:
         if loc.startswith(("procedures/", "roles/", "phrases.html", "domains/")):
             assert "打印检查表" not in text and "规范用语复制" not in text and not text.endswith("复制"), loc
