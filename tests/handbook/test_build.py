@@ -184,6 +184,11 @@ def test_search_index_holds_what_pages_say_once(built_site: Path) -> None:
     for loc, text in docs:
         if loc.startswith(("procedures/", "roles/", "phrases.html", "domains/")):
             assert "打印检查表" not in text and "规范用语复制" not in text and not text.endswith("复制"), loc
+    # Rules for a whole procedure are found on it (they are not under an excluded heading).
+    for proc in content.procedures.values():
+        for rule in proc.must + proc.never:
+            assert any(loc.startswith(f"procedures/{proc.id}.html") and rule.replace(" ", "") in text.replace(" ", "")
+                       for loc, text in docs), (proc.id, rule)
     used = content.phrase_uses()
     for pid, phrase in content.phrases.items():
         found = {loc.split("#")[0] for loc, text in docs if phrase.text.replace(" ", "") in text.replace(" ", "")}
