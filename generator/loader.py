@@ -39,9 +39,21 @@ class Content:
     domains: dict[str, Domain] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    _about: dict[str, list[Scenario]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def origin(self, kind: str, item_id: str) -> Origin:
         return self.origins.get((kind, item_id), Origin(str(self.root), 1, 1))
+
+    def scenarios_about(self, procedure_id: str) -> list[Scenario]:
+        """Scenarios that name this procedure, in content order. Indexed on first use: pages and
+        quizzes ask once per procedure, and scanning every scenario each time grows quadratically."""
+        if self._about is None:
+            about: dict[str, list[Scenario]] = {}
+            for sc in self.scenarios.values():
+                for pid in dict.fromkeys(sc.procedures):
+                    about.setdefault(pid, []).append(sc)
+            self._about = about
+        return list(self._about.get(procedure_id, ()))
 
     def phrase_uses(self) -> dict[str, list[tuple[str, int]]]:
         """phrase id -> [(procedure id, step index)] in content order."""

@@ -95,9 +95,7 @@ def procedure_page(content: Content, proc: Procedure, quiz_block: QuizBlock | No
         "steps": [(step, [_phrase_of(content, use, step) for use in step.phrases]) for step in proc.steps],
         "checklist_a4": f"checklists/{proc.id}.pdf",
         "checklist_a6": f"checklists/{proc.id}-a6.pdf",
-        "scenarios": [s for s in content.scenarios.values() if proc.id in s.procedures],
-        "scenarios_page": SCENARIOS,
-        "cases_page": CASES,
+        "scenarios": [(_scenario_page(s.kind), s) for s in content.scenarios_about(proc.id)],
         "related": [(procedure_path(r), content.procedures[r]) for r in proc.related],
         "self_check": Markup(block.strip()),  # built by the quiz engine with its own escaping
     })

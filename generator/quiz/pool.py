@@ -110,5 +110,4 @@ def select(content: Content, procedures=(), tags=(), roles=(), domains=(), scena
 
 def for_procedure(content: Content, procedure_id: str) -> Pool:
     proc = content.procedures[procedure_id]
-    scs = [s for s in content.scenarios.values() if procedure_id in s.procedures]
-    return Pool(content, [proc], phrase_items(content, [proc]), scs)
+    return Pool(content, [proc], phrase_items(content, [proc]), content.scenarios_about(procedure_id))
