@@ -10,6 +10,7 @@ Use it as the Markdown extension ``generator.handbook.abbr`` with ``glossary: {t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
@@ -23,12 +24,16 @@ def term_pattern(term: str) -> str:
     return left + re.escape(term) + right
 
 
+def terms_regex(terms: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for all terms, longest first (so 4S店 wins over 4S)."""
+    return re.compile("|".join(term_pattern(t) for t in sorted(terms, key=len, reverse=True)))
+
+
 class CjkAbbrTreeprocessor(AbbrTreeprocessor):
     def run(self, root: Any) -> Any:
         if not self.abbrs:
             return None
-        terms = sorted(self.abbrs, key=len, reverse=True)
-        self.RE = re.compile("|".join(term_pattern(t) for t in terms))
+        self.RE = terms_regex(self.abbrs)
         self.iter_element(root)
         return None
 

@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 from mkdocs.structure.toc import TableOfContents, get_toc
 from mkdocs.utils import get_relative_url
 
-from .abbr import term_pattern
+from .abbr import terms_regex
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "handbook"
 
@@ -38,8 +38,7 @@ class Glossary:
 
     def __init__(self, tips: dict[str, str]) -> None:
         self.tips = tips
-        terms = sorted(tips, key=len, reverse=True)
-        self.pattern = re.compile("|".join(term_pattern(t) for t in terms)) if terms else None
+        self.pattern = terms_regex(tips) if tips else None
 
     def __call__(self, text: str) -> Markup:
         if self.pattern is None or not self.pattern.search(text):
