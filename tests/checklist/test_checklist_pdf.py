@@ -100,16 +100,25 @@ def test_every_shipped_procedure_renders_with_its_steps(shipped, tmp_path):
         assert not missing, (pid, missing)
 
 
-def test_long_procedure_breaks_between_steps_with_header_repeated(tmp_path):
-    root = write_content(tmp_path / "content", [long_procedure(45)])
+def _long_checklist(tmp_path: Path, steps: int, size: str):
+    """A long procedure's checklist: the content, its page count and each page's squashed text."""
+    root = write_content(tmp_path / "content", [long_procedure(steps)])
     content, _ = load_or_raise(root)
-    pdf = render_checklists(content, None, "a4", tmp_path / "out")[0]
+    pdf = render_checklists(content, None, size, tmp_path / "out")[0]
     n = pages(pdf)
+    return content, n, {i: squash(pdftotext(pdf, i)) for i in range(1, n + 1)}
+
+
+def _pages_with(page_text: dict[int, str], title: str) -> list[int]:
+    return [i for i, t in page_text.items() if squash(title) in t]
+
+
+def test_long_procedure_breaks_between_steps_with_header_repeated(tmp_path):
+    content, n, page_text = _long_checklist(tmp_path, 45, "a4")
     assert n >= 3
-    page_text = {i: squash(pdftotext(pdf, i)) for i in range(1, n + 1)}
     proc = content.procedures["long-procedure"]
     for step in proc.steps:
-        holders = [i for i, t in page_text.items() if squash(step.title) in t]
+        holders = _pages_with(page_text, step.title)
         assert len(holders) == 1, (step.title, holders)
         page = page_text[holders[0]]
         for piece in step.points + step.must + step.never + step.timing:
@@ -124,14 +133,10 @@ def test_long_procedure_breaks_between_steps_with_header_repeated(tmp_path):
 
 
 def test_long_card_breaks_between_steps(tmp_path):
-    root = write_content(tmp_path / "content", [long_procedure(30)])
-    content, _ = load_or_raise(root)
-    pdf = render_checklists(content, None, "a6", tmp_path / "out")[0]
-    n = pages(pdf)
+    content, n, page_text = _long_checklist(tmp_path, 30, "a6")
     assert n >= 2
-    page_text = {i: squash(pdftotext(pdf, i)) for i in range(1, n + 1)}
     for step in content.procedures["long-procedure"].steps:
-        holders = [i for i, t in page_text.items() if squash(step.title) in t]
+        holders = _pages_with(page_text, step.title)
         assert len(holders) == 1
         phrase = step.phrases[0]
         text = content.phrases[phrase].text if isinstance(phrase, str) else phrase.text
