@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from mkdocs import utils
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -160,6 +161,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         rendered = render_page(spec.template, spec.context, Links(page.url, url_of), self.glossary)
         page.toc, page.present_anchor_ids = rendered.toc, rendered.anchors
         return rendered.html
+
+    def on_template_context(self, context: Any, *, template_name: str, config: Any) -> Any:
+        """MkDocs links an error page from the server root (`/assets/…`), which breaks it opened
+        from disk. Without a site_url there is no server root to trust: link relatively, as every
+        other page does (404.html sits at the top of the site)."""
+        if not utils.is_error_template(template_name) or config.site_url:
+            return context
+        context["base_url"] = "."
+        context["extra_css"] = [utils.normalize_url(str(p), None, ".") for p in config.extra_css]
+        context["extra_javascript"] = [utils.normalize_url(str(p), None, ".") for p in config.extra_javascript]
+        return context
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.quizzes_dir.is_dir():

@@ -25,6 +25,12 @@ try:  # libyaml is an order of magnitude faster; the pure-Python loader gives th
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+# libyaml 0.2.5 as bundled by PyYAML >= 6.0.3 refuses to nest deeper than 1,000 levels and
+# says so in its scanner, which reads flow collections ahead of the events we bound. That
+# text is not the author's mistake to decode: such a file is re-read by the pure-Python
+# parser, which has no limit of its own, so our own bound (Y008) names the line.
+_LIBYAML_DEPTH_LIMIT = "exceeded maximum nesting depth"
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 200_000
@@ -34,7 +40,9 @@ Path_ = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
 _SAFE_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Invisible characters; NEL and the Unicode line/paragraph separators also end a line for YAML but
+# not in an editor, so every line number after them would be off.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\ufffe\uffff]")
 _FULLWIDTH_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_\-]*)[ \t\u3000]*：")
 # A whole line "  - title：…" / "title：…" (checked when the parser gives up, to name the real culprit).
 _FULLWIDTH_LINE = re.compile(r"^[ ]*(?:-[ ]+)*([A-Za-z_][A-Za-z0-9_\-]*)[ \t\u3000]*：")
@@ -42,7 +50,8 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_CONTROL_NAMES = {"\x00": "NUL", "\x7f": "DEL", "\x1b": "ESC", "\x0c": "换页符 FF", "\x0b": "垂直制表符 VT"}
+_CONTROL_NAMES = {"\x00": "NUL", "\x7f": "DEL", "\x1b": "ESC", "\x0c": "换页符 FF", "\x0b": "垂直制表符 VT",
+                  "\x85": "换行符 NEL", "\u2028": "行分隔符 U+2028", "\u2029": "段落分隔符 U+2029"}
 
 
 @functools.cache
@@ -256,7 +265,13 @@ def load_located(path: Path, shown: str, keys: frozenset[str] | None = None) -> 
         return None, problems
     builder = _EventBuilder(Located(shown, None), keys)
     try:
-        refused = builder.run(text)
+        try:
+            refused = builder.run(text, _Loader)
+        except yaml.YAMLError as exc:
+            if _LIBYAML_DEPTH_LIMIT not in str(getattr(exc, "problem", "")) or _Loader is yaml.SafeLoader:
+                raise
+            builder = _EventBuilder(Located(shown, None), keys)
+            refused = builder.run(text, yaml.SafeLoader)
     except yaml.YAMLError as exc:
         return None, _blame_fullwidth_colon(text, shown, keys, [_syntax_problem(exc, shown)])
     if refused:
@@ -328,16 +343,15 @@ class _EventBuilder:
     def _problem(self, mark: Any, code: str, msg: str, detail: str) -> Problem:
         return Problem(self.loc.file, mark.line + 1, mark.column + 1, code, msg, detail)
 
-    def run(self, text: str) -> Problem | None:
+    def run(self, text: str, loader_class: type) -> Problem | None:
         """Consume the whole stream; returns a refusal (depth, size, bomb, documents) or None."""
         try:
-            self._consume(text)
+            self._consume(loader_class(text))
         except _Refused as exc:
             return exc.args[0]
         return None
 
-    def _consume(self, text: str) -> None:
-        loader = _Loader(text)
+    def _consume(self, loader: Any) -> None:
         try:
             docs = 0
             scalar, alias, seq_start, map_start = yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent

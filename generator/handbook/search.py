@@ -24,6 +24,10 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Material's minified worker: for(let o=s+1;o<t.length;o++)t.slice(s,o)in e
 _DOUBLE_ZWSP = re.compile("\u200b{2,}")
 _WORKER_LOOP = re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
+_PATCHED_LOOP = re.compile(r"for\(let (\w+)=(\w+)\+1;\1<=(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
+WORKER_CHANGED = ("playbook: Material's search worker no longer has the loop generator/handbook/search.py patches "
+                  "(_WORKER_LOOP); typed Chinese words such as 三件套 would not be found. Update the pattern for this "
+                  "Material release.")
 
 
 def mixed_words(words: Iterable[str]) -> list[str]:
@@ -67,15 +71,17 @@ def segmenter(words: Iterable[str], cut: Callable[[str], Iterable[str]]) -> Call
 
 def patch_search_worker(site_dir: Path) -> bool:
     """Let the worker try a whole typed word (fix its off-by-one). True if a worker was patched."""
-    patched = False
+    patched = found = False
     for worker in sorted((site_dir / "assets" / "javascripts" / "workers").glob("search.*.js")):
         code = worker.read_text(encoding="utf-8")
         fixed, n = _WORKER_LOOP.subn(lambda m: m.group(0).replace(f"{m.group(1)}<", f"{m.group(1)}<=", 1), code)
         if n == 1:
             worker.write_text(fixed, encoding="utf-8")
-            patched = True
-    if not patched:
-        log.info("playbook: Material's search worker has changed; Chinese query segmentation not patched")
+            patched = found = True
+        elif _PATCHED_LOOP.search(code):  # a dirty rebuild kept the worker patched earlier
+            found = True
+    if not found:
+        log.warning(WORKER_CHANGED)  # strict builds (CI) fail here on a Material upgrade
     return patched
 
 

@@ -9,11 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import BaseModel, ConfigDict
 
+from generator import yamlsafe
 from generator.loader import load_content
 from generator.validate import validate_located
-from generator.yamlsafe import MAX_BYTES, load_located
+from generator.yamlsafe import MAX_BYTES, MAX_DEPTH, load_located
 
 
 def _check_problems(fx, case: str, formatted: list[str]) -> None:
@@ -174,3 +176,42 @@ def test_one_bad_item_does_not_hide_other_problems(fx, tmp_path: Path) -> None:
     assert got == [("content/phrases/more.yaml", 1, "R001"), ("content/phrases/more.yaml", 5, "S001"),
                    ("content/procedures/greet.yaml", 10, "R003")], got
     assert "`nope`" in problems[-1].message
+
+
+class _LibyamlWithDepthLimit(yaml.SafeLoader):
+    """The event stream of a libyaml that enforces its own 1,000-level limit (PyYAML >= 6.0.3):
+    its scanner reads a flow collection ahead and fails before the first event arrives."""
+
+    def check_event(self, *choices):  # noqa: ANN001 - PyYAML's signature
+        raise yaml.scanner.ScannerError("while increasing flow level", None, "exceeded maximum nesting depth",
+                                        yaml.Mark("<unicode string>", 0, 2, 1009, None, None))
+
+
+@pytest.mark.parametrize("loader", [yaml.SafeLoader, _LibyamlWithDepthLimit], ids=["no-limit", "libyaml-limit"])
+def test_deep_flow_nesting_is_y008_whatever_libyaml_does(monkeypatch, loader, tmp_path: Path) -> None:
+    """Both behaviours of the parser end in our Y008 at the bracket that crossed MAX_DEPTH."""
+    monkeypatch.setattr(yamlsafe, "_Loader", loader)
+    path = tmp_path / "roles.yaml"
+    path.write_text("- id: greeter\n  name: 接待员\n  aliases: " + "[" * 1200 + "\n", encoding="utf-8")
+    loc, problems = load_located(path, "roles.yaml")
+    assert loc is None
+    # Two levels (the list and its mapping) are open before the first bracket at column 12.
+    assert [p.format() for p in problems] == [
+        f"roles.yaml:3:{12 + MAX_DEPTH - 2}: error[Y008]: 嵌套层次太深（超过 {MAX_DEPTH} 层），内容文件不需要这么深"
+        f" (nesting deeper than {MAX_DEPTH} levels)"]
+
+
+def test_other_libyaml_errors_are_still_syntax_errors(tmp_path: Path) -> None:
+    path = tmp_path / "roles.yaml"
+    path.write_text("- id: greeter\n  name: [接待员\n", encoding="utf-8")
+    _loc, problems = load_located(path, "roles.yaml")
+    assert [p.code for p in problems] == ["Y001"]
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
+def test_unicode_line_separators_are_reported_at_the_editor_line(tmp_path: Path, char: str) -> None:
+    """YAML ends a line at U+2028 / U+2029 / NEL, an editor does not: refuse them where they are."""
+    path = tmp_path / "roles.yaml"
+    path.write_text(f"- id: greeter\n  name: 接{char}待员\n  description: x\n", encoding="utf-8")
+    loc, problems = load_located(path, "roles.yaml")
+    assert loc is None and [(p.code, p.line, p.col) for p in problems] == [("Y010", 2, 10)]

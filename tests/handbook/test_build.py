@@ -134,6 +134,19 @@ def test_no_page_loads_anything_from_another_host(built_site: Path) -> None:
         assert 'class="mermaid"' not in html, page
 
 
+def test_404_page_works_opened_from_disk(built_site: Path) -> None:
+    """No site_url: the error page links relatively, like every other page, and its assets exist."""
+    page = built_site / "404.html"
+    parser = _Resources()
+    parser.feed(page.read_text(encoding="utf-8"))
+    local = [url for _tag, url in parser.resources if not _external(url) and not url.startswith("data:")]
+    assert local, "404.html loads no stylesheet or script?"
+    rooted = [url for url in local + list(parser.links) if url.startswith("/") and not url.startswith("//")]
+    assert not rooted, f"404.html links from the server root: {rooted[:5]}"
+    missing = [url for url in local if not (built_site / urlsplit(url).path).is_file()]
+    assert not missing, missing
+
+
 # --- glossary tooltips --------------------------------------------------------------------------
 
 

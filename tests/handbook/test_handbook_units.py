@@ -12,7 +12,7 @@ import yaml
 
 from generator.handbook.abbr import CjkAbbrExtension
 from generator.handbook.pages import front_matter
-from generator.handbook.search import mixed_words, patch_search_worker, segmenter
+from generator.handbook.search import WORKER_CHANGED, mixed_words, patch_search_worker, segmenter
 from generator.handbook.text import md
 
 
@@ -69,11 +69,25 @@ def test_worker_patch_lets_a_whole_typed_word_be_tried(tmp_path: Path) -> None:
     workers.mkdir(parents=True)
     shutil.copy(source, workers / source.name)
     before = (workers / source.name).read_text(encoding="utf-8")
-    assert patch_search_worker(tmp_path) is True
+    assert patch_search_worker(tmp_path) is True, f"Material {material_version()}: {WORKER_CHANGED}"
     after = (workers / source.name).read_text(encoding="utf-8")
     fixed = re.compile(r"for\(let (\w+)=(\w+)\+1;\1<=(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
     assert not fixed.search(before) and fixed.search(after) and len(after) == len(before) + 1
     assert patch_search_worker(tmp_path) is False  # already patched: nothing left to change
+
+
+def test_worker_that_changed_shape_fails_a_strict_build_loudly(tmp_path: Path, caplog) -> None:
+    workers = tmp_path / "assets/javascripts/workers"
+    workers.mkdir(parents=True)
+    (workers / "search.0000.min.js").write_text("for(let o=s+1;o<t.size;o++)t.slice(s,o)in e", encoding="utf-8")
+    assert patch_search_worker(tmp_path) is False
+    assert [r.levelname for r in caplog.records] == ["WARNING"] and "三件套" in caplog.text
+
+
+def material_version() -> str:
+    from importlib.metadata import version
+
+    return version("mkdocs-material")
 
 
 def test_nav_titles_are_escaped() -> None:
