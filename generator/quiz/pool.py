@@ -38,6 +38,13 @@ class Pool:
     phrases: list[PhraseItem] = field(default_factory=list)
     scenarios: list[Scenario] = field(default_factory=list)
 
+    @property
+    def flows(self) -> list[Procedure]:
+        """The procedures whose steps come in an order (``kind: flow``): the only ones order
+        questions (ordering, which step comes next) may ask about. A ``kind: rules`` list of
+        principles or duties has items, not steps one after another."""
+        return [p for p in self.procedures if p.kind == "flow"]
+
     def step_ref(self, proc: Procedure, index: int) -> str:
         """《售楼处客户接待》第 8 步「礼貌送客至销售中心大门口」"""
         return f"《{proc.title}》第 {index + 1} 步「{proc.steps[index].title}」"

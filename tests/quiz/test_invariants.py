@@ -170,3 +170,48 @@ def test_random_procedures_give_sound_papers(proc, seed: int, versions: int) -> 
     for paper in quiz.papers:
         assert len(paper) == sum(counts.values())
         check_paper(content, paper)
+
+
+ORDER_TYPES = ("ordering", "next_step")
+
+
+def _unordered_sources(content, questions) -> list[str]:
+    """Ids of order questions whose procedure has no order (``kind: rules``)."""
+    return [q.id for q in questions if q.type in ORDER_TYPES and content.procedures[q.source].kind != "flow"]
+
+
+@pytest.mark.parametrize("path", spec_paths(), ids=lambda p: p.stem)
+def test_order_questions_only_ask_about_flows(path: Path) -> None:
+    """“Which step comes next” makes no sense for a list of rules or duties: every spec, many seeds."""
+    content = shipped()
+    spec, _ = load_spec(path, content)
+    sel = spec.draws_on
+    pool = select(content, sel.procedures, sel.tags, sel.roles, sel.domains, sel.scenarios)
+    assert any(p.kind == "rules" for p in pool.procedures), "the spec draws on no rules list: nothing is proved"
+    for seed in [spec.seed, *range(40)]:
+        found = available(pool, seed, list(ORDER_TYPES))
+        assert _unordered_sources(content, found["ordering"] + found["next_step"]) == [], seed
+    quiz = build_quiz(content, spec)
+    for paper in quiz.papers:
+        assert _unordered_sources(content, paper) == []
+
+
+def test_procedure_page_quizzes_ask_order_only_of_flows() -> None:
+    from generator.quiz.site import procedure_questions
+
+    content = shipped()
+    rules = [p.id for p in content.procedures.values() if p.kind == "rules"]
+    assert rules
+    for pid in content.procedures:
+        assert _unordered_sources(content, procedure_questions(content, pid)) == [], pid
+
+
+def test_a_rules_list_gives_no_order_questions() -> None:
+    steps = [{"title": t, "points": [f"第{n}条要做到的具体做法"]}
+             for n, t in enumerate(("价值", "信息", "交流", "态度", "时间", "便利"))]
+    content = make_content([{"id": "six", "title": "超越顾客期望的六个方面", "domain": "d", "kind": "rules",
+                             "steps": steps}])
+    pool = select(content, procedures=["six"])
+    found = available(pool, 3)
+    assert found["ordering"] == [] and found["next_step"] == []
+    assert found["step_of_point"], "which item a point belongs to still makes sense for a list"

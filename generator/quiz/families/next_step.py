@@ -9,7 +9,7 @@ from . import choose, keep, rng_for
 
 def generate(pool: Pool, seed: int) -> list[Question]:
     out = []
-    for proc in pool.procedures:
+    for proc in pool.flows:  # a rules list has no order to ask about
         titles = [s.title for s in proc.steps]
         if len(set(titles)) != len(titles):
             continue

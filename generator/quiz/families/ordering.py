@@ -23,7 +23,7 @@ def windows(n: int) -> list[range]:
 
 def generate(pool: Pool, seed: int) -> list[Question]:
     out = []
-    for proc in pool.procedures:
+    for proc in pool.flows:  # a rules list has no order to ask about
         titles = [s.title for s in proc.steps]
         for w in windows(len(titles)):
             opts = tuple(titles[i] for i in w)
