@@ -8,6 +8,7 @@ and the generators themselves use it so no question reaches a paper that breaks 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -116,6 +117,8 @@ def flaws(q: Question) -> list[str]:
         out.append("empty prompt")
     if not q.explanation.strip():
         out.append("empty explanation")
+    if any(_STRAY.search(t) for t in (q.prompt, q.explanation, *q.options)):
+        out.append("stray space between Chinese text")
     if not q.source:
         out.append("no source")
     if isinstance(q.answer, tuple):
@@ -126,6 +129,27 @@ def flaws(q: Question) -> list[str]:
     elif q.type != "rule" and giveaway(q.options, q.answer):
         out.append("right option is a give-away by length")
     return out
+
+
+# Chinese characters and Chinese punctuation: between two of these a space is never meant.
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff1f\uff5b-\uff65“”‘’…—"
+_STRAY = re.compile(f"(?<=[{_CJK}])[ \t\u3000]+(?=[{_CJK}])")
+
+
+def tidy(text: str) -> str:
+    """Content text as a question shows it: no stray spaces between Chinese sentences or words.
+
+    A folded YAML block (``situation: >-``) joins its lines with spaces, so a case reads
+    「机会。 一位」. Spaces an author means stay: next to digits and Latin words (「12 楼 A 户」,
+    「ISO 认证」) and around symbols (「价格 → 合同」). Line breaks stay too.
+    """
+    return _STRAY.sub("", text)
+
+
+def tidied(q: Question) -> Question:
+    """The same question with its text tidied (the content itself is never changed)."""
+    return replace(q, prompt=tidy(q.prompt), options=tuple(tidy(o) for o in q.options),
+                   explanation=tidy(q.explanation))
 
 
 def sentence(text: str) -> str:

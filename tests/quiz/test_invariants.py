@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,23 @@ def test_a_rules_list_gives_no_order_questions() -> None:
     found = available(pool, 3)
     assert found["ordering"] == [] and found["next_step"] == []
     assert found["step_of_point"], "which item a point belongs to still makes sense for a list"
+
+
+STRAY_SPACE = re.compile(r"(?:[。！？，；：、”’）》」]|[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff“‘（《「])")
+
+
+def test_case_texts_have_no_stray_spaces_between_sentences() -> None:
+    """A folded YAML block (``situation: >-``) joins its lines with spaces: 「机会。 一位」."""
+    content = shipped()
+    pool = select(content, scenarios=list(content.scenarios))
+    cases = {q.source: q for q in available(pool, 1, ["case", "scenario"])["case"]}
+    hotel = cases["expectation-case-oriental-hotel"]
+    assert "机会。一位史密斯先生" in hotel.prompt
+    for q in [*cases.values(), *available(pool, 1, ["scenario"])["scenario"]]:
+        for text in (q.prompt, q.explanation, *q.options):
+            assert not STRAY_SPACE.search(text), (q.id, STRAY_SPACE.search(text).group())
+    # Spaces an author means stay: between a number or Latin word and Chinese, around arrows.
+    from generator.quiz.question import tidy
+
+    assert tidy("在 12 楼 A 户，正如 ISO 认证。 流程：价格 → 合同") == "在 12 楼 A 户，正如 ISO 认证。流程：价格 → 合同"
+    assert tidy("再服务!” 他笃信：“客户 第一”") == "再服务!”他笃信：“客户第一”"

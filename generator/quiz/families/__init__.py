@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable
 
-from ..question import Question, flaws, norm
+from ..question import Question, flaws, norm, tidied
 
 Family = Callable[..., list[Question]]
 
@@ -47,11 +47,15 @@ def choose(correct: str, candidates: Iterable[str], rng: random.Random, k: int =
 
 
 def keep(questions: Iterable[Question | None]) -> list[Question]:
-    """Drop Nones, anything with a flaw, and repeats (same id, or same prompt and options); sort by id."""
+    """Tidy the text; drop Nones, anything with a flaw, and repeats (same id, or same prompt and
+    options); sort by id."""
     out: dict[str, Question] = {}
     seen: set[tuple] = set()
     for q in questions:
-        if q is None or flaws(q) or q.id in out:
+        if q is None:
+            continue
+        q = tidied(q)
+        if flaws(q) or q.id in out:
             continue
         reading = (q.prompt, tuple(sorted(q.options)))
         if reading in seen:
