@@ -177,6 +177,8 @@ class Domain(_Model):
     id: Slug = Field(description="稳定的英文 id")
     name: Text = Field(description="领域名称")
     description: str = Field("", description="简述")
+    trade: str = Field(
+        "", description="所属行业，例如“房地产”“汽车”；同一行业的领域互为相关领域。不写表示通用，各行业都适用")
 
 
 # Where each kind lives under content/ and whether a file holds one item or a list.

@@ -236,3 +236,80 @@ def test_case_texts_have_no_stray_spaces_between_sentences() -> None:
 
     assert tidy("在 12 楼 A 户，正如 ISO 认证。 流程：价格 → 合同") == "在 12 楼 A 户，正如 ISO 认证。流程：价格 → 合同"
     assert tidy("再服务!” 他笃信：“客户 第一”") == "再服务!”他笃信：“客户第一”"
+
+
+def _trade(content, domain: str) -> str:
+    d = content.domains.get(domain)
+    return d.trade if d is not None else ""
+
+
+def _foreign_distractors(content, q) -> list[str]:
+    """Wrong options of a phrase question found only in phrases of another trade than the question's."""
+    uses = content.phrase_uses()
+    where: list[tuple[str, set[str]]] = []  # (phrase text, domains using it)
+    for pid, ph in content.phrases.items():
+        where.append((ph.text, {content.procedures[p].domain for p, _ in uses.get(pid, [])}))
+    for proc in content.procedures.values():
+        for s in proc.steps:
+            where += [(u.text, {proc.domain}) for u in s.phrases if not isinstance(u, str)]
+    asked_in = _trade(content, content.procedures[next(c.id for c in q.covers if c.kind == "step")].domain)
+    foreign = []
+    for i, o in enumerate(q.options):
+        if i == q.answer or not asked_in:
+            continue
+        trades = {_trade(content, d) for text, ds in where if o in text for d in (ds or {""})}
+        if trades and all(t and t != asked_in for t in trades):
+            foreign.append(o)
+    return foreign
+
+
+def test_shipped_domains_name_their_trade() -> None:
+    content = shipped()
+    assert _trade(content, "sales-office") == "房地产"
+    assert _trade(content, "after-sales") == _trade(content, "car-sales") == "汽车"
+    assert _trade(content, "etiquette") == ""  # general: serves every trade
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7, 31, 20240601])
+def test_phrase_distractors_never_come_from_another_trade(seed: int) -> None:
+    """A real-estate cloze offered 「零件和工时费用」 (car repair): a give-away."""
+    content = shipped()
+    pool = select(content, procedures=list(content.procedures))
+    found = available(pool, seed, ["cloze", "matching"])
+    bad = {q.id: f for q in found["cloze"] + found["matching"] if (f := _foreign_distractors(content, q))}
+    assert bad == {}
+    offered = {o for q in found["cloze"] if q.source == "goodbye-welcome-back" for o in q.options}
+    assert offered and "零件和工时费用" not in offered
+
+
+def test_distractors_come_from_the_same_domain_first() -> None:
+    domains = [{"id": "house", "name": "售楼处", "trade": "房地产"}, {"id": "house-2", "name": "物业", "trade": "房地产"},
+               {"id": "car", "name": "维修", "trade": "汽车"}, {"id": "manners", "name": "礼仪"}]
+    words = {"house": ["样板间", "认购书", "首付款", "按揭"], "house-2": ["物业费", "门禁卡"],
+             "car": ["零件费", "工时费", "轮胎", "机油"], "manners": ["名片", "茶水"]}
+    phrases, procs = [], []
+    for dom, ws in words.items():
+        ids = []
+        for i, w in enumerate(ws):
+            pid = f"{dom}-{i}"
+            ids.append(pid)
+            phrases.append({"id": pid, "text": f"请您看一下{w}的说明", "when": f"{dom}情境{i}", "blanks": [w]})
+        procs.append({"id": f"p-{dom}", "title": f"{dom}流程", "domain": dom,
+                      "steps": [{"title": f"步骤{i}", "phrases": [pid]} for i, pid in enumerate(ids)]})
+    content = make_content(procs, phrases)
+    from generator.model import Domain
+
+    for d in domains:
+        content.domains[d["id"]] = Domain.model_validate(d)
+    house = set(words["house"])
+    for seed in range(20):
+        qs = available(select(content, procedures=["p-house"]), seed, ["cloze"])["cloze"]
+        assert qs
+        for q in qs:
+            wrong = [o for i, o in enumerate(q.options) if i != q.answer]
+            assert set(wrong) <= house, (q.id, wrong)  # three others of the same domain are there
+        qs = available(select(content, procedures=["p-house-2"]), seed, ["cloze"])["cloze"]
+        for q in qs:
+            wrong = {o for i, o in enumerate(q.options) if i != q.answer}
+            assert wrong <= house | {"物业费", "门禁卡"}, (q.id, wrong)  # same domain, then the same trade
+            assert not wrong & set(words["car"])

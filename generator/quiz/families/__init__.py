@@ -7,7 +7,7 @@ spec's counts are checked against), sorted by id, each already free of flaws.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from ..question import Question, flaws, norm, tidied
 
@@ -22,6 +22,12 @@ def rng_for(seed: int, key: str) -> random.Random:
 def choose(correct: str, candidates: Iterable[str], rng: random.Random, k: int = 3, minimum: int = 2,
            preferred: Iterable[str] = (), forbid: Iterable[str] = ()) -> list[str] | None:
     """Up to ``k`` distractors: distinct, not the answer, of comparable length; preferred ones first."""
+    return choose_near(correct, [candidates], rng, k, minimum, preferred, forbid)
+
+
+def choose_near(correct: str, groups: Sequence[Iterable[str]], rng: random.Random, k: int = 3, minimum: int = 2,
+                preferred: Iterable[str] = (), forbid: Iterable[str] = ()) -> list[str] | None:
+    """Like ``choose``, drawing from the groups in order: the nearest first (see ``nearby``)."""
     lo, hi = (len(correct) - 2) / 2, 2 * len(correct) + 2
     seen = {norm(correct)} | {norm(f) for f in forbid}
     out: list[str] = []
@@ -34,15 +40,16 @@ def choose(correct: str, candidates: Iterable[str], rng: random.Random, k: int =
 
     for c in preferred:
         consider(c)
-    # Candidates in random order, drawn one at a time (Fisher-Yates from the front) and only until
-    # k are found: shuffling them all cost most of the quiz time on a big content.
-    rest = sorted(set(candidates))
-    for i in range(len(rest)):
-        if len(out) >= k:
-            break
-        j = rng.randrange(i, len(rest))
-        rest[i], rest[j] = rest[j], rest[i]
-        consider(rest[i])
+    for group in groups:
+        rest = sorted(set(group))
+        # Candidates in random order, drawn one at a time (Fisher-Yates from the front) and only until
+        # k are found: shuffling them all cost most of the quiz time on a big content.
+        for i in range(len(rest)):
+            if len(out) >= k:
+                break
+            j = rng.randrange(i, len(rest))
+            rest[i], rest[j] = rest[j], rest[i]
+            consider(rest[i])
     return out if len(out) >= minimum else None
 
 

@@ -1,45 +1,48 @@
-"""Phrase cloze: blank the key words of a 规范用语; wrong fillers from its ``avoid`` wordings and other phrases."""
+"""Phrase cloze: blank the key words of a 规范用语; wrong fillers from its ``avoid`` wordings and other
+phrases, those of the same domain first (``nearby``)."""
 
 from __future__ import annotations
 
 import re
 
 from ..keywords import blank_words, segments, words
+from ..nearby import by_nearness, item_domain, phrase_domains, sample, usable
 from ..pool import Pool, all_phrase_items, cached
 from ..question import Cover, Question
-from . import choose, keep, rng_for
+from . import choose_near, keep, rng_for
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 SAMPLE = 80  # distractor candidates looked at per question (keeps big contents fast)
 
 
-def filler_bank(pool: Pool) -> list[str]:
-    """Words other phrases are drilled on (their blanks, else their key words)."""
-    return cached(pool.content, "filler_bank", lambda: _filler_bank(pool))
+def filler_bank(pool: Pool, domain: str) -> list[list[str]]:
+    """Words other phrases are drilled on (their blanks, else their key words), grouped by how near
+    their phrase is to ``domain`` (see ``nearby``)."""
+    return cached(pool.content, f"filler_bank|{domain}", lambda: _filler_bank(pool.content, domain))
 
 
-def _filler_bank(pool: Pool) -> list[str]:
-    bank: list[str] = []
-    for item in all_phrase_items(pool.content):
-        bank += list(item.blanks) or list(words(item.text)[:2])
-    return sorted(set(bank))
+def _filler_bank(content, domain: str) -> list[list[str]]:
+    domains = phrase_domains(content)
+    words_of = ((w, domains.get(item.key, ())) for item in all_phrase_items(content)
+                for w in list(item.blanks) or list(words(item.text)[:2]))
+    return usable(by_nearness(content, domain, words_of))
 
 
 def generate(pool: Pool, seed: int) -> list[Question]:
     if not pool.phrases:
         return []
-    bank = filler_bank(pool)
     out = []
     for item in pool.phrases:
+        bank = filler_bank(pool, item_domain(pool.content, item))
         for bi, word in enumerate(blank_words(item.text, item.blanks)):
             if not word or word not in item.text or len(word) == len(item.text):
                 continue
             qid = f"cloze:{item.key}:{bi + 1}"
             rng = rng_for(seed, qid)
             from_avoid = [s for a in item.avoid for s in segments(a) if _CJK.search(s)]
-            sample = [bank[i] for i in rng.sample(range(len(bank)), min(SAMPLE, len(bank)))]
-            fits = [w for w in sample if not (w in item.text or w in word or word in w)]
-            wrong = choose(word, fits, rng,
+            fits = [[w for w in group if not (w in item.text or w in word or word in w)]
+                    for group in sample(bank, rng, SAMPLE)]
+            wrong = choose_near(word, fits, rng,
                            preferred=[s for s in from_avoid if s not in item.text and len(s) <= len(word) + 3],
                            forbid=segments(item.text))
             if wrong is None:

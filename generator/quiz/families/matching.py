@@ -1,10 +1,12 @@
-"""Phrase ↔ situation: given the situation, pick the 规范用语 (wrong ones: its ``avoid`` wordings, other phrases)."""
+"""Phrase ↔ situation: given the situation, pick the 规范用语 (wrong ones: its ``avoid`` wordings, other
+phrases, those of the same domain first: ``nearby``)."""
 
 from __future__ import annotations
 
+from ..nearby import item_domain, phrase_groups, sample
 from ..pool import Pool, all_phrase_items, cached
 from ..question import Question, norm
-from . import choose, keep, rng_for
+from . import choose_near, keep, rng_for
 from .cloze import _cite, _covers
 
 SAMPLE = 80  # distractor candidates looked at per question (keeps big contents fast)
@@ -26,10 +28,9 @@ def generate(pool: Pool, seed: int) -> list[Question]:
     for item in pool.phrases:
         qid = f"matching:{item.key}"
         rng = rng_for(seed, qid)
-        same_when = by_when.get(norm(item.when), [])
-        sample = [everything[i] for i in rng.sample(range(len(everything)), min(SAMPLE, len(everything)))]
-        others = [o.text for o in sample if o.key != item.key and norm(o.when) != norm(item.when)]
-        wrong = choose(item.text, others, rng, preferred=item.avoid, forbid=same_when)
+        same_when = by_when.get(norm(item.when), [])  # forbidden: those are right answers too
+        others = sample(phrase_groups(pool.content, item_domain(pool.content, item)), rng, SAMPLE)
+        wrong = choose_near(item.text, others, rng, preferred=item.avoid, forbid=same_when)
         if wrong is None:
             continue
         avoid_note = "；不要说：" + "、".join(f"“{a}”" for a in item.avoid if a in wrong) if any(
