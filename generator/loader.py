@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .fairness import length_giveaway
 from .model import KINDS, Domain, Phrase, Procedure, Role, Scenario, Term
 from .problems import ContentError, Problem, display_path
-from .validate import validate_items, validate_located
+from .validate import slug_for, validate_items, validate_located
 from .yamlsafe import format_path, load_located
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -94,6 +95,7 @@ def load_content(root: Path, base: Path | None = None) -> tuple[Content, list[Pr
     # ids that may exist in files or items that failed: no "unknown id" error for these.
     maybe: dict[str, set[str]] = {k: set() for k in KINDS}
     unreadable: set[str] = set()
+    spots: list[_IdSpot] = []
     files = content_files(root)
     content.files = files
     if not files:
@@ -112,6 +114,8 @@ def load_content(root: Path, base: Path | None = None) -> tuple[Content, list[Pr
         loc, file_problems = load_located(path, shown)
         problems += file_problems
         model, many = KINDS[kind]
+        if loc is not None:
+            spots += _id_spots(loc)
         if loc is None:
             if many:
                 unreadable.add(kind)
@@ -134,7 +138,66 @@ def load_content(root: Path, base: Path | None = None) -> tuple[Content, list[Pr
             prefix = () if i is None else (i,)
             items[kind].append((item, shown, loc.mark(prefix), {"loc": loc, "prefix": prefix}))
     problems += _cross_checks(content, items, maybe, unreadable)
+    problems = _name_twins(problems, spots)
     return content, sorted(set(problems))
+
+
+@dataclass(frozen=True)
+class _IdSpot:
+    """An ``id:`` as written, valid or not, and where (for ids that differ only in case or width)."""
+
+    raw: str
+    file: str
+    line: int
+    col: int
+    path: tuple
+
+    @property
+    def folded(self) -> str:
+        return slug_for(self.raw) or self.raw
+
+
+def _id_spots(loc) -> list[_IdSpot]:
+    out = []
+    many = isinstance(loc.data, list)
+    for i, item in enumerate(loc.data if many else [loc.data]):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            path = ((i,) if many else ()) + ("id",)
+            line, col = loc.mark(path)
+            out.append(_IdSpot(item["id"], loc.file, line, col, path))
+    return out
+
+
+def _name_twins(problems: list[Problem], spots: list[_IdSpot]) -> list[Problem]:
+    """An id refused for capitals or full-width letters (S007) whose meant id is already taken:
+    say so, with the other id's file:line, instead of suggesting the taken id."""
+    first: dict[str, _IdSpot] = {}
+    for spot in sorted(spots, key=lambda s: (slug_for(s.raw) is not None, s.file, s.line, s.col)):
+        first.setdefault(spot.folded, spot)
+    by_place = {(p.file, p.line, p.col): i for i, p in enumerate(problems) if p.code == "S007"}
+    out = list(problems)
+    for spot in spots:
+        other = first.get(spot.folded)
+        i = by_place.get((spot.file, spot.line, spot.col))
+        if i is None or other is None or other is spot or slug_for(spot.raw) is None:
+            continue
+        how = _how_they_differ(spot.raw, other.raw)
+        where = f"{other.file}:{other.line}:{other.col}"
+        out[i] = replace(out[i], message=(
+            f"id `{spot.raw}` 和 {where} 的 `{other.raw}` 只差{how}；id 不分大小写和全角半角，在全部内容里必须唯一："
+            f"是同一项内容就删掉一份，不是就换一个 id"),
+            detail=f"{format_path(spot.path)} differs from {other.raw} at {where} only in {_how_en(how)}")
+    return out
+
+
+def _how_they_differ(a: str, b: str) -> str:
+    width = unicodedata.normalize("NFKC", a) != a or unicodedata.normalize("NFKC", b) != b
+    case = unicodedata.normalize("NFKC", a) != unicodedata.normalize("NFKC", b)
+    return "大小写和全角半角" if width and case else "全角半角" if width else "大小写"
+
+
+def _how_en(how: str) -> str:
+    return {"大小写": "case", "全角半角": "width", "大小写和全角半角": "case and width"}[how]
 
 
 def _remember_ids(ids: set[str], data: Any) -> None:

@@ -6,10 +6,12 @@ import difflib
 import functools
 import re
 import typing
+import unicodedata
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from .model import SLUG_PATTERN
 from .problems import Problem
 from .yamlsafe import Located, Path_, format_path
 
@@ -151,9 +153,7 @@ def _translate(loc: Located, model: type[BaseModel], many: bool, path: Path_, er
             return Problem(loc.file, line, col, "S006", f"`{shown}` 是日期的写法，这里应为{zh}", f"{where}: {en} expected, got a date")
         return Problem(loc.file, line, col, "S002", f"应为{zh}，这里写的是 {got}", f"{where} must be {en}")
     if kind == "string_pattern_mismatch":
-        return Problem(loc.file, line, col, "S007",
-                       f"id `{shown}` 不合规：只能用小写英文字母、数字和连字符（例如 shouloubu-jiedai）",
-                       f"{where} must match [a-z0-9-]")
+        return _bad_slug(loc.file, line, col, shown, value, where)
     if kind == "string_too_long":
         return Problem(loc.file, line, col, "S007", f"`{shown}` 太长（最多 {err['ctx']['max_length']} 个字符）",
                        f"{where} is too long")
@@ -166,12 +166,64 @@ def _translate(loc: Located, model: type[BaseModel], many: bool, path: Path_, er
         expected = err.get("ctx", {}).get("expected", "")
         return Problem(loc.file, line, col, "S002", f"`{shown}` 不是允许的值；只能是 {expected}",
                        f"{where} must be one of {expected}")
-    if kind in ("C001", "C002", "C003", "C004", "C005"):
+    if kind == "C002":
+        return _several_correct(loc, path, err)
+    if kind in ("C001", "C003", "C004", "C005"):
         return Problem(loc.file, line, col, kind, err["msg"], f"{where}")
     if kind == "union_tag_invalid" or kind == "union_tag_not_found":
         return Problem(loc.file, line, col, "S002", f"应为用语 id 或 {{text: …}}，这里写的是 `{shown}`",
                        f"{where} must be a phrase id or an inline phrase")
     return Problem(loc.file, line, col, "S002", f"内容不合要求：{err['msg']}", f"{where}: {kind}")
+
+
+def slug_for(value: Any) -> str | None:
+    """The id an author meant when they typed full-width letters or capitals (``ｆａｒｅｗｅｌｌ``,
+    ``Greet``), or None when folding does not give a valid id."""
+    if not isinstance(value, str):
+        return None
+    folded = unicodedata.normalize("NFKC", value).lower()
+    return folded if folded != value and re.fullmatch(SLUG_PATTERN, folded) else None
+
+
+def _bad_slug(file: str, line: int, col: int, shown: str, value: Any, where: str) -> Problem:
+    meant = slug_for(value)
+    if meant is None:
+        return Problem(file, line, col, "S007",
+                       f"id `{shown}` 不合规：只能用小写英文字母、数字和连字符（例如 shouloubu-jiedai）",
+                       f"{where} must match [a-z0-9-]")
+    if unicodedata.normalize("NFKC", value) != value:
+        return Problem(file, line, col, "S007",
+                       f"id `{shown}` 用了全角字母或数字；id 只能用半角的小写英文字母、数字和连字符，请改成 `{meant}`",
+                       f"{where} has full-width characters; use {meant}")
+    return Problem(file, line, col, "S007", f"id `{shown}` 有大写字母；id 只能用小写，请改成 `{meant}`",
+                   f"{where} must be lowercase; use {meant}")
+
+
+def _several_correct(loc: Located, path: Path_, err: Any) -> Problem:
+    """C002 points at the second `correct: true` (the first may well be the right one) and names
+    the line of every one of them."""
+    options = _data_at(loc.data, path)
+    right = [i for i, o in enumerate(options if isinstance(options, list) else [])
+             if isinstance(o, dict) and o.get("correct") is True]
+    if len(right) < 2:  # cannot happen for data pydantic read; keep the plain message
+        line, col = loc.mark(path)
+        return Problem(loc.file, line, col, "C002", err["msg"], format_path(path))
+    marks = [loc.mark(path + (i, "correct"), key=True) for i in right]
+    lines = "、".join(f"第 {ln} 行" for ln, _ in marks[:-1]) + f"和第 {marks[-1][0]} 行"
+    line, col = marks[1]
+    where = ", ".join(format_path(path + (i, "correct")) for i in right)
+    return Problem(loc.file, line, col, "C002",
+                   f"有 {len(right)} 个正确选项（{lines}都写了 correct: true）；情景题只能有一个，"
+                   "请只留正确的那一个", f"{len(right)} options are correct: {where}")
+
+
+def _data_at(data: Any, path: Path_) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _looks_like_date(value: str) -> bool:

@@ -337,6 +337,8 @@ class _EventBuilder:
         self.has_root = False
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchor_marks: dict[str, Any] = {}  # where each anchor was defined
+        self.expanded: set[str] = set()  # anchors whose aliases were expanded
         self.open_anchors: set[str] = set()
         self.skipping = 0  # depth inside a refused subtree (unsafe tag, complex key)
 
@@ -417,11 +419,22 @@ class _EventBuilder:
         self.count += n
         if self.count > MAX_NODES:
             if self.aliased:
-                raise _Refused(self._problem(
-                    mark, "Y007", f"别名（&锚点 / *别名）展开后超过 {MAX_NODES} 个节点，拒绝读取；请把内容直接写出来",
-                    "alias expansion too large (alias bomb)"))
+                raise _Refused(self._alias_bomb(mark))
             raise _Refused(self._problem(mark, "Y009", f"文件里的条目太多（超过 {MAX_NODES} 个），请拆成几个文件",
                                          f"more than {MAX_NODES} nodes"))
+
+    def _alias_bomb(self, crossed: Any) -> Problem:
+        """Reported at the bomb's first anchor, where the author starts reading, not at the alias where
+        the count happened to cross the limit. The bomb's anchors are those whose aliases were
+        expanded and those of the collections still open around the crossing (they hold the copies)."""
+        involved = self.expanded | {f.anchor for f in self.stack if f.anchor}
+        name = min(involved, key=lambda a: (self.anchor_marks[a].line, self.anchor_marks[a].column))
+        mark = self.anchor_marks[name]
+        return self._problem(
+            mark, "Y007",
+            f"别名（&锚点 / *别名）展开后超过 {MAX_NODES} 个节点，拒绝读取：从这里的锚点 &{name} 开始，"
+            f"别名一层套一层地重复；请把内容直接写出来",
+            f"alias expansion too large (alias bomb): limit crossed at line {crossed.line + 1}")
 
     # -- events ----------------------------------------------------------------------------
     def _start(self, event: Any, is_map: bool) -> None:
@@ -450,6 +463,7 @@ class _EventBuilder:
         self.loc.marks[path] = (mark.line + 1, mark.column + 1)
         if event.anchor:
             self.open_anchors.add(event.anchor)
+            self.anchor_marks[event.anchor] = mark
         self.stack.append(_Frame({} if is_map else [], path, event.anchor, self.count))
 
     def _end(self) -> None:
@@ -473,6 +487,7 @@ class _EventBuilder:
             raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", mark)
         value, size = self.anchors[event.anchor]
         self.aliased = True
+        self.expanded.add(event.anchor)
         self._count(size, mark)
         self.loc.marks.setdefault(path, (mark.line + 1, mark.column + 1))
         self._emit(value)
@@ -496,6 +511,7 @@ class _EventBuilder:
         value = self._scalar_value(event, path)
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
+            self.anchor_marks[event.anchor] = mark
         self._emit(value)
 
     def _key(self, event: Any) -> None:

@@ -215,3 +215,43 @@ def test_unicode_line_separators_are_reported_at_the_editor_line(tmp_path: Path,
     path.write_text(f"- id: greeter\n  name: 接{char}待员\n  description: x\n", encoding="utf-8")
     loc, problems = load_located(path, "roles.yaml")
     assert loc is None and [(p.code, p.line, p.col) for p in problems] == [("Y010", 2, 10)]
+
+
+def test_three_correct_options_point_at_the_second_and_name_every_line(fx, tmp_path: Path) -> None:
+    root = fx.build_case("bom-ok", tmp_path / "three")
+    (root / "content" / "scenarios" / "basic.yaml").write_text(
+        "- id: busy-desk\n  title: 前台忙\n  situation: 客户进门时你正在接电话。\n  question: 你应该怎么做？\n  options:\n"
+        "    - text: 点头示意\n      correct: true\n    - text: 继续打电话\n      correct: true\n"
+        "    - text: 挂断电话\n      correct: true\n  source: test\n", encoding="utf-8")
+    _content, problems = load_content(root / "content", base=root)
+    assert [(p.line, p.col, p.code) for p in problems] == [(9, 7, "C002")], [p.format() for p in problems]
+    assert "3 个正确选项" in problems[0].message
+    assert all(f"第 {n} 行" in problems[0].message for n in (7, 9, 11))
+
+
+def test_classic_alias_bomb_is_reported_at_its_first_anchor(tmp_path: Path) -> None:
+    """Billion laughs: the first anchor is where the bomb starts, whatever alias crosses the limit."""
+    lines = ["lol: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"l{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    path = tmp_path / "roles.yaml"
+    path.write_text("# a comment first\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    _loc, problems = load_located(path, "roles.yaml")
+    assert [(p.line, p.col, p.code) for p in problems] == [(2, 6, "Y007")], [p.format() for p in problems]
+    assert "&a0" in problems[0].message
+
+
+@pytest.mark.parametrize("ids, expected", [
+    (["Greet", "GREET"], ["`GREET` ", "`Greet`", "大小写"]),  # neither is valid: the first one written is named
+    (["ｇｒｅｅｔ", "greet"], ["`ｇｒｅｅｔ`", "`greet`", "全角半角"]),
+])
+def test_ids_that_differ_only_in_case_or_width_name_each_other(fx, tmp_path: Path, ids, expected) -> None:
+    root = fx.build_case("bom-ok", tmp_path / "twins")
+    roles = root / "content" / "roles.yaml"
+    roles.write_text("".join(f"- id: {i}\n  name: 角色{n}\n" for n, i in enumerate(ids)), encoding="utf-8")
+    (root / "content" / "procedures" / "greet.yaml").unlink()
+    _content, problems = load_content(root / "content", base=root)
+    twins = [p for p in problems if p.code == "S007"]
+    assert len(twins) == 1 + (ids[1] != ids[1].lower()), [p.format() for p in problems]
+    named = twins[-1]
+    assert all(e in named.message for e in expected), named.format()
+    assert "content/roles.yaml:" in named.message
