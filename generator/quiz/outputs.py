@@ -69,7 +69,8 @@ def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None)
             files[f"gift-{v}.txt"] = timed("gift", lambda: gift.gift(data))
     if "anki" in formats:
         files[f"{quiz.spec.stem}.apkg"] = timed(
-            "anki", lambda: anki.deck_bytes(quiz.pool, f"Playbook::{quiz.spec.title}", quiz.spec.stem, quiz.changed))
+            "anki", lambda: anki.deck_bytes(quiz.pool, f"Playbook::{quiz.spec.title}", quiz.spec.stem, quiz.changed,
+                                            reverse=quiz.spec.anki.reverse, type_in=quiz.spec.anki.type_in))
     cov = timed("coverage", lambda: coverage(quiz))
     files["coverage.json"] = quiz_json_bytes(cov)
     files["coverage.html"] = coverage_html(cov).encode("utf-8")

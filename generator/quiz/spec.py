@@ -50,6 +50,13 @@ class Counts(_Model):
     case: int = Field(0, description="案例分析（kind: case）")
 
 
+class AnkiCards(_Model):
+    """Which cards the Anki deck has besides 情境 → 规范用语 and the timing/number cards."""
+
+    reverse: bool = Field(True, description="每条规范用语加一张反向卡：看用语，说出在什么情境下说")
+    type_in: bool = Field(True, description="每条规范用语加一张输入卡：看情境，把用语一字不差地打出来")
+
+
 class QuizSpec(_Model):
     """A quiz spec: one file under quizzes/."""
 
@@ -65,6 +72,7 @@ class QuizSpec(_Model):
         "shuffle", description="shuffle：各套题目相同、题序和选项顺序不同；draw：题库够时各套抽不同的题")
     pass_mark: int = Field(80, description="及格线（百分比）")
     time_limit: int = Field(30, description="考试时间（分钟）")
+    anki: AnkiCards = Field(default_factory=AnkiCards, description="Anki 卡组里要哪些卡")
 
     _stem: str = PrivateAttr("")
     _path: str = PrivateAttr("")
