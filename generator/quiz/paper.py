@@ -3,24 +3,40 @@
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .question import TYPES
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "quiz"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _NUMERALS = "一二三四五六七八九十"
+MIN_LAST = 3
+"""Questions the last page of a paper should hold: one or two there look left over."""
+_QUESTION_ANCHOR = re.compile(r"q(\d+)")
+# The end of a text kept on one line: a short closing parenthetical with the two characters before
+# it (「首期款（房款）」), else the last three characters (no line holds a lone 「款。」).
+_TAIL = re.compile(r"(?:..[（(][^（）()]{1,12}[）)]|...)[。！？；，、…”’」.!?]*$", re.S)
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, keep_trailing_newline=True,
                       trim_blocks=False, lstrip_blocks=False)
+    env.filters["keep_tail"] = keep_tail
     return env
+
+
+def keep_tail(text: str) -> Markup:
+    """Text (escaped) whose last few characters cannot wrap apart: no orphaned 「（80%）」 or 「款。」."""
+    m = _TAIL.search(text)
+    if m is None or m.start() < 4:
+        return escape(text)
+    return escape(text[:m.start()]) + Markup('<span class="nw">') + escape(m.group()) + Markup("</span>")
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +89,44 @@ def key_html(quiz: dict) -> str:
 
 def pdf(html: str) -> bytes:
     """HTML -> PDF bytes; no dates or random ids, so the same HTML gives the same bytes."""
+    return balanced(html).write_pdf()
+
+
+def _render(html: str):
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    return HTML(string=html, base_url=str(TEMPLATES)).render()
+
+
+def questions_per_page(document) -> list[list[int]]:
+    """The numbers of the questions (``id="q12"``) laid out on each page of a rendered paper."""
+    return [sorted(int(m.group(1)) for a in page.anchors if (m := _QUESTION_ANCHOR.fullmatch(a)))
+            for page in document.pages]
+
+
+def balanced(html: str):
+    """The rendered paper, its last page holding at least ``MIN_LAST`` questions when a better break exists.
+
+    When the last page is left with one or two questions (or only the closing line), the page before
+    it is broken earlier so both share its questions; a break is kept only if the paper does not
+    grow a page. Papers without question anchors (answer keys) are rendered as they are.
+    """
+    document = _render(html)
+    pages = questions_per_page(document)
+    if len(pages) < 2 or len(pages[-1]) >= MIN_LAST or len(pages[-2]) < 2:
+        return document
+    before, last = pages[-2], pages[-1]
+    wanted = max(MIN_LAST, (len(before) + len(last)) // 2) - len(last)
+    for move in range(min(wanted, len(before) - 1), 0, -1):
+        trial = _render(_break_before(html, before[-move]))
+        got = questions_per_page(trial)
+        if len(got) == len(pages) and len(got[-1]) > len(last):
+            return trial
+    return document
+
+
+def _break_before(html: str, number: int) -> str:
+    """The paper with a page break before question ``number`` (before its section heading when it
+    opens a section, so the heading goes with it)."""
+    target = f"sec{number}" if f'id="sec{number}"' in html else f"q{number}"
+    return html.replace("</head>", f"<style>#{target} {{ break-before: page; }}</style>\n</head>", 1)
