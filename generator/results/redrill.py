@@ -1,0 +1,122 @@
+"""A targeted re-drill: a quiz spec (quizzes/<spec>-redrill.yaml) drawing on the procedures that hold
+the weakest steps and phrases, which `playbook check` accepts and `playbook quiz` builds at once.
+
+A spec selects procedures, not single steps (generator/quiz/spec.py), so the re-drill narrows
+``draws_on`` to the procedures of the weakest steps and asks for the question types that drill
+steps and phrases; the weakest steps themselves are named in its description and header comment.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from ..problems import ContentError, Problem, display_path
+
+STEP_TYPES = ("ordering", "next_step", "step_of_point", "timing", "rule", "cloze", "matching", "scenario")
+DEFAULT_COUNTS = {"ordering": 2, "next_step": 3, "step_of_point": 3, "timing": 2, "rule": 3, "cloze": 3,
+                  "matching": 2, "scenario": 2}
+MAX_PROCEDURES = 3
+MAX_TOTAL = 20
+
+
+def redrill_stem(stem: str) -> str:
+    return stem if stem.endswith("-redrill") else f"{stem}-redrill"
+
+
+def weak_procedures(test: dict) -> list[str]:
+    """Procedures of the weakest steps (and phrases), weakest first, at most MAX_PROCEDURES."""
+    out: list[str] = []
+    rows = [r for r in test["weakest_steps"] if r["facility"] < 1.0]
+    rows += [r for r in test["weakest_phrases"] if r["facility"] < 1.0]
+    rows.sort(key=lambda r: r["facility"])
+    for r in rows:
+        ref = r["ref"]
+        proc = ref.id if ref.kind == "step" else None
+        if ref.kind == "phrase":
+            proc = next((x.id for q in test["questions"] if ref in q["refs"] for x in q["refs"] if x.kind == "step"), None)
+        if proc and proc not in out:
+            out.append(proc)
+        if len(out) >= MAX_PROCEDURES:
+            break
+    return out
+
+
+def redrill_spec(test: dict, spec, content) -> tuple[str, dict]:
+    """(file stem, spec data) for a re-drill of ``test`` (from report.analyse); raises ContentError
+    (T105) when there is nothing weak or the content cannot make the questions."""
+    from ..quiz.assemble import capacity
+    from ..quiz.pool import select
+
+    procs = [p for p in weak_procedures(test) if p in content.procedures]
+    where = f"{test['spec']}-redrill.yaml"
+    if not procs:
+        raise ContentError([Problem(where, 1, 1, "T105", f"「{test['title']}」没有答错过的步骤，不需要复习测验",
+                                    "nothing weak to re-drill")])
+    seed = spec.seed if spec is not None else 1
+    pool = select(content, procs)
+    possible = capacity(pool, seed, list(STEP_TYPES))
+    base = spec.counts() if spec is not None else DEFAULT_COUNTS
+    counts = {t: min(max(base.get(t, 0), DEFAULT_COUNTS[t]), possible[t]) for t in STEP_TYPES}
+    while sum(counts.values()) > MAX_TOTAL:
+        t = max(counts, key=lambda t: (counts[t], t))
+        counts[t] -= 1
+    counts = {t: n for t, n in counts.items() if n > 0}
+    if not counts:
+        raise ContentError([Problem(where, 1, 1, "T105", "按现在的内容，最薄弱的步骤所在的流程出不了题", "no questions possible")])
+    weakest = [r["label"] for r in test["weakest_steps"] if r["facility"] < 1.0][:5]
+    title = f"{test['title']}·复习"
+    data = {
+        "title": title,
+        "audience": spec.audience if spec is not None and spec.audience else "上次测验后需要复习的学员",
+        "roles": list(spec.roles) if spec is not None else [],
+        "description": ("针对上次测验最薄弱的步骤出题：" + "；".join(weakest) + "。")[:400],
+        "draws_on": {"procedures": procs},
+        "questions": counts,
+        "seed": seed,
+        "versions": spec.versions if spec is not None else 1,
+        "variation": "shuffle",
+        "pass_mark": spec.pass_mark if spec is not None else 80,
+        "time_limit": max(5, min(spec.time_limit if spec is not None else 30, 2 * sum(counts.values()))),
+    }
+    if not data["roles"]:
+        del data["roles"]
+    return redrill_stem(test["spec"]), data
+
+
+def spec_yaml(data: dict, test: dict) -> bytes:
+    head = [f"# 复习测验规格：由 playbook report --redrill 根据「{test['title']}」的成绩生成。",
+            "# 最薄弱的步骤（答对率从低到高）："]
+    head += [f"#   {r['label']}：答对率 {r['facility'] * 100:.0f}%（{r['n']} 次作答）" for r in test["weakest_steps"][:8]]
+    head.append(f"# 出卷：playbook quiz quizzes/{redrill_stem(test['spec'])}.yaml")
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+    return ("\n".join(head) + "\n" + body).encode("utf-8")
+
+
+def prepare_redrill(test: dict, spec, content, quizzes_dir: Path) -> tuple[Path, bytes]:
+    """The re-drill spec's path and bytes, checked as `playbook check` would and built once; never a
+    broken spec."""
+    from ..quiz.assemble import build_quiz
+    from ..quiz.spec import load_spec
+
+    stem, data = redrill_spec(test, spec, content)
+    blob = spec_yaml(data, test)
+    with tempfile.TemporaryDirectory() as tmp:
+        trial = Path(tmp) / f"{stem}.yaml"
+        trial.write_bytes(blob)
+        checked, problems = load_spec(trial, content)
+        if checked is None:
+            raise ContentError([Problem(display_path(quizzes_dir / trial.name), p.line, p.col, "T105",
+                                        f"生成的复习测验没有通过检查：{p.message}", p.detail) for p in problems if p.is_error])
+        build_quiz(content, checked)
+    return quizzes_dir / f"{stem}.yaml", blob
+
+
+def write_redrill(test: dict, spec, content, quizzes_dir: Path) -> Path:
+    from ..quiz.outputs import write
+
+    path, blob = prepare_redrill(test, spec, content, quizzes_dir)
+    write({path.name: blob}, quizzes_dir)
+    return path

@@ -1,0 +1,231 @@
+"""`playbook report`: the analysis, its outputs (HTML, PDF, XLSX, SVG), errors, privacy, and the re-drill."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.results import report
+from generator.results.model import Results, Trainee, score_sheet, to_json
+from generator.results.report_command import load_results
+
+from ..conftest import run_cli
+from .helpers import CONTENT, QUIZZES, REPO, quizzes, results_for, shipped
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("results")
+    (d / "results.json").write_bytes(to_json(results_for(quizzes(), 14, seed=5)))
+    return d / "results.json"
+
+
+def test_refs_from_question_ids_cite_steps():
+    c = shipped()
+    r = report.refs_of("next_step:sales-office-reception:8", c)
+    assert [(x.kind, x.id, x.step) for x in r] == [("step", "sales-office-reception", 7), ("step", "sales-office-reception", 8)]
+    r = report.refs_of("ordering:sales-office-reception:9-12", c)
+    assert [x.step for x in r] == [8, 9, 10, 11]
+    assert report.ref_label(r[0], c).startswith("《售楼处客户接待》第 9 步「")
+    assert [x.kind for x in report.refs_of("cloze:goodbye-welcome-back:1", c)] == ["phrase", "step"]
+    assert report.refs_of("rule:unit-number-management:1.must1", c)[0].step == 0
+
+
+def test_weakest_step_is_the_one_everyone_gets_wrong():
+    """Everyone answers right except the questions citing step 9 of 售楼处客户接待."""
+    qs = quizzes()
+    sheets = []
+    for i in range(12):
+        label = "AB"[i % 2]
+        quiz = qs[label]
+        chosen = {}
+        for q in quiz["questions"]:
+            a = q["answer"]
+            right = list(a) if isinstance(a, list) else [a]
+            refs = report.refs_of(q["id"], shipped())
+            hits_9 = any(r.kind == "step" and r.id == "sales-office-reception" and r.step == 8 for r in refs)
+            wrong = (list(reversed(right)) if isinstance(a, list) else [(a + 1) % len(q["options"])])
+            chosen[q["id"]] = wrong if hits_9 and i % 3 else right
+        sheets.append(score_sheet(quiz, chosen, {}, serial=str(i), trainee=Trainee(f"人{i}", f"E{i}", "一店")))
+    data = report.analyse(sheets, {"new-hire-sales-office": qs}, shipped())
+    t = data["tests"][0]
+    top = t["weakest_steps"][0]
+    assert top["label"].startswith("《售楼处客户接待》第 9 步") or "第 9 步" in t["weakest_steps"][1]["label"]
+    assert top["facility"] < 0.5
+    assert t["store_weakest"]["一店"][0]["facility"] < 0.5
+    # per trainee: what was missed cites the step
+    missed = [m for p in t["trainees"] for m in p["missed"]]
+    assert missed and all(any("第 9 步" in c or "第 10 步" in c or "第 8 步" in c or "第 11 步" in c or "第 12 步" in c
+                              for c in m["cites"]) for m in missed)
+
+
+def test_option_shares_add_up_across_versions():
+    qs = quizzes()
+    res = results_for(qs, 40, seed=9)
+    data = report.analyse(res.sheets, {"new-hire-sales-office": qs}, shipped())
+    for q in data["tests"][0]["questions"]:
+        assert sum(o["share"] for o in q["options"]) == pytest.approx(1.0)
+        assert sum(o["right"] for o in q["options"]) == 1
+        assert q["n"] == 40
+
+
+def test_distractor_nobody_chooses_is_flagged():
+    qs = {"A": quizzes()["A"]}
+    quiz = qs["A"]
+    target = next(q for q in quiz["questions"] if q["type"] == "matching")
+    sheets = []
+    for i in range(20):
+        chosen = {}
+        for q in quiz["questions"]:
+            a = q["answer"]
+            if q is target:
+                chosen[q["id"]] = [a] if i % 2 else [(a + 1) % 4]  # the other two options: never
+            else:
+                chosen[q["id"]] = list(a) if isinstance(a, list) else [a if i % 3 else (a + 1) % len(q["options"])]
+        sheets.append(score_sheet(quiz, chosen, {}, serial=str(i), trainee=Trainee(f"人{i}")))
+    data = report.analyse(sheets, {"new-hire-sales-office": qs}, shipped())
+    q = next(x for x in data["tests"][0]["questions"] if x["id"] == target["id"])
+    assert sum("没人选" in f for f in q["flags"]) == 2
+
+
+def test_report_command_writes_only_to_out(small, tmp_path):
+    out = tmp_path / "report"
+    before = sorted(p.name for p in QUIZZES.iterdir())
+    r = run_cli("report", str(small), "--out", str(out))
+    assert r.code == 0, r.err
+    assert sorted(p.name for p in QUIZZES.iterdir()) == before
+    names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert names == ["charts/new-hire-sales-office-facility.svg", "charts/new-hire-sales-office-scores.svg",
+                     "charts/new-hire-sales-office-steps.svg", "report.html", "report.pdf", "report.xlsx",
+                     "trainees.html", "trainees.pdf"]
+    assert not list(tmp_path.glob(".report*"))  # no temporary folders left behind
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "学员000" in html and "最薄弱的步骤" in html and "cdn" not in html.lower()
+    assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
+    svg = (out / "charts/new-hire-sales-office-scores.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and "<text" not in svg  # text drawn as paths: no font needed to view it
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_filelike(io.BytesIO((out / "report.xlsx").read_bytes()))
+    assert wb.sheet_names == ["测验", "成绩", "题目分析", "选项", "步骤", "规范用语", "流程"]
+    rows = wb.get_sheet_by_name("成绩").to_python()
+    assert len(rows) == 15 and rows[0][1] == "姓名"
+
+
+def test_report_twice_replaces_the_previous_report(small, tmp_path):
+    out = tmp_path / "r"
+    assert run_cli("report", str(small), "--out", str(out)).code == 0
+    (out / "stale.txt").write_text("x")
+    assert run_cli("report", str(small), "--out", str(out)).code == 0
+    assert not (out / "stale.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+
+
+def test_bad_results_files_are_reported_not_tracebacks(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"sheets": [\n  {"quiz": 1,,}\n]}', encoding="utf-8")
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"people": []}', encoding="utf-8")
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"sheets": []}', encoding="utf-8")
+    out = tmp_path / "out"
+    r = run_cli("report", str(bad), str(wrong), str(empty), str(tmp_path / "missing.json"), "--out", str(out))
+    assert r.code == 1
+    assert "Traceback" not in r.err
+    assert ":2:14: error[T101]:" in r.err
+    assert "wrong.json:1:1: error[T101]:" in r.err
+    assert "empty.json:1:1: error[T102]:" in r.err
+    assert "missing.json:1:1: error[T101]:" in r.err
+    assert not out.exists()
+    sheets, problems = load_results([wrong])
+    assert sheets == [] and [p.code for p in problems] == ["T101"]
+
+
+def test_report_refuses_to_write_into_the_site(small):
+    r = run_cli("report", str(small), "--out", "site/report")
+    assert r.code == 1 and "error[T103]" in r.err
+    assert not (REPO / "site" / "report").exists()
+
+
+def test_changed_quiz_still_reports_with_a_warning(tmp_path):
+    qs = quizzes()
+    res = results_for(qs, 6)
+    data = json.loads(to_json(res))
+    for s in data["sheets"]:
+        s["fingerprint"] = "0000000000"
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    r = run_cli("report", str(path), "--out", str(tmp_path / "out"))
+    assert r.code == 0, r.err
+    assert "warning[T104]" in r.err
+
+
+def test_redrill_spec_checks_builds_and_cites_the_weakest_steps(small, tmp_path):
+    quizdir = tmp_path / "quizzes"
+    shutil.copytree(QUIZZES, quizdir)
+    r = run_cli("report", str(small), "--out", str(tmp_path / "out"), "--quizzes", str(quizdir), "--redrill")
+    assert r.code == 0, r.err
+    spec = quizdir / "new-hire-sales-office-redrill.yaml"
+    text = spec.read_text(encoding="utf-8")
+    assert "title: 新员工第一周·售楼处接待·复习" in text
+    chk = run_cli("check", "--content", str(CONTENT), "--quizzes", str(quizdir))
+    assert chk.code == 0, chk.err
+    built = run_cli("quiz", str(spec), "--out", str(tmp_path / "built"), "--format", "json")
+    assert built.code == 0, built.err
+    quiz = json.loads((tmp_path / "built" / "quiz-A.json").read_text(encoding="utf-8"))
+    # the weakest steps of the results, and the procedures they are in
+    res = load_results([small])[0]
+    data = report.analyse(res, {"new-hire-sales-office": quizzes()}, shipped())
+    t = data["tests"][0]
+    weak_steps = {(r["ref"].id, r["ref"].step) for r in t["weakest_steps"][:5]}
+    weak_procs = {p for p, _ in weak_steps}
+    cited = [report.refs_of(q["id"], shipped()) for q in quiz["questions"]]
+    steps_cited = {(x.id, x.step) for refs in cited for x in refs if x.kind == "step"}
+    assert steps_cited & weak_steps, "the re-drill drills at least one of the weakest steps"
+    procs_cited = {x.id for refs in cited for x in refs if x.kind in ("step", "procedure")}
+    assert procs_cited & weak_procs
+    for line in text.splitlines():
+        if line.startswith("#   "):
+            assert "答对率" in line
+    assert all(label in text for label in [r["label"] for r in t["weakest_steps"][:3]])
+
+
+def test_build_never_reads_results():
+    """The handbook build reads content/, quizzes/ and site_overrides/; results/ is git-ignored
+    and no module of the build names it."""
+    gitignore = (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "/results/" in gitignore or "results/" in gitignore
+    for path in sorted((REPO / "generator").rglob("*.py")):
+        rel = path.relative_to(REPO).as_posix()
+        if rel.startswith(("generator/results/", "generator/sheet/")) or rel == "generator/cli.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert '"results' not in text and "'results" not in text and "results.json" not in text, rel
+
+
+def test_no_trainee_name_reaches_a_built_site(small, tmp_path):
+    """Names from a results file appear in the report and nowhere in a handbook built beside it."""
+    pytest.importorskip("mkdocs")
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("content", "quizzes", "site_overrides"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, project / name)
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    results = project / "results"
+    results.mkdir()
+    shutil.copy(small, results / "results.json")
+    assert run_cli("report", "results/results.json", "--out", "results/report", cwd=project).code == 0
+    marker = "学员000"
+    assert marker in (results / "report" / "report.html").read_text(encoding="utf-8")
+    r = run_cli("build", cwd=project)
+    assert r.code == 0, r.err[-2000:]
+    site = project / "site"
+    assert site.is_dir()
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".js", ".xml", ".txt", ".csv"):
+            assert marker not in path.read_text(encoding="utf-8", errors="ignore"), path
