@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .assemble import Quiz
 
-FORMATS = ("pdf", "html", "json", "moodle", "gift", "anki")
+FORMATS = ("pdf", "html", "json", "moodle", "gift", "anki", "xlsx", "txt", "wesurvey")
 
 
 def quiz_json_bytes(data: dict) -> bytes:
@@ -29,6 +29,12 @@ def file_names(stem: str, labels: list[str], formats=FORMATS) -> list[str]:
             names.append(f"moodle-{v}.xml")
         if "gift" in formats:
             names.append(f"gift-{v}.txt")
+        if "xlsx" in formats:
+            names.append(f"tiku-{v}.xlsx")
+        if "txt" in formats:
+            names.append(f"tiku-{v}.txt")
+        if "wesurvey" in formats:
+            names.append(f"wesurvey-{v}.txt")
     if "anki" in formats:
         names.append(f"{stem}.apkg")
     return names + ["coverage.html", "coverage.json"]
@@ -67,6 +73,8 @@ def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None)
             files[f"moodle-{v}.xml"] = timed("moodle", lambda: moodle.moodle_xml(data))
         if "gift" in formats:
             files[f"gift-{v}.txt"] = timed("gift", lambda: gift.gift(data))
+        if {"xlsx", "txt", "wesurvey"} & set(formats):
+            files.update(timed("bank", lambda: bank_files(quiz, data, formats)))
     if "anki" in formats:
         files[f"{quiz.spec.stem}.apkg"] = timed(
             "anki", lambda: anki.deck_bytes(quiz.pool, f"Playbook::{quiz.spec.title}", quiz.spec.stem, quiz.changed,
@@ -75,6 +83,19 @@ def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None)
     files["coverage.json"] = quiz_json_bytes(cov)
     files["coverage.html"] = coverage_html(cov).encode("utf-8")
     return dict(sorted(files.items()))
+
+
+def bank_files(quiz: Quiz, data: dict, formats=FORMATS) -> dict[str, bytes]:
+    """The 题库 exports of one version (Excel, text, 腾讯问卷) among ``formats``."""
+    from .bank import topics
+    from .text_bank import text_bank
+    from .wesurvey import wesurvey
+    from .xlsx_bank import xlsx_bank
+
+    v, names = data["version"], topics(quiz)
+    makers = {"xlsx": (f"tiku-{v}.xlsx", xlsx_bank), "txt": (f"tiku-{v}.txt", text_bank),
+              "wesurvey": (f"wesurvey-{v}.txt", wesurvey)}
+    return {name: make(data, names) for fmt, (name, make) in makers.items() if fmt in formats}
 
 
 def write(files: dict[str, bytes], out: Path) -> list[Path]:

@@ -88,7 +88,9 @@ def spec_page_markdown(content: Content, spec: QuizSpec) -> str:
         links.append(f'<li>{v} 卷：<a href="paper-{v}.pdf">试卷 PDF</a> <a href="paper-{v}.html">试卷网页</a> '
                      f'<a href="key-{v}.pdf">答案 PDF</a> <a href="key-{v}.html">答案网页</a> '
                      f'<a href="moodle-{v}.xml">Moodle XML</a> <a href="gift-{v}.txt">GIFT</a> '
-                     f'<a href="quiz-{v}.json">JSON</a></li>')
+                     f'<a href="quiz-{v}.json">JSON</a> '
+                     f'<a href="tiku-{v}.xlsx">Excel 题库</a> <a href="tiku-{v}.txt">文本题库</a> '
+                     f'<a href="wesurvey-{v}.txt">腾讯问卷</a></li>')
     links.append(f'<li><a href="{escape(spec.stem)}.apkg">Anki 卡片（规范用语与时间要求）</a> '
                  '<a href="coverage.html">覆盖情况报告</a></li>')
     lines += ["## 下载（培训用）", "", f'<ul class="pb-quiz-downloads">{"".join(links)}</ul>', ""]
