@@ -7,7 +7,8 @@
   place of their empty Markdown body, with their table of contents.
 - glossary tooltips on every page: `Glossary` in generated pages, the Markdown extension
   `generator.handbook.abbr` (set in on_config) in hand-written ones.
-- on_post_build: checklist PDFs and quiz papers/exports (skipped under `mkdocs serve`).
+- on_post_build: checklist PDFs, role booklets with their read-and-sign sheets, and quiz
+  papers/exports (skipped under `mkdocs serve`).
 """
 
 from __future__ import annotations
@@ -195,6 +196,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             # for a handful of PDFs starting the workers costs more than it saves.
             workers = (os.cpu_count() or 1) if len(self.content.procedures) >= 20 else 1
             render_site_checklists(self.content, site_dir / "checklists", processes=workers)
+            from .booklet import build_site_booklets
+
+            build_site_booklets(self.content, site_dir / "booklets", processes=os.cpu_count() or 1)
             if self.quizzes_dir.is_dir():
                 quiz.build_quiz_outputs(self.content, self.quizzes_dir, site_dir)
         except PlaybookError as exc:

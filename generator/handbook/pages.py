@@ -122,6 +122,8 @@ def role_page(content: Content, rid: str) -> PageSpec:
         "nevers": rules(lambda x: x.never),
         "phrases": [ph for ph in content.phrases.values() if rid in ph.roles],
         "scenarios": [(_scenario_page(s.kind), s) for s in content.scenarios.values() if rid in s.roles],
+        "booklet": f"booklets/role-{rid}.pdf" if procs else "",
+        "signoff": f"booklets/role-{rid}-sign.pdf" if procs else "",
     })
 
 
