@@ -27,6 +27,8 @@ HANDLERS = {
     "quiz": "generator.quiz.command:run",
     "checklist": "generator.checklist.command:run",
     "import": "generator.importer.command:run",
+    "booklet": "generator.booklet.command:run",
+    "changes": "generator.changes:run",
 }
 
 
@@ -101,6 +103,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE.txt|FILE.docx", help="要导入的文件 / file to import")
     p.add_argument("--out", type=Path, default=Path("imported"), metavar="DIR", help="输出目录 / output directory")
     p.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite existing files")
+    p = add("booklet", "生成可打印的岗位手册（封面、目录、书签），或阅读确认单",
+            "make a printable handbook booklet per role or domain, or a read-and-sign sheet")
+    content_arg(p)
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--role", default=None, metavar="ID", help="岗位 id / role id")
+    which.add_argument("--domain", default=None, metavar="ID", help="领域 id / domain id")
+    which.add_argument("--all", action="store_true", help="全部流程（默认）/ every procedure (default)")
+    p.add_argument("--out", type=Path, default=None, metavar="FILE", help="输出 PDF 文件 / output PDF file")
+    p.add_argument("--sign", action="store_true",
+                   help="生成阅读确认单（姓名 / 日期 / 签字）而不是手册 / make the read-and-sign sheet instead")
+    p.add_argument("--since", default=None, metavar="REV|DATE",
+                   help="和 --sign 一起用：此后有变化的流程标“需重新确认” / with --sign: mark procedures changed since")
+
+    p = add("changes", "列出流程的变化（新增/删除/改名的步骤、改写的用语、改动的时限）",
+            "what changed in the procedures, at the level staff care about")
+    content_arg(p)
+    p.add_argument("--since", default=None, metavar="REV|DATE",
+                   help="git 版本或日期 YYYY-MM-DD（默认：最近一次提交之前）/ git revision or date (default: HEAD~1)")
     return parser
 
 
