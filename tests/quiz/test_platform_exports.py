@@ -325,3 +325,13 @@ def test_cli_writes_the_bank_files(cli, tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert names == ["coverage.html", "coverage.json", "tiku-A.txt", "tiku-A.xlsx", "tiku-B.txt", "tiku-B.xlsx",
                      "wesurvey-A.txt", "wesurvey-B.txt"]
+
+
+def test_author_guide_has_import_steps_for_each_file():
+    from .helpers import REPO
+
+    guide = (REPO / "content" / "pages" / "author-guide.md").read_text(encoding="utf-8")
+    section = guide[guide.index("导入企业微信/钉钉/问卷星/腾讯问卷"):]
+    for name in ("tiku-A.xlsx", "tiku-A.txt", "wesurvey-A.txt"):
+        assert f"（`{name}`" in section, name
+    assert section.count("导入步骤") >= 3
