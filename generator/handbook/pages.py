@@ -26,6 +26,7 @@ CASES = "cases.md"
 GLOSSARY = "glossary.md"
 TAGS = "tags.md"
 ROLES_INDEX = "roles/index.md"
+CHANGES = "changes.md"
 
 
 def procedure_path(pid: str) -> str:
@@ -85,10 +86,12 @@ def _scenario_page(kind: str) -> str:
     return CASES if kind == "case" else SCENARIOS
 
 
-def procedure_page(content: Content, proc: Procedure, quiz_block: QuizBlock | None = None) -> PageSpec:
+def procedure_page(content: Content, proc: Procedure, quiz_block: QuizBlock | None = None,
+                   version: Any = None) -> PageSpec:
     block = quiz_block(content, proc.id) if quiz_block is not None else ""
     return PageSpec(front_matter(proc.title, proc.tags, proc.summary), "procedure.html", {
         "proc": proc,
+        "version": version,
         "domain": content.domains[proc.domain],
         "domain_page": domain_path(proc.domain),
         "roles": [(role_path(r), content.roles[r]) for r in proc.roles],
@@ -168,6 +171,15 @@ def scenarios_page(content: Content, kind: str) -> PageSpec:
 
 def glossary_page(content: Content) -> PageSpec:
     return PageSpec(front_matter("术语表"), "glossary.html", {"terms": content.glossary})
+
+
+def changes_page(content: Content, revisions: list[Any] | None) -> PageSpec:
+    """最近更新: per revision (newest first) the procedures that changed and how; None outside git."""
+    entries = []
+    for rev in revisions or []:
+        procs = [(None if p.removed else procedure_path(p.id), p) for p in rev.procedures]
+        entries.append((rev, procs))
+    return PageSpec(front_matter("最近更新", searchable=False), "changes.html", {"entries": entries, "tracked": revisions is not None})
 
 
 def tags_page() -> PageSpec:

@@ -39,8 +39,12 @@ def plan_site(
     if P.HOME not in hand_pages:
         plan.pages[P.HOME] = P.home_page(content, [(t, p) for p, (t, _) in quiz_pages.items()], guide)
     by_domain = P._procedures_by_domain(content)
+    from ..changes import history
+    from ..versions import procedure_versions
+
+    versions = procedure_versions(content)
     for proc in content.procedures.values():
-        plan.pages[P.procedure_path(proc.id)] = P.procedure_page(content, proc, quiz_block)
+        plan.pages[P.procedure_path(proc.id)] = P.procedure_page(content, proc, quiz_block, versions[proc.id])
     for did in content.domains:
         if by_domain.get(did):
             plan.pages[P.domain_path(did)] = P.domain_page(content, did)
@@ -52,6 +56,7 @@ def plan_site(
     plan.pages[P.CASES] = P.scenarios_page(content, "case")
     plan.pages[P.GLOSSARY] = P.glossary_page(content)
     plan.pages[P.TAGS] = P.tags_page()
+    plan.pages[P.CHANGES] = P.changes_page(content, history(content))
     for path, (_title, render) in quiz_pages.items():
         plan.pages[path] = P.PageSpec(render())
 
@@ -64,7 +69,7 @@ def plan_site(
     plan.nav = [{"首页": P.HOME}, {"流程": procedures_nav},
                 {"岗位": [{"全部岗位": P.ROLES_INDEX}] + [{_t(r.name): P.role_path(r.id)} for r in content.roles.values()]},
                 {"规范用语": P.PHRASES}, {"情景题": P.SCENARIOS}, {"案例": P.CASES},
-                {"术语表": P.GLOSSARY}, {"标签": P.TAGS}]
+                {"术语表": P.GLOSSARY}, {"标签": P.TAGS}, {"最近更新": P.CHANGES}]
     if quiz_pages:
         plan.nav.append({"自测": [{_t(title): path} for path, (title, _) in quiz_pages.items()]})
     if guide:

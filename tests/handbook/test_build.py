@@ -19,7 +19,7 @@ from generator.loader import load_content  # noqa: E402
 pytestmark = pytest.mark.slow
 
 FIXED_PAGES = {"index.html", "404.html", "phrases.html", "scenarios.html", "cases.html", "glossary.html",
-               "tags.html", "roles/index.html"}
+               "tags.html", "roles/index.html", "changes.html"}
 
 
 def expected_pages() -> set[str]:
