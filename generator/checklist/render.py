@@ -14,9 +14,10 @@ from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
+from .. import printing
 from ..loader import Content
 from ..problems import PlaybookError, Problem
 from .view import WEEKDAYS, ChecklistView, checklist_views
@@ -34,16 +35,14 @@ class Job:
     html: str
 
 
-@lru_cache(maxsize=1)
 def _env() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+    return printing.environment(TEMPLATES)
 
 
 @lru_cache(maxsize=1)
 def _css() -> Markup:
-    # Static, trusted stylesheet of ours; safe to place inside <style> unescaped.
-    return Markup((TEMPLATES / "checklist.css").read_text(encoding="utf-8"))
+    # The print layer's page basics, then our static, trusted stylesheet.
+    return printing.stylesheet(TEMPLATES / "checklist.css")
 
 
 def render_html(views: Sequence[ChecklistView], size: str, title: str | None = None) -> str:
@@ -58,9 +57,7 @@ def render_html(views: Sequence[ChecklistView], size: str, title: str | None = N
 
 def write_pdf(html: str, target: Path) -> int:
     """Lay out one HTML document with WeasyPrint and write it; returns the number of pages."""
-    from weasyprint import HTML  # imported here: slow to import, and only needed for PDFs
-
-    document = HTML(string=html, base_url=str(TEMPLATES)).render()
+    document = printing.render(html, TEMPLATES)
     document.write_pdf(target)
     return len(document.pages)
 

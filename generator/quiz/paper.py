@@ -7,9 +7,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from .. import printing
 from .question import TYPES
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "quiz"
@@ -25,8 +26,7 @@ _TAIL = re.compile(r"(?:..[（(][^（）()]{1,12}[）)]|...)[。！？；，、�
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, keep_trailing_newline=True,
-                      trim_blocks=False, lstrip_blocks=False)
+    env = printing.environment(TEMPLATES, strict=False, compact=False, keep_trailing_newline=True)
     env.filters["keep_tail"] = keep_tail
     return env
 
@@ -41,7 +41,7 @@ def keep_tail(text: str) -> Markup:
 
 @lru_cache(maxsize=1)
 def css() -> Markup:
-    return Markup((TEMPLATES / "paper.css").read_text(encoding="utf-8"))
+    return printing.stylesheet(TEMPLATES / "paper.css")
 
 
 def letters(answer: int | list[int]) -> str:
@@ -93,9 +93,7 @@ def pdf(html: str) -> bytes:
 
 
 def _render(html: str):
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=str(TEMPLATES)).render()
+    return printing.render(html, TEMPLATES)
 
 
 def questions_per_page(document) -> list[list[int]]:
