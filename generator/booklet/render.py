@@ -93,10 +93,35 @@ def write_signoff(content: Content, target: Path, role: str | None = None, domai
     return len(document.pages)
 
 
-def _job(name: str, html: str, directory: str) -> int:
-    document = printing.render(html, TEMPLATES)
-    document.write_pdf(Path(directory) / name)
-    return len(document.pages)
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "playbook" / "booklets"
+
+
+def _job(name: str, html: str, directory: str) -> None:
+    """Render one PDF into directory. The same HTML gives the same bytes, so a PDF rendered by an
+    earlier build is reused from the user's cache (keyed by the HTML and WeasyPrint's version):
+    editing one procedure re-renders only the booklets that print it."""
+    import hashlib
+
+    import weasyprint
+
+    key = hashlib.sha256(f"{weasyprint.__version__}\n{html}".encode()).hexdigest()
+    cached = _cache_dir() / f"{key}.pdf"
+    target = Path(directory) / name
+    if cached.is_file():
+        try:
+            shutil.copyfile(cached, target)
+            return
+        except OSError:
+            pass
+    data = printing.pdf_bytes(html, TEMPLATES)
+    target.write_bytes(data)
+    try:  # a cache never fails a build
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        printing.write_atomic(cached, data)
+    except OSError:
+        pass
 
 
 def site_jobs(content: Content) -> list[tuple[str, str]]:
