@@ -27,6 +27,8 @@ HANDLERS = {
     "quiz": "generator.quiz.command:run",
     "checklist": "generator.checklist.command:run",
     "import": "generator.importer.command:run",
+    "grade": "generator.results.grade:run",
+    "report": "generator.results.report_command:run",
     "booklet": "generator.booklet.command:run",
     "changes": "generator.changes:run",
 }
@@ -88,9 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="输出目录 / output directory")
     p.add_argument("--seed", type=int, default=None, help="随机种子（覆盖规格里的）/ random seed (overrides the spec)")
     p.add_argument("--versions", type=int, default=None, help="试卷版本数 / number of paper versions")
-    p.add_argument("--format", default="pdf,html,json,moodle,gift,anki,xlsx,txt,wesurvey", metavar="LIST",
-                   help="输出格式，逗号分隔 / comma-separated formats: pdf,html,json,moodle,gift,anki,xlsx,txt,wesurvey"
+    p.add_argument("--format", default="pdf,html,json,moodle,gift,anki,sheet,xlsx,txt,wesurvey", metavar="LIST",
+                   help="输出格式，逗号分隔 / comma-separated formats: pdf,html,json,moodle,gift,anki,sheet,xlsx,txt,wesurvey"
                         "（xlsx = Excel 题库，txt = 文本题库（七巧学院/企业微信），wesurvey = 腾讯问卷考试文本）")
+    p.add_argument("--roster", type=Path, default=None, metavar="FILE",
+                   help="名单（CSV/XLSX：姓名、工号，可选 门店、岗位），每人一张印好姓名的答题卡 / "
+                        "roster: one personalised answer sheet per trainee")
+    p.add_argument("--sheets", type=int, default=None, metavar="N",
+                   help="没有名单时每套印几张空白答题卡（默认 30）/ blank answer sheets per version without a roster")
 
     p = add("checklist", "生成可打印的检查表 PDF", "make printable checklist PDFs")
     p.add_argument("procedures", nargs="*", metavar="PROCEDURE_ID", help="流程 id（不写则全部）/ procedure ids (default: all)")
@@ -103,6 +110,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE.txt|FILE.docx", help="要导入的文件 / file to import")
     p.add_argument("--out", type=Path, default=Path("imported"), metavar="DIR", help="输出目录 / output directory")
     p.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite existing files")
+
+    p = add("grade", "批改：扫描的答题卡、Moodle 导出或手填的表格 → 成绩、results.json、复核页",
+            "grade scanned answer sheets, a Moodle responses export or a hand-filled table")
+    p.add_argument("inputs", nargs="+", type=Path, metavar="SCANS...|RESPONSES.csv|.xlsx",
+                   help="扫描件（PDF/JPG/PNG）或成绩表 / scans (PDF, JPG, PNG) or a responses table")
+    p.add_argument("--quiz", type=Path, required=True, metavar="DIR",
+                   help="这次测验的输出目录（有 quiz-*.json 和 sheet-*.json）/ the quiz's output directory")
+    p.add_argument("--roster", type=Path, default=None, metavar="FILE", help="名单 / roster (CSV/XLSX)")
+    p.add_argument("--corrections", type=Path, default=None, metavar="FILE",
+                   help="复核页保存的更正文件 / corrections saved from review.html")
+    p.add_argument("--out", type=Path, default=Path("results"), metavar="DIR",
+                   help="输出目录（含个人信息，默认 results/，不进 git）/ output directory (personal data)")
+
+    p = add("report", "成绩报告：每人成绩、题目分析、最薄弱的步骤，可生成复习测验",
+            "report: scores, item analysis, weakest steps; optionally a re-drill quiz spec")
+    p.add_argument("results", nargs="+", type=Path, metavar="RESULTS", help="results.json（可多个）/ results files")
+    content_arg(p)
+    p.add_argument("--quizzes", type=Path, default=Path("quizzes"), metavar="DIR", help="测验规格目录 / quiz specs")
+    p.add_argument("--out", type=Path, default=Path("results/report"), metavar="DIR", help="输出目录 / output directory")
+    p.add_argument("--redrill", action="store_true",
+                   help="按最薄弱的步骤写一个复习测验规格 / write a re-drill quiz spec aimed at the weakest steps")
     p = add("booklet", "生成可打印的岗位手册（封面、目录、书签），或阅读确认单",
             "make a printable handbook booklet per role or domain, or a read-and-sign sheet")
     content_arg(p)

@@ -33,10 +33,20 @@ def run(args: argparse.Namespace) -> int:
     if args.seed is not None and args.seed < 0:
         print("playbook quiz: 用法错误 (usage error): --seed 不能是负数", file=sys.stderr)
         return 2
+    if args.sheets is not None and not 1 <= args.sheets <= 500:
+        print("playbook quiz: 用法错误 (usage error): --sheets 应在 1 到 500 之间", file=sys.stderr)
+        return 2
     spec_path: Path = args.spec
     if not spec_path.is_file():
         raise ContentError([Problem(display_path(spec_path), 1, 1, "Q009", "找不到测验规格文件",
                                     "quiz spec file not found")])
+    roster = None
+    if args.roster is not None:
+        from ..results.roster import read_roster
+
+        roster, roster_problems = read_roster(args.roster)
+        if any(p.is_error for p in roster_problems):
+            raise ContentError(roster_problems)
     content, warnings = load_or_raise(args.content)
     spec, problems = load_spec(spec_path, content)
     if spec is None:
@@ -45,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
     print_problems([p for p in problems if not p.is_error])
     quiz = build_quiz(content, spec, seed=args.seed, versions=args.versions)
-    files = render(quiz, formats)
+    files = render(quiz, formats, roster=roster, blank_sheets=args.sheets)
     out = args.out if args.out is not None else Path("site") / "quizzes" / spec.stem
     written = write(files, out)
     print(f"已生成「{spec.title}」{len(quiz.papers)} 套（{'、'.join(quiz.labels)}），每套 {len(quiz.papers[0])} 题，"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .assemble import Quiz
 
-FORMATS = ("pdf", "html", "json", "moodle", "gift", "anki", "xlsx", "txt", "wesurvey")
+FORMATS = ("pdf", "html", "json", "moodle", "gift", "anki", "sheet", "xlsx", "txt", "wesurvey")
 
 
 def quiz_json_bytes(data: dict) -> bytes:
@@ -29,6 +29,8 @@ def file_names(stem: str, labels: list[str], formats=FORMATS) -> list[str]:
             names.append(f"moodle-{v}.xml")
         if "gift" in formats:
             names.append(f"gift-{v}.txt")
+        if "sheet" in formats:
+            names += [f"sheet-{v}.pdf", f"sheet-{v}.json"]
         if "xlsx" in formats:
             names.append(f"tiku-{v}.xlsx")
         if "txt" in formats:
@@ -40,8 +42,12 @@ def file_names(stem: str, labels: list[str], formats=FORMATS) -> list[str]:
     return names + ["coverage.html", "coverage.json"]
 
 
-def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None) -> dict[str, bytes]:
-    """file name -> bytes for the requested formats, plus the coverage report."""
+def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None, roster=None,
+           blank_sheets: int | None = None) -> dict[str, bytes]:
+    """file name -> bytes for the requested formats, plus the coverage report.
+
+    ``roster`` (trainees) makes one personalised answer sheet each; otherwise ``blank_sheets``
+    numbered sheets per version."""
     import time
 
     from . import anki, gift, moodle, paper
@@ -75,6 +81,13 @@ def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None)
             files[f"gift-{v}.txt"] = timed("gift", lambda: gift.gift(data))
         if {"xlsx", "txt", "wesurvey"} & set(formats):
             files.update(timed("bank", lambda: bank_files(quiz, data, formats)))
+    if "sheet" in formats:
+        from ..sheet.outputs import BLANK_SHEETS, sheet_files
+
+        versions = [quiz.to_json(i) for i in range(len(quiz.labels))]
+        files.update(timed("sheet", lambda: sheet_files(
+            versions, spec_file=quiz.spec.path or f"{quiz.spec.stem}.yaml", roster=roster,
+            blank=BLANK_SHEETS if blank_sheets is None else blank_sheets)))
     if "anki" in formats:
         files[f"{quiz.spec.stem}.apkg"] = timed(
             "anki", lambda: anki.deck_bytes(quiz.pool, f"Playbook::{quiz.spec.title}", quiz.spec.stem, quiz.changed,

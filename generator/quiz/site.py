@@ -87,6 +87,7 @@ def spec_page_markdown(content: Content, spec: QuizSpec) -> str:
     for v in quiz.labels:
         links.append(f'<li>{v} 卷：<a href="paper-{v}.pdf">试卷 PDF</a> <a href="paper-{v}.html">试卷网页</a> '
                      f'<a href="key-{v}.pdf">答案 PDF</a> <a href="key-{v}.html">答案网页</a> '
+                     f'<a href="sheet-{v}.pdf">答题卡 PDF</a> '
                      f'<a href="moodle-{v}.xml">Moodle XML</a> <a href="gift-{v}.txt">GIFT</a> '
                      f'<a href="quiz-{v}.json">JSON</a> '
                      f'<a href="tiku-{v}.xlsx">Excel 题库</a> <a href="tiku-{v}.txt">文本题库</a> '

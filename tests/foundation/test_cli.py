@@ -15,6 +15,8 @@ ENGLISH = re.compile(r"\b[A-Za-z]{3,}(?: [A-Za-z]{2,}){2,}")  # three English wo
 MINIMAL_ARGS = {
     "check": [], "schema": [], "build": [], "serve": [],
     "quiz": ["quizzes/x.yaml"], "checklist": [], "import": ["sop.txt"],
+    "grade": ["scan.pdf", "--quiz", "quizzes/out"], "report": ["results/results.json"],
+    "booklet": [], "changes": [],
 }
 
 
@@ -43,7 +45,8 @@ def test_help_is_chinese_and_english(name: str | None, capsys: pytest.CaptureFix
 
 
 @pytest.mark.parametrize("argv", [[], ["nonsense"], ["check", "--bogus"], ["check", "--content"],
-                                  ["quiz"], ["checklist", "--size", "a3"], ["import"]])
+                                  ["quiz"], ["checklist", "--size", "a3"], ["import"],
+                                  ["grade", "scan.pdf"], ["report"], ["quiz", "q.yaml", "--sheets", "0"]])
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     try:
         code = main(argv)
