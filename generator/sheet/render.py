@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .. import printing
 from .layout import MARKER_DICTIONARY, qr_payload
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "sheet"
@@ -29,12 +29,6 @@ class Copy:
     staff_id: str = ""
     store: str = ""
     role: str = ""
-
-
-@lru_cache(maxsize=1)
-def _env() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True)
 
 
 @lru_cache(maxsize=8)
@@ -134,11 +128,12 @@ def _graphics(layout: dict, copy: Copy) -> Markup:
 def sheet_html(layout: dict, copies: list[Copy]) -> str:
     """One HTML document, one page per copy."""
     pages = [{"who": c, "graphics": _graphics(layout, c)} for c in copies]
-    return _env().get_template("sheet.html.j2").render(
-        layout=layout, pages=pages, letters=LETTERS, rings=static_data_uri(layout), css=Markup((TEMPLATES / "sheet.css").read_text(encoding="utf-8")))
+    title = f'答题卡 · {layout["title"]} · {layout["version"]} 卷'
+    return printing.environment(TEMPLATES).get_template("sheet.html.j2").render(
+        layout=layout, pages=pages, letters=LETTERS, rings=static_data_uri(layout),
+        css=printing.stylesheet(TEMPLATES / "sheet.css"),
+        head=printing.meta_tags(title, "2000-01-01", {"playbook.fingerprint": layout["fingerprint"]}))
 
 
 def sheet_pdf(layout: dict, copies: list[Copy]) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=sheet_html(layout, copies), base_url=str(TEMPLATES)).write_pdf()
+    return printing.pdf_bytes(sheet_html(layout, copies), TEMPLATES)
