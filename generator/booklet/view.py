@@ -6,17 +6,12 @@ import difflib
 from dataclasses import dataclass, field
 
 from ..loader import Content
-from ..model import InlinePhrase, Procedure, Step
+from ..checklist.view import PhraseView, step_phrases
+from ..model import Procedure
 from ..problems import PlaybookError, Problem
 from ..versions import Version, fingerprint, procedure_versions
 
 CLI = "命令行"
-
-
-@dataclass(frozen=True)
-class PhraseView:
-    text: str
-    when: str
 
 
 @dataclass(frozen=True)
@@ -88,20 +83,10 @@ class BookletView:
         return any(not p.version.committed for p in self.procedures)
 
 
-def _phrases(content: Content, step: Step) -> tuple[PhraseView, ...]:
-    out = []
-    for use in step.phrases:
-        if isinstance(use, InlinePhrase):
-            out.append(PhraseView(use.text, use.when or step.title))
-        else:
-            ph = content.phrases[use]
-            out.append(PhraseView(ph.text, ph.when))
-    return tuple(out)
-
-
 def procedure_view(content: Content, proc: Procedure, version: Version) -> ProcedureView:
     steps = tuple(StepView(i, s.title, tuple(s.points), tuple(s.timing), tuple(s.must), tuple(s.never),
-                           _phrases(content, s), s.why, s.internal) for i, s in enumerate(proc.steps, 1))
+                           step_phrases(content, s.phrases, s.title), s.why, s.internal)
+                  for i, s in enumerate(proc.steps, 1))
     domain = content.domains[proc.domain].name if proc.domain in content.domains else proc.domain
     roles = "、".join(content.roles[r].name if r in content.roles else r for r in proc.roles) or "全体"
     return ProcedureView(proc.id, proc.title, proc.summary, domain, roles, proc.kind, version, steps,

@@ -63,7 +63,8 @@ class ChecklistView:
         return f"{self.title}（续） · {self.role_line} · 版本 {self.date}"
 
 
-def _phrases(content: Content, uses: list, step_title: str) -> tuple[PhraseView, ...]:
+def step_phrases(content: Content, uses: list, step_title: str) -> tuple[PhraseView, ...]:
+    """The 规范用语 of a step as printed (inline ones take the step as their situation)."""
     out = []
     for use in uses:
         if isinstance(use, InlinePhrase):
@@ -115,7 +116,7 @@ def checklist_views(content: Content, ids: list[str] | None = None) -> list[Chec
         proc = content.procedures[pid]
         changed = max(dates[f.resolve()] for f in wanted[pid])
         steps = tuple(
-            StepView(i, s.title, tuple(s.points), _phrases(content, s.phrases, s.title), tuple(s.must),
+            StepView(i, s.title, tuple(s.points), step_phrases(content, s.phrases, s.title), tuple(s.must),
                      tuple(s.never), tuple(s.timing), s.internal)
             for i, s in enumerate(proc.steps, 1))
         roles = tuple(content.roles[r].name if r in content.roles else r for r in proc.roles)

@@ -29,21 +29,18 @@ def load_quiz_dir(folder: Path):
     shown = display_path(folder)
     if not folder.is_dir():
         raise ContentError([Problem(shown, 1, 1, "G007", "找不到 --quiz 给出的测验目录", "quiz folder not found")])
-    quizzes, layouts = {}, {}
-    for path in sorted(folder.glob("quiz-*.json")):
-        try:
-            quiz = json.loads(path.read_text(encoding="utf-8"))
-            quizzes[quiz["version"]] = quiz
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ContentError([Problem(display_path(path), 1, 1, "G007", "测验文件读不了（不是 playbook quiz 写的？）",
-                                        f"cannot read quiz json: {exc}")]) from exc
-    for path in sorted(folder.glob("sheet-*.json")):
-        try:
-            layout = json.loads(path.read_text(encoding="utf-8"))
-            layouts[layout["version"]] = layout
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ContentError([Problem(display_path(path), 1, 1, "G007", "答题卡布局文件读不了",
-                                        f"cannot read sheet layout: {exc}")]) from exc
+    def by_version(pattern: str, what: str) -> dict[str, dict]:
+        found = {}
+        for path in sorted(folder.glob(pattern)):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                found[data["version"]] = data
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise ContentError([Problem(display_path(path), 1, 1, "G007", f"{what}读不了（不是 playbook quiz 写的？）",
+                                            f"cannot read {path.name}: {exc}")]) from exc
+        return found
+
+    quizzes, layouts = by_version("quiz-*.json", "测验文件"), by_version("sheet-*.json", "答题卡布局文件")
     if not quizzes:
         raise ContentError([Problem(shown, 1, 1, "G007", "测验目录里没有 quiz-*.json；请给 playbook quiz 的输出目录",
                                     "no quiz-*.json in the quiz folder")])
