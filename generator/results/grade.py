@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         print("没有批改出任何答卷，什么也没写 (nothing graded, nothing written)", file=sys.stderr)
         return 1
     _write(files, args.out)
-    flagged = sum(r.flag in ("multiple", "unclear") for s in sheets for r in s.responses)
+    flagged = sum(len(s.to_review) for s in sheets)
     passed = sum(s.passed for s in sheets)
     print(f"批改了 {len(sheets)} 份答卷，{passed} 人及格，{flagged} 处待复核 → {args.out}/results.json、scores.xlsx、"
           f"review.html (graded {len(sheets)} sheets, {flagged} marks to review)")

@@ -54,8 +54,9 @@ class Sheet:
     fingerprint: str = ""
 
     @property
-    def flagged(self) -> list[Response]:
-        return [r for r in self.responses if r.flag]
+    def to_review(self) -> list[Response]:
+        """Answers a person must decide (two marks, an unclear one); unanswered ones need no one."""
+        return [r for r in self.responses if r.flag in ("multiple", "unclear")]
 
 
 @dataclass(frozen=True)

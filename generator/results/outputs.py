@@ -23,7 +23,7 @@ def rows(results: Results, ordering_ids: set[str]) -> list[list[object]]:
     for s in _ordered(results.sheets):
         t = s.trainee
         cells: list[object] = [t.name, t.id, t.store, t.role, s.title or s.quiz, s.version, s.serial, s.score,
-                               "及格" if s.passed else "不及格", len(s.flagged)]
+                               "及格" if s.passed else "不及格", len(s.to_review)]
         for r in s.responses:
             shown = answer_text(r.chosen, r.question in ordering_ids)
             if r.flag:
