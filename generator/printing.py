@@ -7,14 +7,29 @@ random ids; a document's date is passed in (when its content last changed).
     env = printing.environment(TEMPLATES)            # autoescaped, StrictUndefined
     css = printing.stylesheet(TEMPLATES / "x.css")   # trusted CSS as Markup, base CSS first
     doc = printing.render(html, base_url)            # a laid-out WeasyPrint document
-    data = printing.pdf_bytes(html, base_url)        # or straight to bytes
+    data = printing.pdf_bytes(html, base_url)        # or straight to bytes (through the cache)
+    printed = printing.print_pdf(html, base_url)     # bytes and page count (through the cache)
     printing.write_atomic(path, data)                # all or nothing
+
+Every printable goes through one PDF cache (``print_pdf``): an entry is keyed by a fingerprint of
+exactly what the PDF is made from — the HTML (content, template output, font names), the files it
+references (CSS, images), the WeasyPrint and generator versions, the layout routine and the font
+files fontconfig resolves — so a rebuild after a one-line edit re-renders only what that line
+touches. Each entry carries the SHA-256 of its PDF bytes, checked on every read: a truncated or
+damaged entry is rendered again, never served. Location: ``$PLAYBOOK_CACHE`` (a folder), else
+``$XDG_CACHE_HOME/playbook/printables`` (``~/.cache/…``); ``PLAYBOOK_CACHE=off`` turns it off.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import shutil
+import subprocess
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -81,9 +96,159 @@ def render(html: str, base_url: Path | str | None = None) -> Any:
     return HTML(string=html, base_url=str(base_url) if base_url is not None else None).render()
 
 
-def pdf_bytes(html: str, base_url: Path | str | None = None) -> bytes:
-    """HTML -> PDF bytes. The same HTML gives the same bytes (dates come from the HTML's meta)."""
-    return render(html, base_url).write_pdf()
+def pdf_bytes(html: str, base_url: Path | str | None = None, *, cache: bool = True) -> bytes:
+    """HTML -> PDF bytes. The same HTML gives the same bytes (dates come from the HTML's meta).
+    ``cache=False`` for documents that must not be kept (personal data)."""
+    if not cache:
+        return render(html, base_url).write_pdf()
+    return print_pdf(html, base_url).data
+
+
+# ---------------------------------------------------------------------------------------------
+# The PDF cache shared by every printable.
+
+CACHE_FORMAT = "playbook-pdf-1"
+"""Bumped when the entry format or the fingerprint's recipe changes."""
+
+_MAGIC = b"PLAYBOOK-PDF1"
+FONT_PATTERNS = ("Noto Sans CJK SC", "Noto Sans CJK SC:bold", "Noto Serif CJK SC", "Noto Serif CJK SC:bold",
+                 "sans-serif", "serif", "monospace")
+"""What our CSS asks fontconfig for (FONT_FAMILY and the generic families)."""
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A PDF and its page count; ``cached`` tells whether it came from the cache."""
+
+    data: bytes
+    pages: int
+    cached: bool = False
+
+
+def cache_dir() -> Path | None:
+    """Where PDFs are kept, or None when ``PLAYBOOK_CACHE=off``."""
+    setting = os.environ.get("PLAYBOOK_CACHE", "").strip()
+    if setting.lower() in ("off", "0", "no", "false"):
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "playbook" / "printables"
+
+
+@lru_cache(maxsize=1)
+def font_fingerprint() -> str:
+    """The font files fontconfig resolves for our families, with their size and mtime: replacing
+    or updating the Noto CJK fonts changes every key. Computed once per process."""
+    rows = []
+    for pattern in FONT_PATTERNS:
+        try:
+            out = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True,
+                                 timeout=10, check=False).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        rows.append(f"{pattern}={_stat(out) if out else 'unresolved'}")
+    return "\n".join(rows)
+
+
+def _stat(path: str) -> str:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return f"{path}:missing"
+    return f"{path}:{st.st_size}:{st.st_mtime_ns}"
+
+
+@lru_cache(maxsize=1)
+def _versions() -> str:
+    import weasyprint
+
+    from . import __version__
+
+    return f"weasyprint={weasyprint.__version__}\ngenerator={__version__}"
+
+
+_REFERENCE = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']([^"']+)["']|url\(\s*["']?([^"')]+?)["']?\s*\))""")
+
+
+def referenced_files(html: str, base_url: Path | str | None) -> list[str]:
+    """Local files the HTML pulls in (stylesheets, images), resolved against base_url, with size
+    and mtime: editing a CSS file a document links re-renders it."""
+    if base_url is None:
+        return []
+    base = Path(str(base_url))
+    found = set()
+    for m in _REFERENCE.finditer(html):
+        ref = (m.group(1) or m.group(2) or "").strip()
+        if not ref or ref.startswith("#") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", ref):
+            continue  # anchors, data:, http:, file: … (file: is absolute and rare; not ours)
+        found.add(ref.split("#", 1)[0].split("?", 1)[0])
+    return [f"{ref}={_stat(str(base / ref))}" for ref in sorted(found)]
+
+
+def fingerprint(html: str, base_url: Path | str | None = None, kind: str = "plain") -> str:
+    """The cache key: a SHA-256 of everything the PDF is made from."""
+    parts = [CACHE_FORMAT, _versions(), f"kind={kind}", font_fingerprint(),
+             *referenced_files(html, base_url), f"base={base_url}", html]
+    return hashlib.sha256("\n\x00".join(parts).encode("utf-8")).hexdigest()
+
+
+def _entry(directory: Path, key: str) -> Path:
+    return directory / key[:2] / f"{key}.pdf"
+
+
+def _read_entry(path: Path) -> Printed | None:
+    """A verified entry, or None (missing, truncated, damaged: the caller renders it again)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    head, sep, data = raw.partition(b"\n")
+    fields = head.split(b" ")
+    if not sep or len(fields) != 3 or fields[0] != _MAGIC or not fields[2].isdigit():
+        return None
+    if hashlib.sha256(data).hexdigest().encode() != fields[1]:
+        return None
+    return Printed(data, int(fields[2]), cached=True)
+
+
+def _write_entry(path: Path, printed: Printed) -> None:
+    head = b" ".join([_MAGIC, hashlib.sha256(printed.data).hexdigest().encode(), str(printed.pages).encode()])
+    try:  # a cache never fails a build
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, head + b"\n" + printed.data)
+    except OSError:
+        pass
+
+
+def print_pdf(html: str, base_url: Path | str | None = None, *, kind: str = "plain",
+              layout: Callable[[str], Any] | None = None) -> Printed:
+    """HTML -> PDF through the cache. ``layout(html)`` returns a laid-out WeasyPrint document
+    (default: :func:`render`); name it with ``kind`` so different layouts of the same HTML get
+    different entries."""
+    directory = cache_dir()
+    path = _entry(directory, fingerprint(html, base_url, kind)) if directory is not None else None
+    if path is not None:
+        hit = _read_entry(path)
+        if hit is not None:
+            return hit
+        if path.exists():  # stale or damaged: drop it, render again
+            try:
+                path.unlink()
+            except OSError:
+                pass
+    document = layout(html) if layout is not None else render(html, base_url)
+    printed = Printed(document.write_pdf(), len(document.pages))
+    if path is not None:
+        _write_entry(path, printed)
+    return printed
+
+
+def clear_cache() -> None:
+    """Remove every cached PDF (``PLAYBOOK_CACHE`` / XDG location)."""
+    directory = cache_dir()
+    if directory is not None and directory.is_dir():
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def write_atomic(target: Path, data: bytes) -> None:

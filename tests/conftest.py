@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+# Every test, and every CLI subprocess a test starts, keeps printed PDFs in a private cache folder,
+# never in the user's ~/.cache (tests about the cache point PLAYBOOK_CACHE at their own tmp_path).
+_PRINT_CACHE = tempfile.mkdtemp(prefix="playbook-test-print-cache-")
+os.environ["PLAYBOOK_CACHE"] = _PRINT_CACHE
+atexit.register(shutil.rmtree, _PRINT_CACHE, True)
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"

@@ -71,9 +71,9 @@ def write_booklet(content: Content, target: Path, role: str | None = None, domai
     view = booklet_view(content, role, domain)
     target = Path(target)
     _check_target(target)
-    document = printing.render(booklet_html(view), TEMPLATES)
-    _write(target, document.write_pdf())
-    return len(document.pages)
+    printed = printing.print_pdf(booklet_html(view), TEMPLATES)
+    _write(target, printed.data)
+    return printed.pages
 
 
 def write_signoff(content: Content, target: Path, role: str | None = None, domain: str | None = None,
@@ -88,40 +88,15 @@ def write_signoff(content: Content, target: Path, role: str | None = None, domai
     view = booklet_view(content, role, domain, recheck=recheck, since=since or "")
     target = Path(target)
     _check_target(target)
-    document = printing.render(signoff_html(view), TEMPLATES)
-    _write(target, document.write_pdf())
-    return len(document.pages)
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "playbook" / "booklets"
+    printed = printing.print_pdf(signoff_html(view), TEMPLATES)
+    _write(target, printed.data)
+    return printed.pages
 
 
 def _job(name: str, html: str, directory: str) -> None:
-    """Render one PDF into directory. The same HTML gives the same bytes, so a PDF rendered by an
-    earlier build is reused from the user's cache (keyed by the HTML and WeasyPrint's version):
-    editing one procedure re-renders only the booklets that print it."""
-    import hashlib
-
-    import weasyprint
-
-    key = hashlib.sha256(f"{weasyprint.__version__}\n{html}".encode()).hexdigest()
-    cached = _cache_dir() / f"{key}.pdf"
-    target = Path(directory) / name
-    if cached.is_file():
-        try:
-            shutil.copyfile(cached, target)
-            return
-        except OSError:
-            pass
-    data = printing.pdf_bytes(html, TEMPLATES)
-    target.write_bytes(data)
-    try:  # a cache never fails a build
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        printing.write_atomic(cached, data)
-    except OSError:
-        pass
+    """Render one PDF into directory, through the shared print cache (printing.print_pdf): editing
+    one procedure re-renders only the booklets that print it."""
+    (Path(directory) / name).write_bytes(printing.print_pdf(html, TEMPLATES).data)
 
 
 def site_jobs(content: Content) -> list[tuple[str, str]]:

@@ -56,10 +56,11 @@ def render_html(views: Sequence[ChecklistView], size: str, title: str | None = N
 
 
 def write_pdf(html: str, target: Path) -> int:
-    """Lay out one HTML document with WeasyPrint and write it; returns the number of pages."""
-    document = printing.render(html, TEMPLATES)
-    document.write_pdf(target)
-    return len(document.pages)
+    """Lay out one HTML document with WeasyPrint (or take it from the print cache) and write it;
+    returns the number of pages."""
+    printed = printing.print_pdf(html, TEMPLATES)
+    Path(target).write_bytes(printed.data)
+    return printed.pages
 
 
 def _write_job(job: Job, directory: str) -> int:

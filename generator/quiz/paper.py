@@ -89,7 +89,7 @@ def key_html(quiz: dict) -> str:
 
 def pdf(html: str) -> bytes:
     """HTML -> PDF bytes; no dates or random ids, so the same HTML gives the same bytes."""
-    return balanced(html).write_pdf()
+    return printing.print_pdf(html, TEMPLATES, kind="quiz-balanced", layout=balanced).data
 
 
 def _render(html: str):

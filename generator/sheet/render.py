@@ -136,4 +136,7 @@ def sheet_html(layout: dict, copies: list[Copy]) -> str:
 
 
 def sheet_pdf(layout: dict, copies: list[Copy]) -> bytes:
-    return printing.pdf_bytes(sheet_html(layout, copies), TEMPLATES)
+    """Blank numbered sheets go through the print cache; sheets printed with trainees' names do
+    not (personal data stays out of the user's cache)."""
+    personal = any(c.name or c.staff_id or c.store or c.role for c in copies)
+    return printing.pdf_bytes(sheet_html(layout, copies), TEMPLATES, cache=not personal)
