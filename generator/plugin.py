@@ -7,6 +7,9 @@
   place of their empty Markdown body, with their table of contents.
 - glossary tooltips on every page: `Glossary` in generated pages, the Markdown extension
   `generator.handbook.abbr` (set in on_config) in hand-written ones.
+- under `mkdocs serve`, content problems do not stop the server: the last good content is built
+  again and every page carries an overlay listing the problems (handbook/problems_page.py) until
+  the file is fixed.
 - on_post_build: checklist PDFs, role booklets with their read-and-sign sheets, and quiz
   papers/exports (skipped under `mkdocs serve`).
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -27,6 +31,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import quiz
+from .handbook.problems_page import problems_overlay, with_overlay
 from .handbook.render import Glossary, Links, render_page
 from .handbook.search import compact_search_index, patch_search_worker, segmenter
 from .handbook.searchwords import domain_words, jieba_userdict
@@ -69,6 +74,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.plan: SitePlan | None = None
         self._dict_path: str | None = None
         self.glossary: Glossary | None = None
+        self.problems: list[Any] = []
+        """Under serve: the problems of the last rebuild, shown over the last good site."""
+        self._good: tuple[Content, Any, Any] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -85,7 +93,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 log.warning(w.format())
             quiz_block, quiz_pages = self._quiz_hooks(content)
         except PlaybookError as exc:
-            raise PluginError("内容有问题，未生成网站 (content problems, site not built):\n" + str(exc)) from exc
+            if self.command != "serve" or self._good is None:
+                raise PluginError("内容有问题，未生成网站 (content problems, site not built):\n" + str(exc)) from exc
+            # Live preview: keep serving the last good content, with the problems over every page.
+            self.problems = list(exc.problems)
+            _report_to_terminal(self.problems)
+            content, quiz_block, quiz_pages = self._good
+        else:
+            if self.problems:
+                print("内容已改好，预览已更新。", file=sys.stderr, flush=True)
+            self.problems = []
+            self._good = (content, quiz_block, quiz_pages)
         self.content = content
         hand = {p.relative_to(content_dir).as_posix(): _hand_page_title(p)
                 for p in sorted(content_dir.rglob("*.md"))}
@@ -163,6 +181,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         page.toc, page.present_anchor_ids = rendered.toc, rendered.anchors
         return rendered.html
 
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        if not self.problems:
+            return output
+        return with_overlay(output, problems_overlay(self.problems))
+
     def on_template_context(self, context: Any, *, template_name: str, config: Any) -> Any:
         """MkDocs links an error page from the server root (`/assets/…`), which breaks it opened
         from disk. Without a site_url there is no server root to trust: link relatively, as every
@@ -206,6 +229,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._cleanup_dict()
+
+
+def _report_to_terminal(problems: list[Any]) -> None:
+    """Problems the way `playbook check` prints them, one per line (no traceback)."""
+    lines = ["内容有问题，预览显示的是上一次正确的版本（浏览器里也列出了这些问题）："]
+    lines += [p.format() for p in problems]
+    print("\n".join(lines), file=sys.stderr, flush=True)
 
 
 def _use_glossary_tooltips(config: Any, tips: dict[str, str]) -> None:
