@@ -186,9 +186,32 @@ def referenced_files(html: str, base_url: Path | str | None) -> list[str]:
     return [f"{ref}={_stat(str(base / ref))}" for ref in sorted(found)]
 
 
-def fingerprint(html: str, base_url: Path | str | None = None, kind: str = "plain") -> str:
+@lru_cache(maxsize=None)
+def _source_hash(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "unknown"
+
+
+def _layout_id(layout: Callable[[str], Any] | None) -> str:
+    """A custom layout routine (e.g. the quiz paper's page balancing) is part of what a PDF is made
+    from: the hash of its module's source, so changing the routine re-renders what it laid out."""
+    if layout is None:
+        return "render"
+    import inspect
+
+    try:
+        source = inspect.getsourcefile(layout) or ""
+    except TypeError:
+        source = ""
+    return f"{getattr(layout, '__module__', '')}.{getattr(layout, '__qualname__', '')}:{_source_hash(source)}"
+
+
+def fingerprint(html: str, base_url: Path | str | None = None, kind: str = "plain",
+                layout: Callable[[str], Any] | None = None) -> str:
     """The cache key: a SHA-256 of everything the PDF is made from."""
-    parts = [CACHE_FORMAT, _versions(), f"kind={kind}", font_fingerprint(),
+    parts = [CACHE_FORMAT, _versions(), f"kind={kind}", _layout_id(layout), font_fingerprint(),
              *referenced_files(html, base_url), f"base={base_url}", html]
     return hashlib.sha256("\n\x00".join(parts).encode("utf-8")).hexdigest()
 
@@ -227,7 +250,7 @@ def print_pdf(html: str, base_url: Path | str | None = None, *, kind: str = "pla
     (default: :func:`render`); name it with ``kind`` so different layouts of the same HTML get
     different entries."""
     directory = cache_dir()
-    path = _entry(directory, fingerprint(html, base_url, kind)) if directory is not None else None
+    path = _entry(directory, fingerprint(html, base_url, kind, layout)) if directory is not None else None
     if path is not None:
         hit = _read_entry(path)
         if hit is not None:

@@ -168,3 +168,14 @@ def test_a_one_line_edit_re_renders_only_the_checklists_it_touches(
     build()
     assert len(renders) == 5
     checklist._css.cache_clear()
+
+
+def test_a_custom_layout_is_its_own_entry(cache: Path, renders: list[str]) -> None:
+    def layout(html: str):
+        return printing.render(html, None)
+
+    plain = printing.print_pdf(_html())
+    mine = printing.print_pdf(_html(), layout=layout)
+    assert not mine.cached and mine.data == plain.data and len(renders) == 2
+    assert printing.print_pdf(_html(), layout=layout).cached
+    assert printing.fingerprint(_html(), layout=layout) != printing.fingerprint(_html())
