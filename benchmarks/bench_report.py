@@ -37,7 +37,7 @@ def quiz_versions(content, questions: int, versions: int, seed: int = 1) -> dict
         title = content.procedures[proc].title
         pool.append({"id": qid, "type": "step_of_point", "prompt": f"在《{title}》中，这个做法是哪一步的做法？（{n}）",
                      "options": [f"选项{n}-{k}" for k in range(4)], "answer": rng.randrange(4),
-                     "explanation": "见第 %d 步。" % (i + 1), "source": proc})
+                     "explanation": f"见第 {i + 1} 步。", "source": proc})
     out = {}
     for v in range(versions):
         label = "ABCDEFGH"[v]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from ..loader import Content
 from ..checklist.view import PhraseView, step_phrases
+from ..loader import Content
 from ..model import Procedure
 from ..problems import PlaybookError, Problem
 from ..versions import Version, fingerprint, procedure_versions

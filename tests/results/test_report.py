@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.results import report
-from generator.results.model import Results, Trainee, score_sheet, to_json
+from generator.results.model import Trainee, score_sheet, to_json
 from generator.results.report_command import load_results
 
 from ..conftest import run_cli

@@ -49,7 +49,7 @@ def test_hand_table_reads_letters_and_orders(tmp_path):
     assert [s.trainee.name for s in sheets] == [t.name for t in PEOPLE]
     for s, (_, _, answers) in zip(sheets, people):
         assert s.version == "B"
-        assert s.source == "hand.csv 第 %d 行" % (sheets.index(s) + 2)
+        assert s.source == f"hand.csv 第 {sheets.index(s) + 2} 行"
         for r in s.responses:
             assert r.chosen == answers.get(r.question, [])
             assert (r.flag == "blank") == (r.question not in answers)
