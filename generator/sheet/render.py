@@ -49,53 +49,85 @@ def _marker_svg(marker: dict) -> str:
     return "".join(rects)
 
 
-RINGS_DPI = 600
+RINGS_DPI = 400  # rings 0.3 mm wide are 5 px: crisp on any office printer
+
+
+def _cached_png(items: tuple[tuple[float, float, float, str], ...], box: tuple[float, float, float, float]) -> bytes:
+    """_static_png through the print cache (kept beside the PDFs, checked by its hash on read):
+    drawing it takes most of a second, and most builds draw the same layouts again."""
+    import hashlib
+
+    import matplotlib
+
+    key = hashlib.sha256(repr((items, box, RINGS_DPI, matplotlib.__version__)).encode()).hexdigest()
+    folder = printing.cache_dir()
+    entry = folder / "sheet-layers" / f"{key}.png" if folder else None
+    if entry is not None and entry.is_file():
+        data = entry.read_bytes()
+        if data.startswith(b"\x89PNG") and entry.with_suffix(".sha256").is_file() and \
+                entry.with_suffix(".sha256").read_text().strip() == hashlib.sha256(data).hexdigest():
+            return data
+    data = _static_png(items, box)
+    if entry is not None:
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            printing.write_atomic(entry, data)
+            printing.write_atomic(entry.with_suffix(".sha256"), hashlib.sha256(data).hexdigest().encode())
+        except OSError:
+            pass  # a cache that cannot be written never fails a build
+    return data
 
 
 @lru_cache(maxsize=8)
-def _static_png(key: str, labelled: tuple[tuple[float, float, float, str], ...]) -> bytes:
-    """Every bubble ring with its light letter or digit, as one 600-dpi grey picture.
+def _static_png(labelled: tuple[tuple[float, float, float, str], ...], box: tuple[float, float, float, float]) -> bytes:
+    """Every bubble ring with its light letter or digit, as one grey picture of ``box`` (mm).
 
     They are the same on every page: as one image WeasyPrint embeds them once, whereas drawing
     hundreds of circles and text runs costs it most of a second per page. Matplotlib draws them
-    (its own DejaVu Sans, so no system font is needed). ``key`` names the layout for the cache.
+    (its own DejaVu Sans, so no system font is needed).
     """
-    import io
-
     import cv2
     import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Circle
 
-    w_mm, h_mm = 210.0, 297.0
-    fig = Figure(figsize=(w_mm / 25.4, h_mm / 25.4), dpi=RINGS_DPI)
+    x0, y0, w_mm, h_mm = box
+    fig = Figure(figsize=(w_mm / 25.4, h_mm / 25.4), dpi=RINGS_DPI, facecolor="white")
+    canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, w_mm)
-    ax.set_ylim(h_mm, 0)
+    ax.set_xlim(x0, x0 + w_mm)
+    ax.set_ylim(y0 + h_mm, y0)
     ax.set_axis_off()
     points_per_mm = 72 / 25.4
     for cx, cy, r, text in labelled:
         ax.add_patch(Circle((cx, cy), r, fill=False, edgecolor="#555555", linewidth=0.3 * points_per_mm))
         ax.text(cx, cy, text, ha="center", va="center_baseline", fontsize=2.3 * points_per_mm, color="#a8a8a8",
                 family="DejaVu Sans")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=RINGS_DPI, facecolor="white")
-    rgba = cv2.imdecode(np.frombuffer(buf.getvalue(), np.uint8), cv2.IMREAD_GRAYSCALE)
-    ok, data = cv2.imencode(".png", rgba, [cv2.IMWRITE_PNG_COMPRESSION, 9])
+    canvas.draw()
+    grey = cv2.cvtColor(np.asarray(canvas.buffer_rgba()), cv2.COLOR_RGBA2GRAY)
+    ok, data = cv2.imencode(".png", grey, [cv2.IMWRITE_PNG_COMPRESSION, 3])
     assert ok
     return data.tobytes()
 
 
-def static_data_uri(layout: dict) -> str:
+def static_layer(layout: dict) -> dict:
+    """The picture of rings and labels, and where on the page it goes (mm)."""
     import base64
 
     labelled = [(b, str(b["position"]) if q["kind"] == "ordering" else LETTERS[b["option"]])
                 for q in layout["questions"] for b in q["bubbles"]]
     if layout["id_grid"]:
         labelled += [(b, str(b["value"])) for b in layout["id_grid"]["bubbles"]]
-    key = f'{layout["quiz"]}-{layout["version"]}-{layout["fingerprint"]}'
     items = tuple((b["center_mm"][0], b["center_mm"][1], b["radius_mm"], t) for b, t in labelled)
-    return "data:image/png;base64," + base64.b64encode(_static_png(key, items)).decode("ascii")
+    pad = 1.0
+    x0 = min(x - r for x, _y, r, _t in items) - pad
+    y0 = min(y - r for _x, y, r, _t in items) - pad
+    x1 = max(x + r for x, _y, r, _t in items) + pad
+    y1 = max(y + r for _x, y, r, _t in items) + pad
+    box = (round(x0, 2), round(y0, 2), round(x1 - x0, 2), round(y1 - y0, 2))
+    png = _cached_png(items, box)
+    return {"uri": "data:image/png;base64," + base64.b64encode(png).decode("ascii"), "box": box}
 
 
 def _qr_runs(payload: str) -> tuple[str, int]:
@@ -130,7 +162,7 @@ def sheet_html(layout: dict, copies: list[Copy]) -> str:
     pages = [{"who": c, "graphics": _graphics(layout, c)} for c in copies]
     title = f'答题卡 · {layout["title"]} · {layout["version"]} 卷'
     return printing.environment(TEMPLATES).get_template("sheet.html.j2").render(
-        layout=layout, pages=pages, letters=LETTERS, rings=static_data_uri(layout),
+        layout=layout, pages=pages, letters=LETTERS, rings=static_layer(layout),
         css=printing.stylesheet(TEMPLATES / "sheet.css"),
         head=printing.meta_tags(title, "2000-01-01", {"playbook.fingerprint": layout["fingerprint"]}))
 
