@@ -30,7 +30,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ q {{ quotes: "“" "”"; }}
 GENERATOR = "Playbook 服务手册"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _environment(template_dir: str, strict: bool, compact: bool, keep_trailing_newline: bool) -> Environment:
     return Environment(loader=FileSystemLoader(template_dir), autoescape=True,
                        undefined=StrictUndefined if strict else Undefined,
@@ -65,7 +65,7 @@ def environment(template_dir: Path | str, *, strict: bool = True, compact: bool 
     return _environment(str(template_dir), strict, compact, keep_trailing_newline)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(path: str) -> str:
     return Path(path).read_text(encoding="utf-8")
 
@@ -186,7 +186,7 @@ def referenced_files(html: str, base_url: Path | str | None) -> list[str]:
     return [f"{ref}={_stat(str(base / ref))}" for ref in sorted(found)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _source_hash(path: str) -> str:
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from handbook_support import REPO, env, free_port, write_config, write_small_content  # noqa: E402
+from handbook_support import env, free_port, write_config, write_small_content  # noqa: E402
 from test_serve import _poll  # noqa: E402
 
 pytestmark = pytest.mark.slow
