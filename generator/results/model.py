@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
 from typing import Any, Literal
 
 Flag = Literal["blank", "multiple", "unclear"]
-FLAGS: tuple[str, ...] = ("blank", "multiple", "unclear")
 FLAG_NAMES = {"blank": "未作答", "multiple": "多涂", "unclear": "看不清"}
 
 
@@ -123,7 +121,3 @@ def from_dict(data: dict[str, Any]) -> Results:
                             responses, float(s["score"]), bool(s["passed"]), s.get("source", ""),
                             s.get("title", ""), s.get("fingerprint", "")))
     return Results(sheets)
-
-
-def read_results(path: Path) -> Results:
-    return from_dict(json.loads(path.read_text(encoding="utf-8")))

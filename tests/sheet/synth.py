@@ -111,33 +111,29 @@ def fill(img: np.ndarray, dpi: int, layout: dict, rng: random.Random, ambiguous:
         roll = rng.random()
         pick = rng.choice(options)
         if roll < ambiguous / 3:
-            pen.mark("pencil", at[pick]["center_mm"], BUBBLE(at[pick]))
+            pen.mark("pencil", at[pick]["center_mm"], at[pick]["radius_mm"])
             filled.append(Filled(q["id"], "pencil", None, "unclear"))
         elif roll < 2 * ambiguous / 3:
             other = rng.choice([o for o in options if o != pick])
-            pen.mark("solid", at[pick]["center_mm"], BUBBLE(at[pick]))
-            pen.mark("solid", at[other]["center_mm"], BUBBLE(at[other]))
+            pen.mark("solid", at[pick]["center_mm"], at[pick]["radius_mm"])
+            pen.mark("solid", at[other]["center_mm"], at[other]["radius_mm"])
             filled.append(Filled(q["id"], "double", None, "multiple"))
         elif roll < ambiguous:
             filled.append(Filled(q["id"], "blank", [], "blank"))
         elif roll < ambiguous + 0.1:
             wrong = rng.choice([o for o in options if o != pick])
-            pen.mark("withdrawn", at[wrong]["center_mm"], BUBBLE(at[wrong]))
-            pen.mark("solid", at[pick]["center_mm"], BUBBLE(at[pick]))
+            pen.mark("withdrawn", at[wrong]["center_mm"], at[wrong]["radius_mm"])
+            pen.mark("solid", at[pick]["center_mm"], at[pick]["radius_mm"])
             filled.append(Filled(q["id"], "withdrawn", [pick]))
         else:
             kind = rng.choice(CLEAN_MARKS)
-            pen.mark(kind, at[pick]["center_mm"], BUBBLE(at[pick]))
+            pen.mark(kind, at[pick]["center_mm"], at[pick]["radius_mm"])
             filled.append(Filled(q["id"], kind, [pick]))
     if staff_id is not None and layout.get("id_grid"):
         for b in layout["id_grid"]["bubbles"]:
             if b["digit"] < len(staff_id) and int(staff_id[b["digit"]]) == b["value"]:
                 pen.mark("solid", b["center_mm"], b["radius_mm"])
     return filled
-
-
-def BUBBLE(b: dict) -> float:  # noqa: N802 - reads as a unit
-    return b["radius_mm"]
 
 
 def distort(img: np.ndarray, rng: random.Random, *, angle: float = 0.0, phone: bool = False, noise: float = 0.0,
