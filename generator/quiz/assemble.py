@@ -90,9 +90,12 @@ def _build_quiz(content: Content, spec: QuizSpec, seed: int | None, versions: in
     when = content_changed(content.root, content.files)
     quiz = Quiz(spec, seed, pool, changed=when.timestamp() if when else None)
     shuffled: dict[str, list[Question]] = {}
+    focus = sel.focus()
     for t in wanted:
         cands = list(pools[t])
         random.Random(f"{seed}|draw|{t}").shuffle(cands)
+        if focus:  # questions on the steps in focus first (a stable partition keeps the draw's order)
+            cands.sort(key=lambda q: not any(c.kind == "step" and (c.id, c.step) in focus for c in q.covers))
         shuffled[t] = cands
     for v in range(nver):
         paper: list[Question] = []

@@ -34,6 +34,18 @@ class Selection(_Model):
     domains: list[Slug] = Field(default_factory=list, description="业务领域 id")
     scenarios: list[Slug] = Field(default_factory=list,
                                   description="另外加入的情景题/案例 id（与所选流程相关的情景题自动加入）")
+    steps: list[Text] = Field(default_factory=list,
+                              description="重点步骤，写成 `流程id#步骤号`（如 `sales-office-reception#9`）：题目优先考这些"
+                                          "步骤和它们的规范用语，不够时才用所选流程的其他步骤（复习测验用）")
+
+    def focus(self) -> frozenset[tuple[str, int]]:
+        """The steps named in ``steps`` as (procedure id, 0-based step index)."""
+        out = set()
+        for ref in self.steps:
+            proc, _, n = ref.partition("#")
+            if n.isdigit():
+                out.add((proc, int(n) - 1))
+        return frozenset(out)
 
 
 class Counts(_Model):
@@ -169,6 +181,19 @@ def _content_problems(spec: QuizSpec, loc: Located, content: Content) -> list[Pr
             line, col = loc.mark(("draws_on", "tags", i))
             out.append(Problem(loc.file, line, col, "Q002", f"没有任何流程带标签 `{tag}`",
                                f"draws_on.tags[{i}]: no procedure has tag {tag}"))
+    for i, ref in enumerate(sel.steps):
+        proc, _, n = ref.partition("#")
+        known = content.procedures.get(proc)
+        if known is None or not n.isdigit() or not 1 <= int(n) <= len(known.steps):
+            line, col = loc.mark(("draws_on", "steps", i))
+            why = (f"找不到流程 `{proc}`" if known is None else
+                   f"《{known.title}》没有第 {n} 步（共 {len(known.steps)} 步）" if n.isdigit() else "步骤号要写成数字")
+            out.append(Problem(loc.file, line, col, "Q002", f"重点步骤 `{ref}` 不对：{why}；格式是 `流程id#步骤号`",
+                               f"draws_on.steps[{i}]: not a step (procedure-id#N)"))
+        elif proc not in {p.id for p in select(content, sel.procedures, sel.tags, sel.roles, sel.domains).procedures}:
+            line, col = loc.mark(("draws_on", "steps", i))
+            out.append(Problem(loc.file, line, col, "Q002", f"重点步骤 `{ref}` 所在的流程不在出题范围里；把 `{proc}` 加进 "
+                               "draws_on.procedures", f"draws_on.steps[{i}]: procedure not drawn on"))
     for i, role in enumerate(spec.roles):
         if role not in content.roles:
             line, col = loc.mark(("roles", i))

@@ -1,9 +1,9 @@
 """A targeted re-drill: a quiz spec (quizzes/<spec>-redrill.yaml) drawing on the procedures that hold
 the weakest steps and phrases, which `playbook check` accepts and `playbook quiz` builds at once.
 
-A spec selects procedures, not single steps (generator/quiz/spec.py), so the re-drill narrows
-``draws_on`` to the procedures of the weakest steps and asks for the question types that drill
-steps and phrases; the weakest steps themselves are named in its description and header comment.
+The re-drill narrows ``draws_on`` to the procedures of the weakest steps and names those steps in
+``draws_on.steps``, so their questions (and their phrases' questions) are drawn first; the rest of
+those procedures fills what the weak steps alone cannot. They are named in its description too.
 """
 
 from __future__ import annotations
@@ -44,6 +44,24 @@ def weak_procedures(test: dict) -> list[str]:
     return out
 
 
+MAX_FOCUS = 8
+
+
+def focus_steps(test: dict, procs: list[str]) -> list[str]:
+    """The weakest steps (``procedure#N``) of the re-drilled procedures, weakest first: the spec
+    asks about them first (draws_on.steps), then about the rest of those procedures."""
+    out: list[str] = []
+    for r in sorted((r for r in test["weakest_steps"] if r["facility"] < 1.0), key=lambda r: r["facility"]):
+        ref = r["ref"]
+        if ref.kind == "step" and ref.id in procs and ref.step >= 0:
+            name = f"{ref.id}#{ref.step + 1}"
+            if name not in out:
+                out.append(name)
+        if len(out) >= MAX_FOCUS:
+            break
+    return out
+
+
 def redrill_spec(test: dict, spec, content) -> tuple[str, dict]:
     """(file stem, spec data) for a re-drill of ``test`` (from report.analyse); raises ContentError
     (T105) when there is nothing weak or the content cannot make the questions."""
@@ -73,7 +91,7 @@ def redrill_spec(test: dict, spec, content) -> tuple[str, dict]:
         "audience": spec.audience if spec is not None and spec.audience else "上次测验后需要复习的学员",
         "roles": list(spec.roles) if spec is not None else [],
         "description": ("针对上次测验最薄弱的步骤出题：" + "；".join(weakest) + "。")[:400],
-        "draws_on": {"procedures": procs},
+        "draws_on": {"procedures": procs, "steps": focus_steps(test, procs)},
         "questions": counts,
         "seed": seed,
         "versions": spec.versions if spec is not None else 1,

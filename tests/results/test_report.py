@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.results import report
 from generator.results.model import Trainee, score_sheet, to_json
@@ -192,6 +193,24 @@ def test_redrill_spec_checks_builds_and_cites_the_weakest_steps(small, tmp_path)
         if line.startswith("#   "):
             assert "答对率" in line
     assert all(label in text for label in [r["label"] for r in t["weakest_steps"][:3]])
+
+    # The spec names the weakest steps, and the quiz asks about them first: more of its questions
+    # drill them than the same spec without that focus.
+    data_spec = yaml.safe_load(text)
+    focus = {(ref.split("#")[0], int(ref.split("#")[1]) - 1) for ref in data_spec["draws_on"]["steps"]}
+    all_weak = {(r["ref"].id, r["ref"].step) for r in t["weakest_steps"] if r["facility"] < 1.0}
+    assert focus and focus <= all_weak
+    del data_spec["draws_on"]["steps"]
+    plain = quizdir / "plain-redrill.yaml"
+    plain.write_text(yaml.safe_dump(data_spec, allow_unicode=True), encoding="utf-8")
+    assert run_cli("quiz", str(plain), "--out", str(tmp_path / "plain"), "--format", "json").code == 0
+    unfocused = json.loads((tmp_path / "plain" / "quiz-A.json").read_text(encoding="utf-8"))
+
+    def drilling_focus(q: dict) -> bool:
+        return any(x.kind == "step" and (x.id, x.step) in focus for x in report.refs_of(q["id"], shipped()))
+
+    with_focus = sum(map(drilling_focus, quiz["questions"]))
+    assert with_focus > sum(map(drilling_focus, unfocused["questions"])), with_focus
 
 
 def test_build_never_reads_results():
