@@ -9,11 +9,15 @@ For each size, in the same run and on the same generated content (benchmarks/cor
   (b) plain: one hand-written .md per procedure with the same steps, points, timing, must/never rules and
              phrases; a flat nav listing every page; the same theme settings WITHOUT navigation.prune, the
              same Markdown extensions, search (zh) and offline plugins — as most users would write it.
+  (c) sect:  the same hand-written pages grouped into one nav section per domain, with Material's
+             navigation.prune and navigation.sections (the fastest honest way to hand-write this site);
+             same theme language (zh), same Markdown extensions, search (zh, jieba installed) and offline
+             plugins, no playbook plugin.
 Each build runs in a fresh process (`python -m mkdocs build`), timed inside the process around
 load_config + build (CPU seconds too, since the machine is shared), with its peak RSS. Each side is
-built --repeat times (default 3), the two sides alternating, and each side's fastest run is reported.
+built --repeat times (default 3), the variants alternating, and each variant's fastest run is reported.
 
-Prints build time, time per page, ours/plain, growth of the per-page time from the smallest to the largest
+Prints build time, time per page, ours/plain and ours/sect, growth of the per-page time from the smallest to the largest
 size, search_index.json size per 100 procedures (raw and gzipped), the weight of one procedure page,
 and peak memory.
 Issue 4's goals: ours <= 1.15x plain at 100; our per-page time at 2,000 <= 1.5x that at 100.
@@ -90,6 +94,34 @@ def plain_config(root: Path, docs: Path, nav: list) -> Path:
     return path
 
 
+def sections_config(root: Path, docs: Path, nav: list) -> Path:
+    """Plain MkDocs + Material, nav grouped by domain, with navigation.prune and navigation.sections."""
+    config = _base_config()
+    config.update(docs_dir=str(docs), site_dir=str(root / "site-sect"), nav=nav)
+    config["theme"]["custom_dir"] = str(REPO / "site_overrides")  # same CSS/JS files
+    features = config["theme"]["features"]
+    config["theme"]["features"] = features + [f for f in ("navigation.sections", "navigation.prune")
+                                              if f not in features]
+    config["plugins"] = [p for p in config["plugins"] if (p if isinstance(p, str) else next(iter(p)))
+                         in ("search", "offline")]
+    path = root / "mkdocs-sect.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def sectioned_nav(content: Path, flat_nav: list) -> list:
+    """The flat nav's procedure pages grouped into one section per domain (domains.yaml order)."""
+    from generator.loader import load_content
+
+    model, _ = load_content(content)
+    by_path = {f"procedures/{proc.id}.md": proc.domain for proc in model.procedures.values()}
+    sections: dict[str, list] = {d: [] for d in model.domains}
+    for entry in flat_nav[1:]:
+        (title, path), = entry.items()
+        sections[by_path[path]].append({title: path})
+    return flat_nav[:1] + [{model.domains[d].name: pages} for d, pages in sections.items() if pages]
+
+
 def write_plain_markdown(content: Path, docs: Path) -> list:
     """The same procedures as hand-written Markdown, and a flat nav of all pages."""
     from generator.loader import load_content
@@ -141,19 +173,23 @@ def measure(n: int, work: Path, profile_size: int | None) -> dict:
     first = "procedures/procedure-0.html"
     prof = str(root / "ours.prof") if profile_size == n else ""
     ours_yml, plain_yml = ours_config(root, content), plain_config(root, root / "docs", nav)
+    sect_yml = sections_config(root, root / "docs", sectioned_nav(content, nav))
     ours = run_build(ours_yml, prof)
     plain = run_build(plain_yml)
-    for _ in range(REPEAT - 1):  # alternate the two, keep each side's best run (the machine is shared)
+    sect = run_build(sect_yml)
+    for _ in range(REPEAT - 1):  # alternate the three, keep each one's best run (the machine is shared)
         ours = min(ours, run_build(ours_yml), key=lambda r: r["wall"])
         plain = min(plain, run_build(plain_yml), key=lambda r: r["wall"])
+        sect = min(sect, run_build(sect_yml), key=lambda r: r["wall"])
     ours |= site_stats(root / "site-ours", first)
     plain |= site_stats(root / "site-plain", first)
+    sect |= site_stats(root / "site-sect", first)
     if prof:
         import pstats
 
         print(f"\n--- profile of our build at {n} procedures (cumulative, top 30) ---")
         pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
-    return {"n": n, "ours": ours, "plain": plain}
+    return {"n": n, "ours": ours, "plain": plain, "sect": sect}
 
 
 def report(rows: list[dict]) -> None:
@@ -186,10 +222,28 @@ def report(rows: list[dict]) -> None:
     print("columns: pages ours/plain; page KB = procedure-0.html ours/plain; peak MB = max RSS ours/plain; "
           "index KB/100 = ours search_index.json per 100 procedures (gz: gzipped, what a phone downloads)")
 
+    print("\nAgainst plain MkDocs + Material with navigation.prune + navigation.sections, nav grouped by domain "
+          "(sect: same zh search with jieba, offline plugin, no playbook plugin); ours with printables: never, "
+          "so checklist PDFs and quiz papers are not counted\n")
+    head = (f"{'procs':>6} {'pages':>11} {'ours s':>7} {'sect s':>7} {'ours ms/pg':>10} {'sect ms/pg':>10} "
+            f"{'ours/sect':>9} {'cpu ratio':>9} {'sect/plain':>10} {'page KB':>11} {'peak MB':>11}")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        o, s, p = r["ours"], r["sect"], r["plain"]
+        print(f"{r['n']:>6} {o['pages']:>5}/{s['pages']:<5} {o['wall']:>7.1f} {s['wall']:>7.1f} "
+              f"{1000 * o['wall'] / o['pages']:>10.1f} {1000 * s['wall'] / s['pages']:>10.1f} "
+              f"{o['wall'] / s['wall']:>9.2f} {o['cpu'] / s['cpu']:>9.2f} {s['wall'] / p['wall']:>10.2f} "
+              f"{o['page_bytes'] / 1024:>5.0f}/{s['page_bytes'] / 1024:<5.0f} "
+              f"{o['maxrss_kb'] / 1024:>5.0f}/{s['maxrss_kb'] / 1024:<5.0f}")
+    print("columns: pages, page KB and peak MB are ours/sect; ours/sect and cpu ratio: wall and CPU seconds; "
+          "sect/plain: what prune + sections cost or save a hand-written site (wall)")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="100,500,2000")
+    parser.add_argument("--sizes", default="100,500,2000",
+                        help="comma-separated procedure counts, e.g. --sizes 100 for a quick run")
     parser.add_argument("--no-self-check", action="store_true",
                         help="build ours without the self-check quiz under each procedure (quiz engine cost)")
     parser.add_argument("--repeat", type=int, default=3, metavar="N",
@@ -200,13 +254,15 @@ def main() -> None:
     global SELF_CHECK, REPEAT
     SELF_CHECK = not args.no_self_check
     REPEAT = max(1, args.repeat)
-    print(f"ours: printables never, self-check quiz {'on' if SELF_CHECK else 'off'}; best of {REPEAT} runs per side")
+    print(f"ours: printables never (PDF rendering not counted), self-check quiz {'on' if SELF_CHECK else 'off'}; "
+          f"best of {REPEAT} runs per variant")
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-handbook-") as tmp:
         for n in sizes:
             rows.append(measure(n, Path(tmp), args.profile))
-            print(f"{n} procedures: ours {rows[-1]['ours']['wall']:.1f} s, plain {rows[-1]['plain']['wall']:.1f} s",
-                  flush=True)
+            r = rows[-1]
+            print(f"{n} procedures: ours {r['ours']['wall']:.1f} s, plain {r['plain']['wall']:.1f} s, "
+                  f"sect {r['sect']['wall']:.1f} s", flush=True)
     report(rows)
 
 
