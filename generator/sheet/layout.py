@@ -100,6 +100,21 @@ def _slots(with_id_grid: bool, id_grid: dict | None) -> list[Slot]:
     return beside + [Slot(LEFT + i * COLUMN_W, below, BOTTOM) for i in range(3)]
 
 
+def _flow(questions: list[dict], heights: list[float], slots: list[Slot], limit: float) -> list[dict] | None:
+    """Question blocks flowed down the slots, none longer than ``limit`` mm; None if they do not fit."""
+    placed = []
+    s, y = 0, slots[0].top
+    for number, (question, height) in enumerate(zip(questions, heights), start=1):
+        while s < len(slots) and (y + height > slots[s].bottom or y + height > slots[s].top + limit + 0.01):
+            s += 1
+            y = slots[s].top if s < len(slots) else 0.0
+        if s >= len(slots):
+            return None
+        placed.append(_place(question, number, slots[s], y))
+        y += height
+    return placed
+
+
 def sheet_layout(quiz: dict, *, roster: bool, fingerprint: str) -> dict:
     """The layout of one version's sheet (what `sheet-<version>.json` holds).
 
@@ -108,17 +123,17 @@ def sheet_layout(quiz: dict, *, roster: bool, fingerprint: str) -> dict:
     """
     id_grid = None if roster else _id_grid(QUESTIONS_TOP)
     slots = _slots(not roster, id_grid)
-    placed = []
-    s, y = 0, slots[0].top
-    for number, question in enumerate(quiz["questions"], start=1):
-        height = _block_height(question)
-        while s < len(slots) and y + height > slots[s].bottom:
-            s += 1
-            y = slots[s].top if s < len(slots) else 0.0
-        if s >= len(slots):
-            raise SheetOverflow(f"第 {number} 题起放不下：一张答题卡最多放约 {number - 1} 题")
-        placed.append(_place(question, number, slots[s], y))
-        y += height
+    heights = [_block_height(q) for q in quiz["questions"]]
+    # Columns of even length read better than one long column and two empty ones: try a column
+    # as short as a third of the questions first, then longer ones, then the full page height.
+    even = max(max(heights, default=0.0), sum(heights) / len(slots))
+    placed = None
+    for limit in (even, even + ROW_PITCH, even + 3 * ROW_PITCH, float("inf")):
+        placed = _flow(quiz["questions"], heights, slots, limit)
+        if placed is not None:
+            break
+    if placed is None:
+        raise SheetOverflow(f"{len(heights)} 题一张答题卡放不下")
     mx = {i: [x, y_, MARKER_MM, MARKER_MM] for i, (x, y_) in MARKER_AT.items()}
     return {
         "format": FORMAT,
