@@ -20,10 +20,7 @@ Figures measured in one run, not a timed test.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,17 +36,10 @@ sys.path.insert(0, str(REPO))
 from benchmarks.bench_rebuild import _build, _entries, _one_line_edit  # noqa: E402
 from benchmarks.corpus import write_corpus  # noqa: E402
 
+sys.path.insert(0, str(REPO / "tests" / "handbook"))
+from handbook_support import preview_server  # noqa: E402
+
 POLL = 0.1  # seconds between two fetches of the page being waited for
-
-
-def _env() -> dict[str, str]:
-    return dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONWARNINGS="ignore")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _write_config(root: Path, content: Path) -> Path:
@@ -88,42 +78,25 @@ def _wait_for(url: str, needle: str, timeout: float, server: subprocess.Popen, l
     sys.exit(f"{url} never showed {needle!r} within {timeout:.0f} s; log:\n{log.read_text(encoding='utf-8')[-3000:]}")
 
 
-def _stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(10)
-
-
 def measure_serve(n: int, work: Path, edits: int) -> dict:
     root = work / f"serve-{n}"
     content = write_corpus(root / "content", n)
     config = _write_config(root, content)
-    port, log = _free_port(), root / "serve.log"
+    log = root / "serve.log"
     target = content / "procedures" / "procedure-0.yaml"
-    url = f"http://127.0.0.1:{port}/procedures/procedure-0.html"
     timeout = 120 + 0.5 * n  # generous: a full build per change, on a shared machine
-    with open(log, "w", encoding="utf-8") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "generator.cli", "serve", "--content", str(content), "--config", str(config),
-             "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=REPO, env=_env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            title = "流程0"
-            startup = _wait_for(url, title, timeout, server, log)
-            times = []
-            for i in range(1, edits + 1):
-                time.sleep(1.0)  # let the watcher settle after the previous rebuild
-                new = f"流程0改{i}"
-                text = target.read_text(encoding="utf-8")
-                target.write_text(text.replace(f'title: "{title}"', f'title: "{new}"', 1), encoding="utf-8")
-                times.append(_wait_for(url, new, timeout, server, log))
-                title = new
-        finally:
-            _stop(server)
+    with preview_server(content, config, log) as (server, port):
+        url = f"http://127.0.0.1:{port}/procedures/procedure-0.html"
+        title = "流程0"
+        startup = _wait_for(url, title, timeout, server, log)
+        times = []
+        for i in range(1, edits + 1):
+            time.sleep(1.0)  # let the watcher settle after the previous rebuild
+            new = f"流程0改{i}"
+            text = target.read_text(encoding="utf-8")
+            target.write_text(text.replace(f'title: "{title}"', f'title: "{new}"', 1), encoding="utf-8")
+            times.append(_wait_for(url, new, timeout, server, log))
+            title = new
     if "Traceback" in log.read_text(encoding="utf-8"):
         print(f"warning: a traceback in the serve log of {n} procedures ({log})")
     return {"n": n, "startup": startup, "edits": times}

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import http.server
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -68,6 +69,28 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def preview_server(content: Path, config: Path, log: Path, *, cwd: Path = REPO) -> Iterator[tuple[subprocess.Popen, int]]:
+    """`playbook serve` in its own process group on a free port, output in ``log``; stopped (SIGINT,
+    then SIGKILL) on exit. Yields the process and its port."""
+    port = free_port()
+    with open(log, "w", encoding="utf-8") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator.cli", "serve", "--content", str(content), "--config", str(config),
+             "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=cwd, env=env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            yield server, port
+        finally:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGINT)
+                try:
+                    server.wait(20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(server.pid, signal.SIGKILL)
+                    server.wait(10)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

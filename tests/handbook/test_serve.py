@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -13,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from handbook_support import REPO, env, free_port, write_config, write_small_content  # noqa: E402
+from handbook_support import preview_server, write_config, write_small_content  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -41,13 +39,7 @@ def test_editing_yaml_under_serve_changes_the_served_page(tmp_path: Path) -> Non
     # A small content folder keeps each rebuild to a few seconds; the mechanism is the same.
     content = write_small_content(tmp_path / "content", title="前台接待")
     config = write_config(tmp_path, content, plugin={"printables": "never"})
-    port = free_port()
-    log = open(tmp_path / "serve.log", "w", encoding="utf-8")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "--content", str(content), "--config", str(config),
-         "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=REPO, env=env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
+    with preview_server(content, config, tmp_path / "serve.log") as (server, port):
         url = f"http://127.0.0.1:{port}/procedures/front-desk.html"
         first = _poll(url, "前台接待", 90, server)
         assert "迎宾接待新流程" not in first
@@ -58,15 +50,6 @@ def test_editing_yaml_under_serve_changes_the_served_page(tmp_path: Path) -> Non
         assert "<h1" in page and "迎宾接待新流程" in page.split("<h1", 1)[1]
         # mkdocs serve injects its live-reload script, so an open browser tab reloads by itself.
         assert "livereload" in page
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGINT)
-            try:
-                server.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(10)
-        log.close()
     assert server.returncode is not None
     output = (tmp_path / "serve.log").read_text(encoding="utf-8")
     assert "Traceback" not in output, output
