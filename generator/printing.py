@@ -289,3 +289,16 @@ def write_atomic(target: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def publish_folder(staging: Path, out_dir: Path) -> None:
+    """Put a fully rendered staging folder in place of ``out_dir`` in one rename, so a site never
+    shows half a set of PDFs; the old folder is moved aside first and removed afterwards."""
+    staging.chmod(0o755)  # mkdtemp makes it private; it becomes a published site folder
+    old = None
+    if out_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.absolute().parent))
+        os.replace(out_dir, old / out_dir.name)
+    os.replace(staging, out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -4,7 +4,6 @@ shared print layer; every file is written all or nothing."""
 from __future__ import annotations
 
 import errno
-import os
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -130,12 +129,5 @@ def build_site_booklets(content: Content, out_dir: Path, processes: int = 1) -> 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    staging.chmod(0o755)
-    old = None
-    if out_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=parent))
-        os.replace(out_dir, old / out_dir.name)
-    os.replace(staging, out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    printing.publish_folder(staging, out_dir)
     return sorted(out_dir / name for name, _ in jobs)

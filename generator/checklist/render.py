@@ -204,12 +204,5 @@ def render_site_checklists(content: Content, out_dir: Path, processes: int = 1) 
     parent = out_dir.absolute().parent
     staging, created = _stage(parent)
     _render_staged(jobs, staging, parent, created, processes)
-    staging.chmod(0o755)  # mkdtemp makes it private; it becomes a published site folder
-    old = None
-    if out_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=parent))
-        os.replace(out_dir, old / out_dir.name)
-    os.replace(staging, out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    printing.publish_folder(staging, out_dir)
     return sorted(out_dir / job.name for job in jobs)
