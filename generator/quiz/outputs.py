@@ -16,27 +16,16 @@ def quiz_json_bytes(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+# The files each format writes per paper version (anki writes one deck for the whole quiz).
+PER_VERSION = {
+    "pdf": ("paper-{v}.pdf", "key-{v}.pdf"), "html": ("paper-{v}.html", "key-{v}.html"), "json": ("quiz-{v}.json",),
+    "moodle": ("moodle-{v}.xml",), "gift": ("gift-{v}.txt",), "sheet": ("sheet-{v}.pdf", "sheet-{v}.json"),
+    "xlsx": ("tiku-{v}.xlsx",), "txt": ("tiku-{v}.txt",), "wesurvey": ("wesurvey-{v}.txt",),
+}
+
+
 def file_names(stem: str, labels: list[str], formats=FORMATS) -> list[str]:
-    names = []
-    for v in labels:
-        if "pdf" in formats:
-            names += [f"paper-{v}.pdf", f"key-{v}.pdf"]
-        if "html" in formats:
-            names += [f"paper-{v}.html", f"key-{v}.html"]
-        if "json" in formats:
-            names.append(f"quiz-{v}.json")
-        if "moodle" in formats:
-            names.append(f"moodle-{v}.xml")
-        if "gift" in formats:
-            names.append(f"gift-{v}.txt")
-        if "sheet" in formats:
-            names += [f"sheet-{v}.pdf", f"sheet-{v}.json"]
-        if "xlsx" in formats:
-            names.append(f"tiku-{v}.xlsx")
-        if "txt" in formats:
-            names.append(f"tiku-{v}.txt")
-        if "wesurvey" in formats:
-            names.append(f"wesurvey-{v}.txt")
+    names = [name.format(v=v) for v in labels for fmt in FORMATS if fmt in formats for name in PER_VERSION.get(fmt, ())]
     if "anki" in formats:
         names.append(f"{stem}.apkg")
     return names + ["coverage.html", "coverage.json"]
