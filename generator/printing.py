@@ -18,16 +18,22 @@ files fontconfig resolves — so a rebuild after a one-line edit re-renders only
 touches. Each entry carries the SHA-256 of its PDF bytes, checked on every read: a truncated or
 damaged entry is rendered again, never served. Location: ``$PLAYBOOK_CACHE`` (a folder), else
 ``$XDG_CACHE_HOME/playbook/printables`` (``~/.cache/…``); ``PLAYBOOK_CACHE=off`` turns it off.
+
+The cache is pruned (``prune_cache``): a process that wrote entries trims the folder once when it
+exits — entries unused for ``PLAYBOOK_CACHE_MAX_DAYS`` (60) go, then the least recently used ones
+while it is over ``PLAYBOOK_CACHE_MAX_MB`` (500). Serving an entry marks it used (its mtime).
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -241,7 +247,8 @@ def _write_entry(path: Path, printed: Printed) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, head + b"\n" + printed.data)
     except OSError:
-        pass
+        return
+    _wrote(path.parent.parent, len(printed.data))
 
 
 def print_pdf(html: str, base_url: Path | str | None = None, *, kind: str = "plain",
@@ -254,6 +261,7 @@ def print_pdf(html: str, base_url: Path | str | None = None, *, kind: str = "pla
     if path is not None:
         hit = _read_entry(path)
         if hit is not None:
+            touch(path)
             return hit
         if path.exists():  # stale or damaged: drop it, render again
             try:
@@ -272,6 +280,214 @@ def clear_cache() -> None:
     directory = cache_dir()
     if directory is not None and directory.is_dir():
         shutil.rmtree(directory, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pruning: every edit adds entries, so the cache is trimmed to a size cap (least recently used
+# entries go first) and forgets entries nobody has used for a long time.
+
+DEFAULT_MAX_MB = 500
+"""Size cap of the cache folder (``PLAYBOOK_CACHE_MAX_MB``)."""
+DEFAULT_MAX_DAYS = 60
+"""Entries unused for longer are removed (``PLAYBOOK_CACHE_MAX_DAYS``)."""
+LOW_WATER = 0.9
+"""Over the cap, pruning goes down to this share of it, so the next builds do not prune again."""
+PRUNE_EVERY = 0.1
+"""A long process (``playbook serve``) also prunes after writing this share of the cap."""
+ORPHAN_SECONDS = 24 * 3600
+"""A writer's temporary file this old is left over from a crash (a live one is seconds old)."""
+
+_ENTRY_NAME = re.compile(r"^[0-9a-f]{64}\.(?:pdf|png|sha256|bundle)$")
+_TEMP_NAME = re.compile(r"^\..+\.part$")  # write_atomic's temporary files
+_SUBFOLDER = re.compile(r"^(?:[0-9a-f]{2}|sheet-layers|quiz)$")
+_LOCK_NAME = ".prune.lock"
+_STAMP_NAME = ".pruned"
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What one pruning pass did; ``skipped`` when another process was pruning the same folder."""
+
+    removed: int = 0
+    freed: int = 0
+    kept: int = 0
+    skipped: bool = False
+
+
+def _setting(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, "").strip() or default)
+    except ValueError:
+        return float(default)
+    return value if 0 <= value < 1e12 else float(default)  # not negative, NaN or infinite
+
+
+def cache_limits() -> tuple[int, float]:
+    """(size cap in bytes, longest time unused in seconds) from the environment; a value that is not
+    a number falls back to the default rather than failing a build."""
+    return (int(_setting("PLAYBOOK_CACHE_MAX_MB", DEFAULT_MAX_MB) * 1024 * 1024),
+            _setting("PLAYBOOK_CACHE_MAX_DAYS", DEFAULT_MAX_DAYS) * 86400)
+
+
+def touch(path: Path) -> None:
+    """Mark an entry as just used (its mtime), so least-recently-used pruning works even where the
+    file system does not keep access times (noatime)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # pruned meanwhile, or a read-only cache: only the order of pruning suffers
+
+
+def _scan(directory: Path) -> tuple[list[tuple[float, int, list[Path]]], list[tuple[float, Path]]]:
+    """Entries as (last used, bytes, files) — an entry's files share a name stem (a sheet layer is a
+    .png and its .sha256) — and writers' temporary files as (mtime, path). Only names the cache
+    itself writes count, so a PLAYBOOK_CACHE pointed at a folder with other files never loses them."""
+    used: dict[Path, float] = {}
+    sizes: dict[Path, int] = {}
+    files: dict[Path, list[Path]] = {}
+    temps: list[tuple[float, Path]] = []
+    try:
+        folders = [Path(e.path) for e in os.scandir(directory) if _SUBFOLDER.match(e.name)
+                   and e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return [], []
+    for folder in sorted(folders):
+        try:
+            listing = list(os.scandir(folder))
+        except OSError:
+            continue
+        for item in listing:
+            try:
+                if not item.is_file(follow_symlinks=False):
+                    continue
+                st = item.stat(follow_symlinks=False)
+            except OSError:
+                continue  # removed meanwhile
+            if _TEMP_NAME.match(item.name):
+                temps.append((st.st_mtime, Path(item.path)))
+            elif _ENTRY_NAME.match(item.name):
+                stem = folder / item.name.split(".", 1)[0]
+                used[stem] = max(used.get(stem, 0.0), st.st_mtime, st.st_atime)
+                sizes[stem] = sizes.get(stem, 0) + st.st_size
+                files.setdefault(stem, []).append(Path(item.path))
+    return [(used[k], sizes[k], sorted(files[k])) for k in sorted(used)], temps
+
+
+def _remove(paths: list[Path]) -> tuple[int, bool]:
+    """Bytes freed, and whether every file is gone (removed here or by another pass meanwhile)."""
+    freed, gone = 0, True
+    for path in paths:
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            gone = False  # not ours to remove (permissions): kept, and still counted
+            continue
+        freed += size
+    return freed, gone
+
+
+def prune_cache(max_bytes: int | None = None, max_age: float | None = None, *, directory: Path | None = None,
+                now: float | None = None) -> Pruned:
+    """Trim the cache (default: :func:`cache_dir`): remove entries unused for ``max_age`` seconds,
+    then, while it is over ``max_bytes``, the least recently used ones until it is under LOW_WATER
+    of the cap. A writer's temporary file is left alone unless it is a day old (a crashed writer's);
+    entries are renamed into place whole, so nothing half-written is ever removed or served. One
+    process prunes a folder at a time (another asking meanwhile skips). Never raises."""
+    directory = cache_dir() if directory is None else directory
+    if directory is None or not directory.is_dir():
+        return Pruned()
+    limit, age = cache_limits()
+    limit = limit if max_bytes is None else max_bytes
+    age = age if max_age is None else max_age
+    try:
+        lock = open(directory / _LOCK_NAME, "a+b")  # held for the whole pass
+    except OSError:
+        return Pruned(skipped=True)
+    try:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - no flock (Windows): removals tolerate a concurrent pass
+            pass
+        else:
+            try:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return Pruned(skipped=True)
+        started = time.time()
+        result = _prune(directory, limit, age, started if now is None else now)
+        try:  # when this pass looked: writes before it are covered (see _prune_at_exit)
+            (directory / _STAMP_NAME).touch()
+            os.utime(directory / _STAMP_NAME, (started, started))
+        except OSError:
+            pass
+        return result
+    except Exception:  # a cache never fails a build
+        return Pruned()
+    finally:
+        lock.close()
+
+
+def _prune(directory: Path, limit: int, age: float, now: float) -> Pruned:
+    entries, temps = _scan(directory)
+    removed = freed = 0
+    for mtime, path in temps:
+        if now - mtime > ORPHAN_SECONDS:
+            freed += _remove([path])[0]
+    live = []
+    for entry in sorted(entries, key=lambda e: (e[0], str(e[2][0]))):  # least recently used first
+        if now - entry[0] > age:
+            size, gone = _remove(entry[2])
+            freed += size
+            if gone:
+                removed += 1
+                continue
+        live.append(entry)
+    total = sum(size for _used, size, _files in live)
+    if total > limit:
+        goal = limit * LOW_WATER
+        for _used, size, files in live:
+            if total <= goal:
+                break
+            gone_bytes, gone = _remove(files)
+            freed += gone_bytes
+            if gone:
+                removed += 1
+                total -= size
+    return Pruned(removed, freed, total)
+
+
+# Per cache folder, in this process: bytes written since the last pruning pass, and when last written.
+_written: dict[Path, list[float]] = {}
+
+
+def _wrote(directory: Path, size: int) -> None:
+    """Count a write into the cache. A process that wrote prunes once when it exits (unless another
+    process pruned after its last write), and meanwhile after every PRUNE_EVERY of the cap (a long
+    ``playbook serve``): about one scan of the folder per build, never one per write."""
+    if not _written:
+        atexit.register(_prune_at_exit)
+    state = _written.setdefault(directory, [0, 0.0])
+    state[0] += size
+    state[1] = time.time()
+    if state[0] >= max(cache_limits()[0] * PRUNE_EVERY, 1):
+        state[0] = 0
+        prune_cache(directory=directory)
+
+
+def _prune_at_exit() -> None:
+    for directory, (since, last) in sorted(_written.items()):
+        if not since:
+            continue
+        _written[directory] = [0, last]
+        try:
+            if (directory / _STAMP_NAME).stat().st_mtime > last:
+                continue  # another process's pass began after this one's last write
+        except OSError:
+            pass
+        prune_cache(directory=directory)
 
 
 def write_atomic(target: Path, data: bytes) -> None:
