@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -32,13 +33,28 @@ def _git(root: Path, *args: str) -> str | None:
 
 def _git_dates(root: Path) -> tuple[Path, dict[Path, datetime], set[Path]] | None:
     """(work tree top, committed file -> last commit date, files changed since) or None outside git."""
-    top = _git(root, "rev-parse", "--show-toplevel")
-    if top is None or not top.strip():
+    top_head = _git(root, "rev-parse", "--show-toplevel", "HEAD")
+    if top_head is None or len(top_head.split("\n")) < 2 or not top_head.strip():
         return None
-    top_path = Path(top.strip()).resolve()
-    log = _git(root, "log", "--format=@@%cI", "--name-only", "--", ".")
+    top, head = top_head.split("\n")[:2]
+    top_path = resolved(Path(top.strip()))
+    dates = _commit_dates(str(root), str(top_path), head.strip())
     status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", ".")
-    if log is None or status is None:
+    if dates is None or status is None:
+        return None
+    dirty: set[Path] = set()
+    for line in status.splitlines():
+        name = line[3:].split(" -> ")[-1].strip().strip('"')
+        if name:
+            dirty.add(resolved(top_path / name))
+    return top_path, dates, dirty
+
+
+@lru_cache(maxsize=8)
+def _commit_dates(root: str, top: str, head: str) -> dict[Path, datetime] | None:
+    """Committed file -> its last commit date, for one commit (kept: `playbook serve` asks on every save)."""
+    log = _git(Path(root), "log", "--format=@@%cI", "--name-only", head, "--", ".")
+    if log is None:
         return None
     dates: dict[Path, datetime] = {}
     current: datetime | None = None
@@ -46,13 +62,14 @@ def _git_dates(root: Path) -> tuple[Path, dict[Path, datetime], set[Path]] | Non
         if line.startswith("@@"):
             current = datetime.fromisoformat(line[2:].strip())
         elif line.strip() and current is not None:
-            dates.setdefault((top_path / line.strip()).resolve(), current)  # newest first: keep the first
-    dirty: set[Path] = set()
-    for line in status.splitlines():
-        name = line[3:].split(" -> ")[-1].strip().strip('"')
-        if name:
-            dirty.add((top_path / name).resolve())
-    return top_path, dates, dirty
+            dates.setdefault(resolved(Path(top) / line.strip()), current)  # newest first: keep the first
+    return dates
+
+
+@lru_cache(maxsize=65536)
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, remembered: content files are resolved on every load."""
+    return path.resolve()
 
 
 def last_changed(root: Path, files: Iterable[Path]) -> dict[Path, datetime]:
@@ -60,7 +77,7 @@ def last_changed(root: Path, files: Iterable[Path]) -> dict[Path, datetime]:
 
     Asks git once for the whole content tree, not once per file (1,000 procedures stay fast).
     """
-    wanted = sorted({Path(f).resolve() for f in files})
+    wanted = sorted({resolved(Path(f)) for f in files})
     info = _git_dates(Path(root)) if Path(root).is_dir() else None
     result: dict[Path, datetime] = {}
     for path in wanted:

@@ -85,6 +85,68 @@ def content_files(root: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
+@dataclass(frozen=True)
+class _FileRead:
+    """What one content file contributes before the cross-file checks."""
+
+    problems: list[Problem]
+    spots: list[_IdSpot]
+    items: list[tuple[Any, str, tuple[int, int], dict]]
+    maybe: frozenset[str] = frozenset()
+    """ids that may exist in this file although it failed (no "unknown id" error for them)."""
+    unreadable: bool = False
+    """A many-item file that could not be read at all."""
+
+
+# Parsing and validating one file is most of a load; `playbook serve` and `playbook build` load the
+# same files again and again, so each file's result is kept while its bytes stay the same (models are
+# frozen, so sharing them between loads is safe). Keyed by path, shown name and kind, bounded.
+_READS: dict[tuple[str, str, str], tuple[bytes, _FileRead]] = {}
+_READS_MAX = 20_000
+
+
+def _read_file(path: Path, shown: str, kind: str) -> _FileRead:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = None
+    key = (str(path), shown, kind)
+    hit = _READS.get(key)
+    if data is not None and hit is not None and hit[0] == data:
+        return hit[1]
+    read = _parse_file(path, shown, kind)
+    if data is not None:
+        if len(_READS) >= _READS_MAX:
+            _READS.clear()
+        _READS[key] = (data, read)
+    return read
+
+
+def _parse_file(path: Path, shown: str, kind: str) -> _FileRead:
+    loc, problems = load_located(path, shown)
+    model, many = KINDS[kind]
+    if loc is None:
+        # procedures/<id>.yaml by convention: the id of a single-item file is its name
+        return _FileRead(problems, [], [], frozenset() if many else frozenset({path.stem.lower()}), unreadable=many)
+    spots = _id_spots(loc)
+    maybe: set[str] = set()
+    if problems:  # the data is unreliable (duplicate key, bad tag): check it, keep nothing
+        _remember_ids(maybe, loc.data)
+        return _FileRead(problems + validate_located(loc, model, many)[1], spots, [], frozenset(maybe))
+    if many:
+        good, schema_problems = validate_items(loc, model)
+    else:
+        value, schema_problems = validate_located(loc, model, many)
+        good = [] if value is None else [(None, value)]
+    if schema_problems:
+        _remember_ids(maybe, loc.data)
+    items = []
+    for i, item in good:
+        prefix = () if i is None else (i,)
+        items.append((item, shown, loc.mark(prefix), {"loc": loc, "prefix": prefix}))
+    return _FileRead(problems + schema_problems, spots, items, frozenset(maybe))
+
+
 def load_content(root: Path, base: Path | None = None) -> tuple[Content, list[Problem]]:
     """Read and check everything; never raises for bad content, returns problems instead."""
     content = Content(root=root)
@@ -111,32 +173,13 @@ def load_content(root: Path, base: Path | None = None) -> tuple[Content, list[Pr
                 "或命名为 roles.yaml、domains.yaml、glossary.yaml",
                 "unknown content location"))
             continue
-        loc, file_problems = load_located(path, shown)
-        problems += file_problems
-        model, many = KINDS[kind]
-        if loc is not None:
-            spots += _id_spots(loc)
-        if loc is None:
-            if many:
-                unreadable.add(kind)
-            else:
-                maybe[kind].add(path.stem.lower())  # procedures/<id>.yaml by convention
-            continue
-        if file_problems:  # the data is unreliable (duplicate key, bad tag): check it, keep nothing
-            _remember_ids(maybe[kind], loc.data)
-            problems += validate_located(loc, model, many)[1]
-            continue
-        if many:
-            good, schema_problems = validate_items(loc, model)
-        else:
-            value, schema_problems = validate_located(loc, model, many)
-            good = [] if value is None else [(None, value)]
-        problems += schema_problems
-        if schema_problems:
-            _remember_ids(maybe[kind], loc.data)
-        for i, item in good:
-            prefix = () if i is None else (i,)
-            items[kind].append((item, shown, loc.mark(prefix), {"loc": loc, "prefix": prefix}))
+        read = _read_file(path, shown, kind)
+        problems += read.problems
+        spots += read.spots
+        if read.unreadable:
+            unreadable.add(kind)
+        maybe[kind] |= read.maybe
+        items[kind] += read.items
     problems += _cross_checks(content, items, maybe, unreadable)
     problems = _name_twins(problems, spots)
     return content, sorted(set(problems))

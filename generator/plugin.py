@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs import utils
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -77,6 +78,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.problems: list[Any] = []
         """Under serve: the problems of the last rebuild, shown over the last good site."""
         self._good: tuple[Content, Any, Any] | None = None
+        self.overlay = ""
+        """The problems overlay's HTML, made once per build ("" when there are none)."""
+        self.search_words: tuple[str, ...] = ()
+        """The domain words search segments with (what every page's search entries depend on)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -104,6 +109,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 print("内容已改好，预览已更新。", file=sys.stderr, flush=True)
             self.problems = []
             self._good = (content, quiz_block, quiz_pages)
+        self.overlay = str(problems_overlay(self.problems)) if self.problems else ""
         self.content = content
         hand = {p.relative_to(content_dir).as_posix(): _hand_page_title(p)
                 for p in sorted(content_dir.rglob("*.md"))}
@@ -129,6 +135,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         search = config.plugins.get("material/search") or config.plugins.get("search")
         if search is None or not hasattr(search.config, "jieba_dict_user"):
             return
+        _pristine_jieba()
+        self.search_words = tuple(domain_words(content))
         fd, path = tempfile.mkstemp(prefix="playbook-jieba-", suffix=".txt")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(jieba_userdict(content))
@@ -177,14 +185,14 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             target = files.get_file_from_path(path)
             return target.url if target is not None else None
 
-        rendered = render_page(spec.template, spec.context, Links(page.url, url_of), self.glossary)
+        rendered = render_page(spec.template, spec.full_context(), Links(page.url, url_of), self.glossary)
         page.toc, page.present_anchor_ids = rendered.toc, rendered.anchors
         return rendered.html
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        if not self.problems:
+        if not self.overlay:
             return output
-        return with_overlay(output, problems_overlay(self.problems))
+        return with_overlay(output, Markup(self.overlay))
 
     def on_template_context(self, context: Any, *, template_name: str, config: Any) -> Any:
         """MkDocs links an error page from the server root (`/assets/…`), which breaks it opened
@@ -229,6 +237,25 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._cleanup_dict()
+
+
+_JIEBA_BASE: tuple[dict[str, int], int] | None = None
+
+
+def _pristine_jieba() -> None:
+    """jieba's dictionary as it was before any user dictionary was loaded into this process.
+
+    Loading a user dictionary only ever adds words and grows the total frequency, which changes
+    how every text is cut; `playbook serve` loads ours on each rebuild, so without this its search
+    index would drift away from what a fresh `playbook build` writes."""
+    global _JIEBA_BASE
+    import jieba
+
+    jieba.dt.check_initialized()
+    if _JIEBA_BASE is None:
+        _JIEBA_BASE = (dict(jieba.dt.FREQ), jieba.dt.total)
+    else:
+        jieba.dt.FREQ, jieba.dt.total = dict(_JIEBA_BASE[0]), _JIEBA_BASE[1]
 
 
 def _report_to_terminal(problems: list[Any]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -59,15 +60,20 @@ class ContentError(PlaybookError):
 
 def display_path(path: Path, base: Path | None = None) -> str:
     """Path as the author sees it: relative to the working directory when possible."""
-    base = base or Path.cwd()
+    return _display_path(os.fspath(path), os.fspath(base or Path.cwd()))
+
+
+@lru_cache(maxsize=65536)
+def _display_path(path: str, base: str) -> str:
+    # Asked for every content file on every load (and `playbook serve` loads on every save).
     try:  # cheap first (no file-system calls); resolving symlinks only when that fails
         return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(base)))
     except ValueError:
         pass
     try:
-        return str(path.resolve().relative_to(base.resolve()))
+        return str(Path(path).resolve().relative_to(Path(base).resolve()))
     except ValueError:
-        return str(path)
+        return path
 
 
 def has_errors(problems: list[Problem], strict: bool = False) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .checklist.view import _digest, procedure_files
-from .dates import _git_dates, last_changed
+from .dates import _git_dates, last_changed, resolved
 from .loader import Content
 
 
@@ -52,7 +52,7 @@ def procedure_versions(content: Content, ids: list[str] | None = None) -> dict[s
     info = _git_dates(content.root) if content.root.is_dir() else None
     result = {}
     for pid in ids:
-        mine = [f.resolve() for f in files[pid]]
+        mine = [resolved(f) for f in files[pid]]
         committed = info is not None and all(f in info[1] and f not in info[2] for f in mine)
         result[pid] = Version(max(dates[f] for f in mine), _digest(content, content.procedures[pid]), committed)
     return result

@@ -97,8 +97,9 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from mkdocs.commands.serve import serve
     from mkdocs.exceptions import Abort, ConfigurationError
+
+    from .serve import serve
 
     if not args.config.is_file():
         raise _config_problem(args.config, f"找不到 MkDocs 配置文件 `{args.config}`")

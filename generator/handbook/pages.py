@@ -44,11 +44,22 @@ def domain_path(did: str) -> str:
 @dataclass
 class PageSpec:
     """One generated page: ``source`` is the page file MkDocs reads (front matter, and the Markdown
-    body of a Markdown page); an HTML page has a ``template`` rendered with ``context``."""
+    body of a Markdown page); an HTML page has a ``template`` rendered with ``context``.
+
+    ``lazy`` holds context values made only when the page is rendered (the self-check quiz): planning
+    every page stays cheap, and `playbook serve` renders the page being looked at before the others."""
 
     source: str
     template: str | None = None
     context: dict[str, Any] = field(default_factory=dict)
+    lazy: dict[str, Callable[[], Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def full_context(self) -> dict[str, Any]:
+        """The context with the lazy values made (once)."""
+        if self.lazy:
+            self.context.update({name: make() for name, make in self.lazy.items()})
+            self.lazy = {}
+        return self.context
 
 
 def front_matter(title: str, tags: Iterable[str] = (), description: str = "", searchable: bool = True) -> str:
@@ -88,7 +99,10 @@ def _scenario_page(kind: str) -> str:
 
 def procedure_page(content: Content, proc: Procedure, quiz_block: QuizBlock | None = None,
                    version: Any = None) -> PageSpec:
-    block = quiz_block(content, proc.id) if quiz_block is not None else ""
+    def self_check() -> Markup:
+        block = quiz_block(content, proc.id) if quiz_block is not None else ""
+        return Markup(block.strip())  # built by the quiz engine with its own escaping
+
     return PageSpec(front_matter(proc.title, proc.tags, proc.summary), "procedure.html", {
         "proc": proc,
         "version": version,
@@ -100,8 +114,7 @@ def procedure_page(content: Content, proc: Procedure, quiz_block: QuizBlock | No
         "checklist_a6": f"checklists/{proc.id}-a6.pdf",
         "scenarios": [(_scenario_page(s.kind), s) for s in content.scenarios_about(proc.id)],
         "related": [(procedure_path(r), content.procedures[r]) for r in proc.related],
-        "self_check": Markup(block.strip()),  # built by the quiz engine with its own escaping
-    })
+    }, lazy={"self_check": self_check})
 
 
 def domain_page(content: Content, did: str) -> PageSpec:

@@ -1,0 +1,180 @@
+"""`playbook serve`: MkDocs' live-reload server, driving ``LiveSite`` instead of a full build per save.
+
+What changes against ``mkdocs serve`` (whose server, file watching and browser reload are used as
+they are): the server remembers which files were saved and which pages browsers have open (their
+reload polls name the page), runs the first pass for those pages, reloads the browsers, and then
+catches up with the rest while it goes on answering requests. A page open in a browser that the
+catch-up changed reloads once more. A save during the catch-up interrupts it.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+import watchdog.events
+from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer, _serve_url, _timestamp
+
+from .live import LiveSite, Stopped, pages_of_files
+
+log = logging.getLogger("mkdocs.livereload")
+
+VIEWED_FOR = 30.0
+"""Seconds a page counts as open after its last reload poll (covers the moment a browser reloads)."""
+
+
+class LiveServer(LiveReloadServer):
+    def __init__(self, site: LiveSite, **kwargs: Any) -> None:
+        super().__init__(builder=lambda: None, **kwargs)
+        self.site = site
+        self._lock = threading.Lock()
+        self._saved: set[str] = set()
+        self._viewed: dict[str, list[float]] = {}
+        """Page path -> [open polls, last poll time]."""
+
+    def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+        """As MkDocs' watch, remembering the saved files' paths for the first pass."""
+        import os
+
+        path = os.path.abspath(path)
+        if path in self._watched_paths:
+            self._watched_paths[path] += 1
+            return
+        self._watched_paths[path] = 1
+
+        def callback(event: watchdog.events.FileSystemEvent) -> None:
+            if event.is_directory:
+                return
+            with self._rebuild_cond:
+                for changed in (event.src_path, getattr(event, "dest_path", "")):
+                    if changed:
+                        self._saved.add(os.fsdecode(changed))
+                self._want_rebuild = True
+                self._rebuild_cond.notify_all()
+
+        handler = watchdog.events.FileSystemEventHandler()
+        handler.on_any_event = callback  # type: ignore[method-assign]
+        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+
+    def _serve_request(self, environ: dict, start_response: Any) -> Iterable[bytes] | None:
+        """A reload poll waits here until the next build: while it does, its page is open."""
+        if not environ.get("PATH_INFO", "").startswith("/livereload/"):
+            return super()._serve_request(environ, start_response)
+        page = self._page_of(environ.get("HTTP_REFERER") or "")
+        with self._lock:
+            entry = self._viewed.setdefault(page, [0, 0.0])
+            entry[0] += 1
+            entry[1] = time.monotonic()
+        try:
+            return super()._serve_request(environ, start_response)
+        finally:
+            with self._lock:
+                entry[0] -= 1
+                entry[1] = time.monotonic()
+
+    def _page_of(self, referer: str) -> str:
+        path = urlsplit(referer).path
+        if path.startswith(self.mount_path):
+            path = path[len(self.mount_path):]
+        return path + "index.html" if path == "" or path.endswith("/") else path
+
+    def viewed(self) -> set[str]:
+        now = time.monotonic()
+        with self._lock:
+            return {page for page, (polls, last) in self._viewed.items() if polls > 0 or now - last < VIEWED_FOR}
+
+    def _publish(self) -> None:
+        """Browsers reload (MkDocs' epoch: requests wait while it is behind)."""
+        with self._epoch_cond:
+            self._visible_epoch = self._wanted_epoch
+            self._epoch_cond.notify_all()
+
+    def _build_loop(self) -> None:
+        while True:
+            with self._rebuild_cond:
+                while not self._rebuild_cond.wait_for(lambda: self._want_rebuild or self._shutdown,
+                                                      timeout=self.shutdown_delay):
+                    pass
+                if self._shutdown:
+                    break
+                while self._rebuild_cond.wait(timeout=self.build_delay):
+                    pass  # wait until saving stops
+                self._wanted_epoch = _timestamp()
+                self._want_rebuild = False
+                saved, self._saved = self._saved, set()
+            viewed = self.viewed()
+            started = time.monotonic()
+            try:
+                self.site.build(first=lambda playbook, files: pages_of_files(playbook, files, saved, viewed))
+            except Exception:
+                traceback.print_exc()
+                log.error("预览更新失败（见上面的错误）；改好后保存，预览会再试一次。")
+                continue
+            self._publish()
+            log.info(f"已更新正在看的页面（{time.monotonic() - started:.2f} 秒），其余页面和搜索在后台更新")
+            try:
+                result = self.site.build(stop=lambda: self._want_rebuild or self._shutdown)
+            except Stopped:
+                continue
+            except Exception:
+                traceback.print_exc()
+                log.error("后台更新失败（见上面的错误）；改好后保存，预览会再试一次。")
+                continue
+            log.info(f"全部页面已更新（{time.monotonic() - started:.2f} 秒，重新生成 {result.rendered} 页）")
+            if result.changed & self.viewed():
+                self._wanted_epoch = _timestamp()
+                self._publish()
+
+
+def serve(config_file: str, dev_addr: str | None = None, docs_dir: str | None = None) -> None:
+    """``mkdocs serve`` with the incremental builder: same config handling, temporary site folder."""
+    site_dir = tempfile.mkdtemp(prefix="playbook-serve-")
+    overrides = {k: v for k, v in {"dev_addr": dev_addr, "docs_dir": docs_dir}.items() if v is not None}
+
+    def get_config() -> Any:
+        config = load_config(config_file=config_file, site_dir=site_dir, **overrides)
+        config.site_url = serve_url
+        return config
+
+    config = load_config(config_file=config_file, site_dir=site_dir, **overrides)
+    config.plugins.on_startup(command="serve", dirty=False)
+    host, port = config.dev_addr
+    mount_path = urlsplit(config.site_url or "/").path
+    serve_url = _serve_url(host, port, mount_path)
+    site = LiveSite(get_config, serve_url)
+    server = LiveServer(site, host=host, port=port, root=site_dir, mount_path=mount_path)
+
+    def error_page(code: int) -> bytes | None:
+        try:
+            with open(f"{site_dir}/{code}.html", "rb") as fh:
+                return fh.read()
+        except OSError:
+            return None
+
+    server.error_handler = error_page
+    try:
+        site.build()
+        server.watch(config.docs_dir)
+        if config.config_file_path:
+            server.watch(config.config_file_path)
+        server = config.plugins.on_serve(server, config=config, builder=site.build)
+        for item in config.watch:
+            server.watch(item)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            print("预览已停止。", file=sys.stderr)
+        finally:
+            server.shutdown()
+    finally:
+        config.plugins.on_shutdown()
+        shutil.rmtree(site_dir, ignore_errors=True)
