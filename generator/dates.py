@@ -77,10 +77,14 @@ def last_changed(root: Path, files: Iterable[Path]) -> dict[Path, datetime]:
 
     Asks git once for the whole content tree, not once per file (1,000 procedures stay fast).
     """
-    wanted = sorted({resolved(Path(f)) for f in files})
-    info = _git_dates(Path(root)) if Path(root).is_dir() else None
+    return changed_dates(_git_dates(Path(root)) if Path(root).is_dir() else None, files)
+
+
+def changed_dates(info: tuple[Path, dict[Path, datetime], set[Path]] | None,
+                  files: Iterable[Path]) -> dict[Path, datetime]:
+    """``last_changed`` with git's answer (``_git_dates``) already at hand."""
     result: dict[Path, datetime] = {}
-    for path in wanted:
+    for path in sorted({resolved(Path(f)) for f in files}):
         if info is not None and path in info[1] and path not in info[2]:
             result[path] = info[1][path]
         else:

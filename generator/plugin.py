@@ -101,8 +101,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             if self.command != "serve" or self._good is None:
                 raise PluginError("内容有问题，未生成网站 (content problems, site not built):\n" + str(exc)) from exc
             # Live preview: keep serving the last good content, with the problems over every page.
+            if list(exc.problems) != self.problems:  # `playbook serve` loads twice per save: say it once
+                _report_to_terminal(list(exc.problems))
             self.problems = list(exc.problems)
-            _report_to_terminal(self.problems)
             content, quiz_block, quiz_pages = self._good
         else:
             if self.problems:

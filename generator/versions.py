@@ -13,9 +13,10 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from .checklist.view import _digest, procedure_files
-from .dates import _git_dates, last_changed, resolved
+from .checklist.view import _digest, procedure_sources
+from .dates import _git_dates, changed_dates, resolved
 from .loader import Content
+from .problems import display_path
 
 
 @dataclass(frozen=True)
@@ -43,19 +44,32 @@ class Version:
         return "" if self.committed else "未提交到 git，日期取自文件修改时间"
 
 
+class VersionBook:
+    """Versions looked up one procedure at a time, git asked once: the handbook plans every page but
+    `playbook serve` renders first only the page that changed."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        self._info = _git_dates(content.root) if content.root.is_dir() else None
+        self._by_shown = {display_path(f): f for f in content.files}
+        self._known: dict[str, Version] = {}
+
+    def __getitem__(self, pid: str) -> Version:
+        known = self._known.get(pid)
+        if known is None:
+            mine = procedure_sources(self.content, self.content.procedures[pid], self._by_shown)
+            dates = changed_dates(self._info, mine)
+            committed = self._info is not None and all(
+                resolved(f) in self._info[1] and resolved(f) not in self._info[2] for f in mine)
+            known = self._known[pid] = Version(max(dates.values()), _digest(self.content, self.content.procedures[pid]),
+                                               committed)
+        return known
+
+
 def procedure_versions(content: Content, ids: list[str] | None = None) -> dict[str, Version]:
     """procedure id -> its version, for the given ids (all when None). Asks git once."""
-    ids = list(content.procedures) if ids is None else ids
-    files = procedure_files(content)
-    wanted = [f for pid in ids for f in files[pid]]
-    dates = last_changed(content.root, wanted)
-    info = _git_dates(content.root) if content.root.is_dir() else None
-    result = {}
-    for pid in ids:
-        mine = [resolved(f) for f in files[pid]]
-        committed = info is not None and all(f in info[1] and f not in info[2] for f in mine)
-        result[pid] = Version(max(dates[f] for f in mine), _digest(content, content.procedures[pid]), committed)
-    return result
+    book = VersionBook(content)
+    return {pid: book[pid] for pid in (list(content.procedures) if ids is None else ids)}
 
 
 def fingerprint(versions: list[Version]) -> str:

@@ -91,18 +91,20 @@ def _digest(content: Content, proc: Procedure) -> str:
 def procedure_files(content: Content) -> dict[str, list[Path]]:
     """procedure id -> the files its checklist is printed from (its own and its phrases')."""
     by_shown = {display_path(f): f for f in content.files}
+    return {pid: procedure_sources(content, proc, by_shown) for pid, proc in content.procedures.items()}
+
+
+def procedure_sources(content: Content, proc: Procedure, by_shown: dict[str, Path]) -> list[Path]:
+    """The files one procedure's checklist is printed from; ``by_shown``: content files by display path."""
 
     def path_of(kind: str, item_id: str) -> Path:
         shown = content.origin(kind, item_id).file
         return by_shown.get(shown, Path(shown))
 
-    result: dict[str, list[Path]] = {}
-    for pid, proc in content.procedures.items():
-        files = [path_of("procedures", pid)]
-        for step in proc.steps:
-            files += [path_of("phrases", u) for u in step.phrases if isinstance(u, str)]
-        result[pid] = sorted(set(files))
-    return result
+    files = [path_of("procedures", proc.id)]
+    for step in proc.steps:
+        files += [path_of("phrases", u) for u in step.phrases if isinstance(u, str)]
+    return sorted(set(files))
 
 
 def checklist_views(content: Content, ids: list[str] | None = None) -> list[ChecklistView]:

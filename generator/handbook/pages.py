@@ -98,14 +98,15 @@ def _scenario_page(kind: str) -> str:
 
 
 def procedure_page(content: Content, proc: Procedure, quiz_block: QuizBlock | None = None,
-                   version: Any = None) -> PageSpec:
+                   version: Callable[[], Any] | None = None) -> PageSpec:
+    """``version``: looks the procedure's version up (git), when the page is rendered."""
+
     def self_check() -> Markup:
         block = quiz_block(content, proc.id) if quiz_block is not None else ""
         return Markup(block.strip())  # built by the quiz engine with its own escaping
 
     return PageSpec(front_matter(proc.title, proc.tags, proc.summary), "procedure.html", {
         "proc": proc,
-        "version": version,
         "domain": content.domains[proc.domain],
         "domain_page": domain_path(proc.domain),
         "roles": [(role_path(r), content.roles[r]) for r in proc.roles],
@@ -114,7 +115,7 @@ def procedure_page(content: Content, proc: Procedure, quiz_block: QuizBlock | No
         "checklist_a6": f"checklists/{proc.id}-a6.pdf",
         "scenarios": [(_scenario_page(s.kind), s) for s in content.scenarios_about(proc.id)],
         "related": [(procedure_path(r), content.procedures[r]) for r in proc.related],
-    }, lazy={"self_check": self_check})
+    }, lazy={"self_check": self_check, "version": version or (lambda: None)})
 
 
 def domain_page(content: Content, did: str) -> PageSpec:

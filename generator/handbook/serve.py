@@ -10,6 +10,7 @@ catch-up changed reloads once more. A save during the catch-up interrupts it.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -21,12 +22,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import watchdog.events
+import watchdog.observers
+import watchdog.observers.polling
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer, _serve_url, _timestamp
 
 from .live import LiveSite, Stopped, pages_of_files
 
 log = logging.getLogger("mkdocs.livereload")
+
+_CHANGES = {watchdog.events.EVENT_TYPE_CREATED, watchdog.events.EVENT_TYPE_MODIFIED, watchdog.events.EVENT_TYPE_DELETED,
+            watchdog.events.EVENT_TYPE_MOVED, watchdog.events.EVENT_TYPE_CLOSED}
 
 VIEWED_FOR = 30.0
 """Seconds a page counts as open after its last reload poll (covers the moment a browser reloads)."""
@@ -40,11 +46,26 @@ class LiveServer(LiveReloadServer):
         self._saved: set[str] = set()
         self._viewed: dict[str, list[float]] = {}
         """Page path -> [open polls, last poll time]."""
+        # MkDocs polls the files every 0.5 s; the system's file events (inotify) arrive at once.
+        # Where they cannot be had (watch limit reached), polling it is, as in MkDocs.
+        self.observer = watchdog.observers.Observer()
+        self._handlers: dict[str, Any] = {}
+
+    def _schedule(self, path: str, handler: Any, recursive: bool) -> Any:
+        try:
+            return self.observer.schedule(handler, path, recursive=recursive)
+        except OSError:
+            if isinstance(self.observer, watchdog.observers.polling.PollingObserver):
+                raise
+            log.warning("无法监听文件变化事件，改为每 0.5 秒检查一次文件")
+            self.observer = watchdog.observers.polling.PollingObserver(timeout=0.5)
+            for other, (other_handler, other_recursive) in self._handlers.items():
+                if other != path:
+                    self._watch_refs[other] = self.observer.schedule(other_handler, other, recursive=other_recursive)
+            return self.observer.schedule(handler, path, recursive=recursive)
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
         """As MkDocs' watch, remembering the saved files' paths for the first pass."""
-        import os
-
         path = os.path.abspath(path)
         if path in self._watched_paths:
             self._watched_paths[path] += 1
@@ -52,7 +73,8 @@ class LiveServer(LiveReloadServer):
         self._watched_paths[path] = 1
 
         def callback(event: watchdog.events.FileSystemEvent) -> None:
-            if event.is_directory:
+            # inotify also reports files being opened and read (by our own build): only changes count.
+            if event.is_directory or event.event_type not in _CHANGES:
                 return
             with self._rebuild_cond:
                 for changed in (event.src_path, getattr(event, "dest_path", "")):
@@ -63,7 +85,8 @@ class LiveServer(LiveReloadServer):
 
         handler = watchdog.events.FileSystemEventHandler()
         handler.on_any_event = callback  # type: ignore[method-assign]
-        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+        self._handlers[path] = (handler, recursive)
+        self._watch_refs[path] = self._schedule(path, handler, recursive)
 
     def _serve_request(self, environ: dict, start_response: Any) -> Iterable[bytes] | None:
         """A reload poll waits here until the next build: while it does, its page is open."""
@@ -120,7 +143,7 @@ class LiveServer(LiveReloadServer):
                 log.error("预览更新失败（见上面的错误）；改好后保存，预览会再试一次。")
                 continue
             self._publish()
-            log.info(f"已更新正在看的页面（{time.monotonic() - started:.2f} 秒），其余页面和搜索在后台更新")
+            _say(f"已更新改动的流程和正在看的页面（{time.monotonic() - started:.2f} 秒），其余页面和搜索在后台更新")
             try:
                 result = self.site.build(stop=lambda: self._want_rebuild or self._shutdown)
             except Stopped:
@@ -129,10 +152,15 @@ class LiveServer(LiveReloadServer):
                 traceback.print_exc()
                 log.error("后台更新失败（见上面的错误）；改好后保存，预览会再试一次。")
                 continue
-            log.info(f"全部页面已更新（{time.monotonic() - started:.2f} 秒，重新生成 {result.rendered} 页）")
+            _say(f"全部页面已更新（{time.monotonic() - started:.2f} 秒，重新生成 {result.rendered} 页）")
             if result.changed & self.viewed():
                 self._wanted_epoch = _timestamp()
                 self._publish()
+
+
+def _say(line: str) -> None:
+    """One line in the terminal (MkDocs' info log is quiet under playbook serve)."""
+    print(line, file=sys.stderr, flush=True)
 
 
 def serve(config_file: str, dev_addr: str | None = None, docs_dir: str | None = None) -> None:

@@ -40,11 +40,12 @@ def plan_site(
         plan.pages[P.HOME] = P.home_page(content, [(t, p) for p, (t, _) in quiz_pages.items()], guide)
     by_domain = P._procedures_by_domain(content)
     from ..changes import history
-    from ..versions import procedure_versions
+    from ..versions import VersionBook
 
-    versions = procedure_versions(content)
+    versions = VersionBook(content)
     for proc in content.procedures.values():
-        plan.pages[P.procedure_path(proc.id)] = P.procedure_page(content, proc, quiz_block, versions[proc.id])
+        plan.pages[P.procedure_path(proc.id)] = P.procedure_page(
+            content, proc, quiz_block, lambda pid=proc.id: versions[pid])
     for did in content.domains:
         if by_domain.get(did):
             plan.pages[P.domain_path(did)] = P.domain_page(content, did)
