@@ -22,6 +22,8 @@ damaged entry is rendered again, never served. Location: ``$PLAYBOOK_CACHE`` (a 
 The cache is pruned (``prune_cache``): a process that wrote entries trims the folder once when it
 exits — entries unused for ``PLAYBOOK_CACHE_MAX_DAYS`` (60) go, then the least recently used ones
 while it is over ``PLAYBOOK_CACHE_MAX_MB`` (500). Serving an entry marks it used (its mtime).
+Other things worth keeping between builds (a quiz's files) are entries too (``read_blob`` /
+``write_blob``): checked the same way on read, written the same way, pruned with the PDFs.
 """
 
 from __future__ import annotations
@@ -167,11 +169,19 @@ def _stat(path: str) -> str:
 
 @lru_cache(maxsize=1)
 def _versions() -> str:
-    import weasyprint
+    """WeasyPrint's version from its package metadata: importing WeasyPrint takes over a second,
+    which a build whose PDFs all come from the cache need not spend (in every worker process)."""
+    from importlib.metadata import PackageNotFoundError, version
 
     from . import __version__
 
-    return f"weasyprint={weasyprint.__version__}\ngenerator={__version__}"
+    try:
+        weasy = version("weasyprint")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree without metadata
+        import weasyprint
+
+        weasy = weasyprint.__version__
+    return f"weasyprint={weasy}\ngenerator={__version__}"
 
 
 _REFERENCE = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']([^"']+)["']|url\(\s*["']?([^"')]+?)["']?\s*\))""")
@@ -275,6 +285,68 @@ def print_pdf(html: str, base_url: Path | str | None = None, *, kind: str = "pla
     return printed
 
 
+# Other entries than PDFs (a quiz's outputs): bytes under a name in a folder of the cache, with the
+# same SHA-256 check on read, the same atomic writes and the same pruning.
+
+_BLOB_MAGIC = b"PLAYBOOK-BLOB1"
+BLOB_FOLDERS = ("quiz",)
+"""The folders such entries may live in (pruning looks there too)."""
+_KEY = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _blob(folder: str, key: str) -> Path | None:
+    directory = cache_dir()
+    if directory is None:
+        return None
+    if folder not in BLOB_FOLDERS or not _KEY.match(key):
+        raise ValueError(f"not a cache entry name: {folder}/{key}")
+    return directory / folder / f"{key}.bundle"
+
+
+def read_blob(folder: str, key: str) -> bytes | None:
+    """A verified entry, or None (off, missing, truncated, damaged: a damaged one is removed).
+    Serving it marks it used."""
+    path = _blob(folder, key)
+    if path is None:
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    head, sep, data = raw.partition(b"\n")
+    fields = head.split(b" ")
+    if (sep and len(fields) == 3 and fields[0] == _BLOB_MAGIC and fields[2] == str(len(data)).encode()
+            and hashlib.sha256(data).hexdigest().encode() == fields[1]):
+        touch(path)
+        return data
+    drop_blob(folder, key)
+    return None
+
+
+def write_blob(folder: str, key: str, data: bytes) -> None:
+    """Keep bytes under ``folder/key`` (all or nothing; a cache that cannot be written is skipped)."""
+    path = _blob(folder, key)
+    if path is None:
+        return
+    head = b" ".join([_BLOB_MAGIC, hashlib.sha256(data).hexdigest().encode(), str(len(data)).encode()])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, head + b"\n" + data)
+    except OSError:
+        return
+    _wrote(path.parent.parent, len(data))
+
+
+def drop_blob(folder: str, key: str) -> None:
+    """Remove an entry that must not be served again."""
+    path = _blob(folder, key)
+    if path is not None:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
 def clear_cache() -> None:
     """Remove every cached PDF (``PLAYBOOK_CACHE`` / XDG location)."""
     directory = cache_dir()
@@ -299,7 +371,7 @@ ORPHAN_SECONDS = 24 * 3600
 
 _ENTRY_NAME = re.compile(r"^[0-9a-f]{64}\.(?:pdf|png|sha256|bundle)$")
 _TEMP_NAME = re.compile(r"^\..+\.part$")  # write_atomic's temporary files
-_SUBFOLDER = re.compile(r"^(?:[0-9a-f]{2}|sheet-layers|quiz)$")
+_SUBFOLDER = re.compile("|".join([r"^[0-9a-f]{2}$", r"^sheet-layers$", *(f"^{re.escape(f)}$" for f in BLOB_FOLDERS)]))
 _LOCK_NAME = ".prune.lock"
 _STAMP_NAME = ".pruned"
 

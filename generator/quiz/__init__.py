@@ -33,7 +33,8 @@ def spec_page_markdown(content: Content, spec: QuizSpec) -> str:
 
 
 def build_quiz_outputs(content: Content, quizzes_dir: Path, site_dir: Path) -> list[Path]:
-    """Every spec, every format, into site_dir/quizzes/<spec-stem>/ (plus coverage)."""
-    from .site import build_quiz_outputs as impl
+    """Every spec, every format, into site_dir/quizzes/<spec-stem>/ (plus coverage); what did not
+    change since the last build comes from the print cache."""
+    from .outputs import build_site
 
-    return impl(content, quizzes_dir, site_dir)
+    return build_site(content, quizzes_dir, site_dir)

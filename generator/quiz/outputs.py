@@ -1,13 +1,40 @@
-"""Every output file of one quiz, rendered in memory first (then written all at once)."""
+"""Every output file of one quiz, rendered in memory first (then written all at once).
+
+``playbook build`` goes through :func:`build_site`, which reuses what did not change between builds
+from the print cache (``printing.read_blob``; pruned with the PDFs). Two kinds of entries:
+
+- a spec's whole set of files, keyed by the spec (as parsed), the content as loaded (every model),
+  when the content last changed (the Anki deck's note time), ``SOURCE_DATE_EPOCH`` and the recipe
+  (the generator's own files, installed packages, Python, zlib, fonts): a rebuild with nothing
+  changed neither assembles nor renders the quiz;
+- one version's files (paper, key, JSON, Moodle, GIFT, 题库, answer sheet), keyed by that version's
+  quiz JSON and the 知识点 of its questions plus the recipe: after an edit the quiz is assembled
+  again, but versions whose questions came out the same are not rendered again.
+
+An entry is checked on read (SHA-256, then the exact list of files expected): a damaged or
+mismatched entry is made again, never served. The files are the bytes :func:`render` makes.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import sys
 import tempfile
+import time
+import zlib
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .assemble import Quiz
+from .. import printing
+from .assemble import Quiz, label
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..loader import Content
+    from .spec import QuizSpec
 
 FORMATS = ("pdf", "html", "json", "moodle", "gift", "anki", "sheet", "xlsx", "txt", "wesurvey")
 
@@ -31,19 +58,15 @@ def file_names(stem: str, labels: list[str], formats=FORMATS) -> list[str]:
     return names + ["coverage.html", "coverage.json"]
 
 
-def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None, roster=None,
-           blank_sheets: int | None = None) -> dict[str, bytes]:
-    """file name -> bytes for the requested formats, plus the coverage report.
+def version_names(v: str, formats=FORMATS) -> list[str]:
+    """The files of one version (file_names without the deck and the coverage report)."""
+    return [name.format(v=v) for fmt in FORMATS if fmt in formats for name in PER_VERSION.get(fmt, ())]
 
-    ``roster`` (trainees) makes one personalised answer sheet each; otherwise ``blank_sheets``
-    numbered sheets per version."""
-    import time
 
-    from . import anki, gift, moodle, paper
-    from .coverage import coverage, coverage_html
+Timed = Callable[[str, Callable[[], object]], object]
 
-    files: dict[str, bytes] = {}
 
+def _timer(timings: dict[str, float] | None) -> Timed:
     def timed(fmt: str, fn):
         t0 = time.perf_counter()
         value = fn()
@@ -51,32 +74,67 @@ def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None,
             timings[fmt] = timings.get(fmt, 0.0) + time.perf_counter() - t0
         return value
 
-    for i, v in enumerate(quiz.labels):
-        data = quiz.to_json(i)
-        need_html = "html" in formats or "pdf" in formats
-        if need_html:
-            p_html, k_html = timed("html", lambda: (paper.paper_html(data), paper.key_html(data)))
-            if "html" in formats:
-                files[f"paper-{v}.html"] = p_html.encode("utf-8")
-                files[f"key-{v}.html"] = k_html.encode("utf-8")
-            if "pdf" in formats:
-                files[f"paper-{v}.pdf"] = timed("pdf", lambda: paper.pdf(p_html))
-                files[f"key-{v}.pdf"] = timed("pdf", lambda: paper.pdf(k_html))
-        if "json" in formats:
-            files[f"quiz-{v}.json"] = timed("json", lambda: quiz_json_bytes(data))
-        if "moodle" in formats:
-            files[f"moodle-{v}.xml"] = timed("moodle", lambda: moodle.moodle_xml(data))
-        if "gift" in formats:
-            files[f"gift-{v}.txt"] = timed("gift", lambda: gift.gift(data))
-        if {"xlsx", "txt", "wesurvey"} & set(formats):
-            files.update(timed("bank", lambda: bank_files(quiz, data, formats)))
+    return timed
+
+
+def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None, roster=None,
+           blank_sheets: int | None = None) -> dict[str, bytes]:
+    """file name -> bytes for the requested formats, plus the coverage report.
+
+    ``roster`` (trainees) makes one personalised answer sheet each; otherwise ``blank_sheets``
+    numbered sheets per version."""
+    from .bank import topics
+
+    timed = _timer(timings)
+    files: dict[str, bytes] = {}
+    names = topics(quiz) if {"xlsx", "txt", "wesurvey"} & set(formats) else {}
+    for i in range(len(quiz.labels)):
+        files.update(version_files(quiz.to_json(i), formats, names, timed))
     if "sheet" in formats:
         from ..sheet.outputs import BLANK_SHEETS, sheet_files
 
         versions = [quiz.to_json(i) for i in range(len(quiz.labels))]
         files.update(timed("sheet", lambda: sheet_files(
-            versions, spec_file=quiz.spec.path or f"{quiz.spec.stem}.yaml", roster=roster,
+            versions, spec_file=_spec_file(quiz.spec), roster=roster,
             blank=BLANK_SHEETS if blank_sheets is None else blank_sheets)))
+    files.update(quiz_files(quiz, formats, timed))
+    return dict(sorted(files.items()))
+
+
+def version_files(data: dict, formats=FORMATS, topic_names: dict[str, str] | None = None,
+                  timed: Timed | None = None) -> dict[str, bytes]:
+    """The files of one version made from its quiz JSON alone (all but the answer sheet)."""
+    from . import gift, moodle, paper
+
+    timed = timed or _timer(None)
+    v = data["version"]
+    files: dict[str, bytes] = {}
+    if "html" in formats or "pdf" in formats:
+        p_html, k_html = timed("html", lambda: (paper.paper_html(data), paper.key_html(data)))
+        if "html" in formats:
+            files[f"paper-{v}.html"] = p_html.encode("utf-8")
+            files[f"key-{v}.html"] = k_html.encode("utf-8")
+        if "pdf" in formats:
+            files[f"paper-{v}.pdf"] = timed("pdf", lambda: paper.pdf(p_html))
+            files[f"key-{v}.pdf"] = timed("pdf", lambda: paper.pdf(k_html))
+    if "json" in formats:
+        files[f"quiz-{v}.json"] = timed("json", lambda: quiz_json_bytes(data))
+    if "moodle" in formats:
+        files[f"moodle-{v}.xml"] = timed("moodle", lambda: moodle.moodle_xml(data))
+    if "gift" in formats:
+        files[f"gift-{v}.txt"] = timed("gift", lambda: gift.gift(data))
+    if {"xlsx", "txt", "wesurvey"} & set(formats):
+        files.update(timed("bank", lambda: _bank(data, topic_names or {}, formats)))
+    return files
+
+
+def quiz_files(quiz: Quiz, formats=FORMATS, timed: Timed | None = None) -> dict[str, bytes]:
+    """The files made from the whole quiz: the Anki deck and the coverage report."""
+    from . import anki
+    from .coverage import coverage, coverage_html
+
+    timed = timed or _timer(None)
+    files: dict[str, bytes] = {}
     if "anki" in formats:
         files[f"{quiz.spec.stem}.apkg"] = timed(
             "anki", lambda: anki.deck_bytes(quiz.pool, f"Playbook::{quiz.spec.title}", quiz.spec.stem, quiz.changed,
@@ -84,20 +142,22 @@ def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None,
     cov = timed("coverage", lambda: coverage(quiz))
     files["coverage.json"] = quiz_json_bytes(cov)
     files["coverage.html"] = coverage_html(cov).encode("utf-8")
-    return dict(sorted(files.items()))
+    return files
 
 
-def bank_files(quiz: Quiz, data: dict, formats=FORMATS) -> dict[str, bytes]:
-    """The 题库 exports of one version (Excel, text, 腾讯问卷) among ``formats``."""
-    from .bank import topics
+def _bank(data: dict, names: dict[str, str], formats=FORMATS) -> dict[str, bytes]:
     from .text_bank import text_bank
     from .wesurvey import wesurvey
     from .xlsx_bank import xlsx_bank
 
-    v, names = data["version"], topics(quiz)
+    v = data["version"]
     makers = {"xlsx": (f"tiku-{v}.xlsx", xlsx_bank), "txt": (f"tiku-{v}.txt", text_bank),
               "wesurvey": (f"wesurvey-{v}.txt", wesurvey)}
     return {name: make(data, names) for fmt, (name, make) in makers.items() if fmt in formats}
+
+
+def _spec_file(spec: QuizSpec) -> str:
+    return spec.path or f"{spec.stem}.yaml"
 
 
 def write(files: dict[str, bytes], out: Path) -> list[Path]:
@@ -117,3 +177,190 @@ def write(files: dict[str, bytes], out: Path) -> list[Path]:
             raise
         written.append(target)
     return written
+
+
+# ---------------------------------------------------------------------------------------------
+# `playbook build`: reuse between builds.
+
+CACHE_FOLDER = "quiz"
+CACHE_FORMAT = "playbook-quiz-outputs-1"
+"""Bumped when a bundle's layout or a key's recipe changes."""
+GENERATOR_DIR = Path(__file__).resolve().parents[1]
+
+
+def build_site(content: Content, quizzes_dir: Path, site_dir: Path) -> list[Path]:
+    """Every spec, every format, into ``site_dir/quizzes/<spec-stem>/``; what did not change since
+    an earlier build comes from the cache (see the module docstring). Specs are checked against the
+    content before anything is written (ContentError listing every problem)."""
+    from ..problems import ContentError
+    from .spec import load_spec, spec_files
+
+    paths = spec_files(quizzes_dir)
+    reuse = printing.cache_dir() is not None
+    made: dict[Path, dict[str, bytes] | None] = {p: None for p in paths}
+    state = _ContentState(content) if reuse and paths else None
+    if state is not None:
+        for path in paths:
+            made[path] = _reused_spec(path, state)
+    missing = [p for p in paths if made[p] is None]
+    loaded, problems = [], []
+    for path in missing:
+        spec, found = load_spec(path, content)
+        problems += found
+        loaded.append((path, spec))
+    if any(p.is_error for p in problems):
+        raise ContentError(sorted(set(problems)))
+    for path, spec in loaded:
+        if spec is not None:
+            made[path] = site_files(content, spec, state)
+    written: list[Path] = []
+    for path in paths:
+        files = made[path]
+        if files is not None:
+            written += write(files, site_dir / "quizzes" / path.stem)
+    return sorted(written)
+
+
+def site_files(content: Content, spec: QuizSpec, state: _ContentState | None = None) -> dict[str, bytes]:
+    """Every file of one spec (all formats, blank answer sheets), as :func:`render` makes them;
+    with ``state`` (the cache is on), versions whose quiz JSON is unchanged are reused, and the
+    whole set is kept for the next build."""
+    from ..sheet.outputs import BLANK_SHEETS, sheet_files
+    from .assemble import build_quiz
+    from .bank import topics
+
+    quiz = build_quiz(content, spec)
+    names = topics(quiz)
+    files: dict[str, bytes] = {}
+    for i in range(len(quiz.labels)):
+        data = quiz.to_json(i)
+        mine = {q["id"]: names.get(q["id"], "") for q in data["questions"]}
+        key = _key("version", _recipe(), json.dumps([data, mine, BLANK_SHEETS], ensure_ascii=False, sort_keys=True))
+        expected = version_names(data["version"])
+        hit = _read(key, expected) if state is not None else None
+        if hit is None:
+            hit = version_files(data, FORMATS, mine)
+            hit.update(sheet_files([data], spec_file=_spec_file(spec), blank=BLANK_SHEETS))
+            if state is not None:
+                _store(key, hit, expected)
+        files.update(hit)
+    files.update(quiz_files(quiz, FORMATS))
+    files = dict(sorted(files.items()))
+    if state is not None:
+        _store(state.spec_key(spec, quiz.changed), files, file_names(spec.stem, quiz.labels))
+    return files
+
+
+class _ContentState:
+    """What every spec's key shares in one build: the content as loaded and when it last changed."""
+
+    def __init__(self, content: Content) -> None:
+        from ..dates import content_changed
+
+        self.fingerprint = content_fingerprint(content)
+        when = content_changed(content.root, content.files)  # exactly as the quiz's assembly asks
+        self.changed = when.timestamp() if when else None
+
+    def spec_key(self, spec: QuizSpec, changed: float | None) -> str:
+        return _key("spec", _recipe(), self.fingerprint, f"changed={changed!r}",
+                    f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}", f"stem={spec.stem}",
+                    spec.model_dump_json())
+
+
+def _reused_spec(path: Path, state: _ContentState) -> dict[str, bytes] | None:
+    """The files of a spec kept by an earlier build with the same inputs, or None. The spec is only
+    parsed here: an entry exists only for a spec that was checked against this same content."""
+    from .spec import load_spec
+
+    spec, problems = load_spec(path, None)
+    if spec is None or any(p.is_error for p in problems):
+        return None  # the full check reports it
+    labels = [label(i) for i in range(spec.versions)]
+    return _read(state.spec_key(spec, state.changed), file_names(spec.stem, labels))
+
+
+def content_fingerprint(content: Content) -> str:
+    """A SHA-256 of the content as loaded: every model in it (procedures, phrases, scenarios, terms,
+    roles, domains), with ids, order and every field. Quizzes draw distractors from anywhere in it.
+    Where items were written (file, line) is left out: no output shows it."""
+    import dataclasses
+
+    from pydantic import BaseModel
+
+    digest = hashlib.sha256()
+    for f in dataclasses.fields(content):
+        value = getattr(content, f.name)
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for item_id, item in items:
+            if isinstance(item, BaseModel):
+                digest.update(f"\x00{f.name}\x00{item_id}\x00".encode())
+                digest.update(item.model_dump_json().encode("utf-8"))
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _static_recipe() -> str:
+    """What every output depends on besides its spec and content: the generator's own source and
+    templates (its version with them), installed packages, Python and zlib (the xlsx and apkg zips)."""
+    from .. import __version__
+
+    digest = hashlib.sha256()
+    for path in sorted(GENERATOR_DIR.rglob("*")):
+        if "__pycache__" in path.parts or path.suffix == ".pyc" or not path.is_file():
+            continue
+        digest.update(f"\x00{path.relative_to(GENERATOR_DIR).as_posix()}\x00".encode())
+        digest.update(path.read_bytes())
+    installed = set()
+    for folder in sys.path:
+        try:
+            installed.update(n for n in os.listdir(folder or ".") if n.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+    return "\n".join([CACHE_FORMAT, f"generator={__version__}:{digest.hexdigest()}", *sorted(installed),
+                      f"python={sys.version}", f"zlib={zlib.ZLIB_RUNTIME_VERSION}"])
+
+
+def _recipe() -> str:
+    return _static_recipe() + "\n" + printing.font_fingerprint()
+
+
+def _key(kind: str, *parts: str) -> str:
+    return hashlib.sha256("\n\x00".join([CACHE_FORMAT, kind, *parts]).encode("utf-8")).hexdigest()
+
+
+def bundle(files: dict[str, bytes]) -> bytes:
+    """Several files as one cache entry: a JSON line of [name, size] pairs, then the bytes."""
+    head = json.dumps([[name, len(data)] for name, data in files.items()], ensure_ascii=False)
+    return head.encode("utf-8") + b"\n" + b"".join(files.values())
+
+
+def unbundle(raw: bytes) -> dict[str, bytes] | None:
+    """The files of a bundle, or None when it does not parse or the sizes do not add up."""
+    head, sep, body = raw.partition(b"\n")
+    try:
+        index = json.loads(head.decode("utf-8")) if sep else None
+        sizes = [(str(name), int(size)) for name, size in index]  # type: ignore[union-attr]
+    except (ValueError, TypeError):
+        return None
+    if any(size < 0 for _name, size in sizes) or sum(size for _name, size in sizes) != len(body):
+        return None
+    files, at = {}, 0
+    for name, size in sizes:
+        files[name] = body[at:at + size]
+        at += size
+    return files
+
+
+def _read(key: str, expected: list[str]) -> dict[str, bytes] | None:
+    raw = printing.read_blob(CACHE_FOLDER, key)
+    files = unbundle(raw) if raw is not None else None
+    if files is None or sorted(files) != sorted(expected):
+        if raw is not None:
+            printing.drop_blob(CACHE_FOLDER, key)
+        return None
+    return files
+
+
+def _store(key: str, files: dict[str, bytes], expected: list[str]) -> None:
+    if sorted(files) == sorted(expected):  # never keep an incomplete set
+        printing.write_blob(CACHE_FOLDER, key, bundle(files))

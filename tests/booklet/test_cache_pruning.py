@@ -188,3 +188,20 @@ def test_a_process_that_wrote_prunes_once_when_it_exits(cache: Path) -> None:
     written = [p for p in cache.rglob("*.pdf") if p not in olds]
     assert len(written) == 3  # the newest entries are the ones kept
     assert [p.exists() for p in olds] == [True] * 4 + [False] * 6
+
+
+def test_other_entries_are_checked_on_read_and_pruned_with_the_pdfs(cache: Path, monkeypatch) -> None:
+    key = hashlib.sha256(b"a quiz").hexdigest()
+    printing.write_blob("quiz", key, b"files")
+    [path] = (cache / "quiz").iterdir()
+    assert printing.read_blob("quiz", key) == b"files"
+    path.write_bytes(path.read_bytes()[:-1] + b"S")  # same length, other bytes
+    assert printing.read_blob("quiz", key) is None and not path.exists()  # never served, removed
+    printing.write_blob("quiz", key, b"files")
+    os.utime(path, (time.time() - 100 * DAY,) * 2)
+    assert printing.prune_cache().removed == 1 and not path.exists()
+    with pytest.raises(ValueError):
+        printing.read_blob("../elsewhere", key)
+    monkeypatch.setenv("PLAYBOOK_CACHE", "off")
+    printing.write_blob("quiz", key, b"files")
+    assert printing.read_blob("quiz", key) is None and not path.exists()
