@@ -60,21 +60,17 @@ def _assert_same_site(live: Path, full: Path) -> None:
 
 @pytest.fixture()
 def project(tmp_path: Path):
+    """A copy of the shipped content and quiz specs, and a LiveSite over it as `playbook serve` makes it."""
+    from mkdocs.config import load_config
+
+    from generator.handbook.live import LiveSite
+
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     quizzes = tmp_path / "quizzes"
     shutil.copytree(REPO / "quizzes", quizzes)
-    config = write_config(tmp_path, content, plugin={"quizzes_dir": str(quizzes)})
-    return tmp_path, content, quizzes, config
-
-
-def test_incremental_site_equals_a_full_build_after_each_kind_of_edit(project) -> None:
-    from mkdocs.config import load_config
-
-    from generator.handbook.live import LiveSite, pages_of_files
-
-    root, content, _quizzes, config_file = project
-    site, full = root / "live", root / "full"
+    config_file = write_config(tmp_path, content, plugin={"quizzes_dir": str(quizzes)})
+    site = tmp_path / "live"
 
     def get_config():
         config = load_config(str(config_file), site_dir=str(site))
@@ -82,7 +78,14 @@ def test_incremental_site_equals_a_full_build_after_each_kind_of_edit(project) -
         return config
 
     get_config().plugins.on_startup(command="serve", dirty=False)
-    live = LiveSite(get_config, URL)
+    return LiveSite(get_config, URL), site, content, config_file
+
+
+def test_incremental_site_equals_a_full_build_after_each_kind_of_edit(project, tmp_path: Path) -> None:
+    from generator.handbook.live import pages_of_files
+
+    live, site, content, config_file = project
+    full = tmp_path / "full"
     first = live.build()
     pages = first.pages
     assert first.rendered == pages > 50
@@ -165,20 +168,9 @@ def test_incremental_site_equals_a_full_build_after_each_kind_of_edit(project) -
 
 
 def test_first_pass_takes_the_pages_open_in_a_browser(project) -> None:
-    from mkdocs.config import load_config
+    from generator.handbook.live import pages_of_files
 
-    from generator.handbook.live import LiveSite, pages_of_files
-
-    root, content, _quizzes, config_file = project
-    site = root / "live"
-
-    def get_config():
-        config = load_config(str(config_file), site_dir=str(site))
-        config.site_url = URL
-        return config
-
-    get_config().plugins.on_startup(command="serve", dirty=False)
-    live = LiveSite(get_config, URL)
+    live, site, content, _config_file = project
     live.build()
     roles = content / "roles.yaml"
     name = yaml.safe_load(roles.read_text(encoding="utf-8"))[0]["name"]
@@ -191,3 +183,27 @@ def test_first_pass_takes_the_pages_open_in_a_browser(project) -> None:
     assert "改过的岗位名" not in (site / "glossary.html").read_text(encoding="utf-8")  # not yet: catch-up
     live.build()
     assert "改过的岗位名" in (site / "glossary.html").read_text(encoding="utf-8")
+
+
+def test_the_server_knows_which_pages_are_open(tmp_path: Path) -> None:
+    """A browser's reload poll names its page (Referer) and waits: while it waits, the page is open."""
+    import threading
+    import time
+
+    from generator.handbook.serve import LiveServer
+
+    server = LiveServer(None, host="127.0.0.1", port=0, root=str(tmp_path), mount_path="/")  # not bound
+    try:
+        server.poll_response_timeout = 1.0
+        environ = {"PATH_INFO": f"/livereload/{server._visible_epoch}/7",
+                   "HTTP_REFERER": "http://127.0.0.1:8000/procedures/front-desk.html"}
+        poll = threading.Thread(target=server._serve_request, args=(environ, lambda *a: None))
+        poll.start()
+        time.sleep(0.3)
+        assert server.viewed() == {"procedures/front-desk.html"}
+        poll.join()
+        assert server.viewed() == {"procedures/front-desk.html"}  # still: the browser is about to poll again
+        assert server._page_of("http://127.0.0.1:8000/") == "index.html"
+        assert server._page_of("http://127.0.0.1:8000/roles/") == "roles/index.html"
+    finally:
+        server.server_close()
