@@ -25,7 +25,6 @@ import tempfile
 import time
 import zlib
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -198,7 +197,7 @@ def build_site(content: Content, quizzes_dir: Path, site_dir: Path) -> list[Path
     paths = spec_files(quizzes_dir)
     reuse = printing.cache_dir() is not None
     made: dict[Path, dict[str, bytes] | None] = {p: None for p in paths}
-    state = _ContentState(content) if reuse and paths else None
+    state = _Reuse(content) if reuse and paths else None
     if state is not None:
         for path in paths:
             made[path] = _reused_spec(path, state)
@@ -221,7 +220,7 @@ def build_site(content: Content, quizzes_dir: Path, site_dir: Path) -> list[Path
     return sorted(written)
 
 
-def site_files(content: Content, spec: QuizSpec, state: _ContentState | None = None) -> dict[str, bytes]:
+def site_files(content: Content, spec: QuizSpec, state: _Reuse | None = None) -> dict[str, bytes]:
     """Every file of one spec (all formats, blank answer sheets), as :func:`render` makes them;
     with ``state`` (the cache is on), versions whose quiz JSON is unchanged are reused, and the
     whole set is kept for the next build."""
@@ -235,13 +234,13 @@ def site_files(content: Content, spec: QuizSpec, state: _ContentState | None = N
     for i in range(len(quiz.labels)):
         data = quiz.to_json(i)
         mine = {q["id"]: names.get(q["id"], "") for q in data["questions"]}
-        key = _key("version", _recipe(), json.dumps([data, mine, BLANK_SHEETS], ensure_ascii=False, sort_keys=True))
         expected = version_names(data["version"])
-        hit = _read(key, expected) if state is not None else None
+        key = state.version_key(data, mine, BLANK_SHEETS) if state is not None else None
+        hit = _read(key, expected) if key is not None else None
         if hit is None:
             hit = version_files(data, FORMATS, mine)
             hit.update(sheet_files([data], spec_file=_spec_file(spec), blank=BLANK_SHEETS))
-            if state is not None:
+            if key is not None:
                 _store(key, hit, expected)
         files.update(hit)
     files.update(quiz_files(quiz, FORMATS))
@@ -251,23 +250,28 @@ def site_files(content: Content, spec: QuizSpec, state: _ContentState | None = N
     return files
 
 
-class _ContentState:
-    """What every spec's key shares in one build: the content as loaded and when it last changed."""
+class _Reuse:
+    """What every key shares in one build: the recipe, the content as loaded and when it last changed."""
 
     def __init__(self, content: Content) -> None:
         from ..dates import content_changed
 
+        self.recipe = recipe()
         self.fingerprint = content_fingerprint(content)
         when = content_changed(content.root, content.files)  # exactly as the quiz's assembly asks
         self.changed = when.timestamp() if when else None
 
+    def version_key(self, data: dict, topic_names: dict[str, str], blank_sheets: int) -> str:
+        return _key("version", self.recipe, json.dumps([data, topic_names, blank_sheets], ensure_ascii=False,
+                                                      sort_keys=True))
+
     def spec_key(self, spec: QuizSpec, changed: float | None) -> str:
-        return _key("spec", _recipe(), self.fingerprint, f"changed={changed!r}",
+        return _key("spec", self.recipe, self.fingerprint, f"changed={changed!r}",
                     f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}", f"stem={spec.stem}",
                     spec.model_dump_json())
 
 
-def _reused_spec(path: Path, state: _ContentState) -> dict[str, bytes] | None:
+def _reused_spec(path: Path, state: _Reuse) -> dict[str, bytes] | None:
     """The files of a spec kept by an earlier build with the same inputs, or None. The spec is only
     parsed here: an entry exists only for a spec that was checked against this same content."""
     from .spec import load_spec
@@ -298,10 +302,11 @@ def content_fingerprint(content: Content) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=1)
-def _static_recipe() -> str:
+def recipe() -> str:
     """What every output depends on besides its spec and content: the generator's own source and
-    templates (its version with them), installed packages, Python and zlib (the xlsx and apkg zips)."""
+    templates (its version with them), installed packages, Python, zlib (the xlsx and apkg zips)
+    and the fonts. Read afresh for each build (about 10 ms): a template edited under a running
+    ``playbook serve`` counts."""
     from .. import __version__
 
     digest = hashlib.sha256()
@@ -317,11 +322,7 @@ def _static_recipe() -> str:
         except OSError:
             continue
     return "\n".join([CACHE_FORMAT, f"generator={__version__}:{digest.hexdigest()}", *sorted(installed),
-                      f"python={sys.version}", f"zlib={zlib.ZLIB_RUNTIME_VERSION}"])
-
-
-def _recipe() -> str:
-    return _static_recipe() + "\n" + printing.font_fingerprint()
+                      f"python={sys.version}", f"zlib={zlib.ZLIB_RUNTIME_VERSION}", printing.font_fingerprint()])
 
 
 def _key(kind: str, *parts: str) -> str:

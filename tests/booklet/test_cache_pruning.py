@@ -179,7 +179,8 @@ def test_a_process_that_wrote_prunes_once_when_it_exits(cache: Path) -> None:
     code = ("from generator import printing\n"
             "for i in range(3):\n"
             "    key = printing.hashlib.sha256(str(i).encode()).hexdigest()\n"
-            "    printing._write_entry(printing._entry(printing.cache_dir(), key), printing.Printed(b'%PDF' * 256, 1))\n"
+            "    entry = printing._entry(printing.cache_dir(), key)\n"
+            "    printing._write_entry(entry, printing.Printed(b'%PDF' * 256, 1))\n"
             "assert len(list(printing.cache_dir().rglob('*.pdf'))) == 13  # nothing pruned while writing\n")
     env = dict(os.environ, PLAYBOOK_CACHE_MAX_MB="0.1")  # 100 KB; a pass every 10 KB written
     run = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True)
