@@ -140,7 +140,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.search_words = tuple(domain_words(content))
         fd, path = tempfile.mkstemp(prefix="playbook-jieba-", suffix=".txt")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(jieba_userdict(content))
+            fh.write(jieba_userdict(self.search_words))
         self._cleanup_dict()
         self._dict_path = path
         search.config.jieba_dict_user = path
@@ -158,7 +158,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if index is not None and hasattr(index, "_segment_chinese"):
             import jieba
 
-            index._segment_chinese = segmenter(domain_words(self.content), jieba.cut)
+            index._segment_chinese = segmenter(self.search_words, jieba.cut)
         # Material's offline plugin adds a CDN script (iframe-worker, search from file://): use our copy.
         polyfills = config.extra.get("polyfills") or []
         config.extra["polyfills"] = [IFRAME_WORKER if "iframe-worker" in str(url) else url for url in polyfills]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from ..loader import Content
 
@@ -34,5 +35,6 @@ def domain_words(content: Content) -> list[str]:
     return sorted(w for w in cleaned if w and _HAN.search(w) and not re.search(r"\s", w) and len(w) <= 12)
 
 
-def jieba_userdict(content: Content) -> str:
-    return "".join(f"{w} {FREQ}\n" for w in domain_words(content))
+def jieba_userdict(words: Iterable[str]) -> str:
+    """jieba's user dictionary of these words (``domain_words``)."""
+    return "".join(f"{w} {FREQ}\n" for w in words)
