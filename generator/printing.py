@@ -261,6 +261,29 @@ def _write_entry(path: Path, printed: Printed) -> None:
     _wrote(path.parent.parent, len(printed.data))
 
 
+def _take(path: Path | None) -> Printed | None:
+    """The verified entry at path, marked used; a stale or damaged one is dropped (rendered again)."""
+    if path is None:
+        return None
+    hit = _read_entry(path)
+    if hit is not None:
+        touch(path)
+        return hit
+    if path.exists():
+        try:
+            path.unlink()
+        except OSError:
+            pass
+    return None
+
+
+def cached_pdf(html: str, base_url: Path | str | None = None) -> Printed | None:
+    """The PDF of ``print_pdf(html, base_url)`` if the cache has it, without loading WeasyPrint:
+    a site build starts worker processes only for what is missing."""
+    directory = cache_dir()
+    return _take(_entry(directory, fingerprint(html, base_url)) if directory is not None else None)
+
+
 def print_pdf(html: str, base_url: Path | str | None = None, *, kind: str = "plain",
               layout: Callable[[str], Any] | None = None) -> Printed:
     """HTML -> PDF through the cache. ``layout(html)`` returns a laid-out WeasyPrint document
@@ -268,16 +291,9 @@ def print_pdf(html: str, base_url: Path | str | None = None, *, kind: str = "pla
     different entries."""
     directory = cache_dir()
     path = _entry(directory, fingerprint(html, base_url, kind, layout)) if directory is not None else None
-    if path is not None:
-        hit = _read_entry(path)
-        if hit is not None:
-            touch(path)
-            return hit
-        if path.exists():  # stale or damaged: drop it, render again
-            try:
-                path.unlink()
-            except OSError:
-                pass
+    hit = _take(path)
+    if hit is not None:
+        return hit
     document = layout(html) if layout is not None else render(html, base_url)
     printed = Printed(document.write_pdf(), len(document.pages))
     if path is not None:

@@ -119,13 +119,20 @@ def build_site_booklets(content: Content, out_dir: Path, processes: int = 1) -> 
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".booklets-", dir=parent))
     try:
-        names, htmls = [j[0] for j in jobs], [j[1] for j in jobs]
-        if processes <= 1 or len(jobs) < 2:
-            for name, html in jobs:
+        missing = []
+        for name, html in jobs:  # from the cache here: workers start only for what is missing
+            hit = printing.cached_pdf(html, TEMPLATES)
+            if hit is None:
+                missing.append((name, html))
+            else:
+                (staging / name).write_bytes(hit.data)
+        names, htmls = [j[0] for j in missing], [j[1] for j in missing]
+        if processes <= 1 or len(missing) < 2:
+            for name, html in missing:
                 _job(name, html, str(staging))
         else:
             with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
-                list(pool.map(_job, names, htmls, [str(staging)] * len(jobs)))
+                list(pool.map(_job, names, htmls, [str(staging)] * len(missing)))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -68,7 +68,21 @@ def _write_job(job: Job, directory: str) -> int:
 
 
 def write_jobs(jobs: Sequence[Job], directory: Path, processes: int = 1) -> int:
-    """Write every job into directory, in `processes` worker processes; returns total pages."""
+    """Write every job into directory, in `processes` worker processes; returns total pages.
+    PDFs the print cache has are written first, here: workers start only for the others."""
+    pages = 0
+    missing = []
+    for job in jobs:
+        hit = printing.cached_pdf(job.html, TEMPLATES)
+        if hit is None:
+            missing.append(job)
+        else:
+            (Path(directory) / job.name).write_bytes(hit.data)
+            pages += hit.pages
+    return pages + _render_jobs(missing, directory, min(processes, len(missing)))
+
+
+def _render_jobs(jobs: Sequence[Job], directory: Path, processes: int) -> int:
     if processes <= 1 or len(jobs) < 2:
         return sum(_write_job(job, str(directory)) for job in jobs)
     # spawn, not fork: WeasyPrint's Pango/fontconfig state should not be copied into children.

@@ -179,3 +179,49 @@ def test_a_custom_layout_is_its_own_entry(cache: Path, renders: list[str]) -> No
     assert not mine.cached and mine.data == plain.data and len(renders) == 2
     assert printing.print_pdf(_html(), layout=layout).cached
     assert printing.fingerprint(_html(), layout=layout) != printing.fingerprint(_html())
+
+
+_SITE_PRINTABLES = """
+import concurrent.futures
+import sys
+from pathlib import Path
+pools = []
+start = concurrent.futures.ProcessPoolExecutor.__init__
+def counted(self, *args, **kwargs):
+    pools.append(1)
+    start(self, *args, **kwargs)
+concurrent.futures.ProcessPoolExecutor.__init__ = counted
+from generator.booklet import build_site_booklets
+from generator.checklist import render_site_checklists
+from generator.loader import load_or_raise
+content, _ = load_or_raise(Path(sys.argv[1]))
+out = Path(sys.argv[2])
+render_site_checklists(content, out / "checklists", processes=2)
+build_site_booklets(content, out / "booklets", processes=2)
+print(len(pools), "weasyprint" in sys.modules)
+"""
+
+
+def test_a_site_build_from_a_warm_cache_starts_no_renderer(cache: Path, tmp_path: Path) -> None:
+    """Checklists and booklets the cache has are written by the build itself: no worker process is
+    started for them (each would load WeasyPrint, ~1.5 s) and WeasyPrint is not even imported."""
+    import os
+    import subprocess
+
+    root = write_content(tmp_path / "content", [_procedure("alpha", "接车", "客户进门三秒内起身"),
+                                                 _procedure("beta", "交车", "核对结算单")])
+    repo = Path(__file__).resolve().parents[2]
+
+    def build(out: Path) -> tuple[str, dict[str, bytes]]:
+        done = subprocess.run([sys.executable, "-c", _SITE_PRINTABLES, str(root), str(out)], cwd=repo,
+                              env=dict(os.environ, PLAYBOOK_CACHE=str(cache)), capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout.strip(), {p.relative_to(out).as_posix(): p.read_bytes()
+                                     for p in sorted(out.rglob("*.pdf"))}
+
+    started, first = build(tmp_path / "cold")
+    assert started == "2 False" and len(first) == 7  # 4 checklists, the role's, its booklet and sign sheet
+    started, again = build(tmp_path / "warm")
+    assert started == "0 False"
+    assert again == first
