@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import random
 from html import escape
-from pathlib import Path
 
 from ..handbook.text import md
 from ..loader import Content
@@ -13,10 +12,9 @@ from .assemble import build_quiz
 from .coverage import coverage, summary_html
 from .families import families
 from .online import compact_quiz_block, quiz_block
-from .outputs import FORMATS, render, write
 from .pool import for_procedure
 from .question import Question
-from .spec import QuizSpec, load_specs
+from .spec import QuizSpec
 
 # Types a procedure page quiz draws from, in the order they are tried.
 PAGE_TYPES = ["ordering", "next_step", "timing", "matching", "cloze", "rule", "step_of_point", "scenario", "case"]
@@ -99,12 +97,3 @@ def spec_page_markdown(content: Content, spec: QuizSpec) -> str:
               quiz_block(data, intro="选好答案后点“提交答案”，每道题都会显示对错和解析。", key=f"spec:{spec.stem}"), ""]
     lines += ["## 覆盖情况", "", summary_html(cov), ""]
     return "\n".join(lines)
-
-
-def build_quiz_outputs(content: Content, quizzes_dir: Path, site_dir: Path) -> list[Path]:
-    written: list[Path] = []
-    for spec in load_specs(quizzes_dir, content):
-        quiz = build_quiz(content, spec)
-        files = render(quiz, FORMATS)
-        written += write(files, site_dir / "quizzes" / spec.stem)
-    return sorted(written)

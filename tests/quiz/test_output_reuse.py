@@ -14,7 +14,9 @@ import generator.quiz.assemble as assemble
 import generator.quiz.outputs as outputs
 from generator.loader import Content, load_or_raise
 from generator.quiz import build_quiz_outputs
-from generator.quiz import site as old_site
+from generator.quiz.assemble import build_quiz
+from generator.quiz.outputs import FORMATS, render, write
+from generator.quiz.spec import load_specs
 
 pytestmark = pytest.mark.slow  # renders papers and answer sheets
 
@@ -83,7 +85,9 @@ class Project:
         site = self.root / f"old-{self.builds}"
         self.builds += 1
         self.monkeypatch.setenv("PLAYBOOK_CACHE", str(self.cache))
-        old_site.build_quiz_outputs(self.content(), self.quizzes, site)
+        content = self.content()
+        for spec in load_specs(self.quizzes, content):
+            write(render(build_quiz(content, spec), FORMATS), site / "quizzes" / spec.stem)
         return _files(site / "quizzes" / "mini")
 
     def entries(self) -> list[Path]:
