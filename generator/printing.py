@@ -236,19 +236,26 @@ def _entry(directory: Path, key: str) -> Path:
     return directory / key[:2] / f"{key}.pdf"
 
 
-def _read_entry(path: Path) -> Printed | None:
-    """A verified entry, or None (missing, truncated, damaged: the caller renders it again)."""
+def _verified(path: Path, magic: bytes) -> tuple[bytes, bytes] | None:
+    """(data, the header's last field) of an entry whose header and SHA-256 match, else None
+    (missing, truncated, damaged). An entry is ``<magic> <sha256 of data> <field>\\n<data>``."""
     try:
         raw = path.read_bytes()
     except OSError:
         return None
     head, sep, data = raw.partition(b"\n")
     fields = head.split(b" ")
-    if not sep or len(fields) != 3 or fields[0] != _MAGIC or not fields[2].isdigit():
+    if not sep or len(fields) != 3 or fields[0] != magic or hashlib.sha256(data).hexdigest().encode() != fields[1]:
         return None
-    if hashlib.sha256(data).hexdigest().encode() != fields[1]:
+    return data, fields[2]
+
+
+def _read_entry(path: Path) -> Printed | None:
+    """A verified PDF entry (its field: the page count), or None: the caller renders it again."""
+    entry = _verified(path, _MAGIC)
+    if entry is None or not entry[1].isdigit():
         return None
-    return Printed(data, int(fields[2]), cached=True)
+    return Printed(entry[0], int(entry[1]), cached=True)
 
 
 def _write_entry(path: Path, printed: Printed) -> None:
@@ -325,16 +332,10 @@ def read_blob(folder: str, key: str) -> bytes | None:
     path = _blob(folder, key)
     if path is None:
         return None
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    head, sep, data = raw.partition(b"\n")
-    fields = head.split(b" ")
-    if (sep and len(fields) == 3 and fields[0] == _BLOB_MAGIC and fields[2] == str(len(data)).encode()
-            and hashlib.sha256(data).hexdigest().encode() == fields[1]):
+    entry = _verified(path, _BLOB_MAGIC)
+    if entry is not None and entry[1] == str(len(entry[0])).encode():
         touch(path)
-        return data
+        return entry[0]
     drop_blob(folder, key)
     return None
 
