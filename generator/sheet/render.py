@@ -66,6 +66,7 @@ def _cached_png(items: tuple[tuple[float, float, float, str], ...], box: tuple[f
         data = entry.read_bytes()
         if data.startswith(b"\x89PNG") and entry.with_suffix(".sha256").is_file() and \
                 entry.with_suffix(".sha256").read_text().strip() == hashlib.sha256(data).hexdigest():
+            printing.touch(entry)  # used: least-recently-used pruning keeps it
             return data
     data = _static_png(items, box)
     if entry is not None:
