@@ -46,7 +46,8 @@ from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 from pydantic import BaseModel
 
-from .pages import TAGS
+from ..problems import display_path
+from .pages import TAGS, procedure_path
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
@@ -377,9 +378,6 @@ def _custom_files(config: Any) -> list[tuple[str, int, int]]:
 def pages_of_files(playbook: Any, files: Files, saved: Iterable[str], viewed: Iterable[str]) -> set[str]:
     """The pages a first pass renders: those of the procedures written in the saved files, and the
     pages open in a browser (site-relative URLs)."""
-    from ..problems import display_path
-    from .pages import procedure_path
-
     content = playbook.content
     wanted: set[str] = set()
     saved_paths = {os.path.abspath(p) for p in saved}
