@@ -12,6 +12,9 @@
   the file is fixed.
 - on_post_build: checklist PDFs, role booklets with their read-and-sign sheets, and quiz
   papers/exports (skipped under `mkdocs serve`).
+
+`playbook serve` drives these same events through handbook/live.py, which renders only what a save
+changed; plain `mkdocs serve` rebuilds everything on each save.
 """
 
 from __future__ import annotations
