@@ -46,16 +46,21 @@ class PageSpec:
     """One generated page: ``source`` is the page file MkDocs reads (front matter, and the Markdown
     body of a Markdown page); an HTML page has a ``template`` rendered with ``context``.
 
-    ``lazy`` holds context values made only when the page is rendered (the self-check quiz): planning
-    every page stays cheap, and `playbook serve` renders the page being looked at before the others."""
+    ``lazy`` holds context values made only when the page is rendered (the self-check quiz, lists
+    over all content) and ``later`` makes the rest of the context then: planning every page stays
+    cheap, and `playbook serve` renders the page being looked at before the others."""
 
     source: str
     template: str | None = None
     context: dict[str, Any] = field(default_factory=dict)
     lazy: dict[str, Callable[[], Any]] = field(default_factory=dict, repr=False, compare=False)
+    later: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
 
     def full_context(self) -> dict[str, Any]:
         """The context with the lazy values made (once)."""
+        if self.later is not None:
+            self.context.update(self.later())
+            self.later = None
         if self.lazy:
             self.context.update({name: make() for name, make in self.lazy.items()})
             self.lazy = {}
@@ -120,28 +125,31 @@ def procedure_page(content: Content, proc: Procedure, quiz_block: QuizBlock | No
 
 def domain_page(content: Content, did: str) -> PageSpec:
     domain = content.domains[did]
-    procs = _procedures_by_domain(content).get(did, [])
-    return PageSpec(front_matter(domain.name), "domain.html", {
-        "domain": domain, "procedures": [(procedure_path(p.id), p) for p in procs]})
+    return PageSpec(front_matter(domain.name), "domain.html", later=lambda: {
+        "domain": domain,
+        "procedures": [(procedure_path(p.id), p) for p in _procedures_by_domain(content).get(did, [])]})
 
 
 def role_page(content: Content, rid: str) -> PageSpec:
-    procs = [p for p in content.procedures.values() if rid in p.roles]
+    def context() -> dict[str, Any]:
+        procs = [p for p in content.procedures.values() if rid in p.roles]
 
-    def rules(of: Callable[[Procedure | Step], list[str]]) -> list[tuple[str, Procedure, str]]:
-        return ([(procedure_path(p.id), p, r) for p in procs for s in p.steps for r in of(s)]
-                + [(procedure_path(p.id), p, r) for p in procs for r in of(p)])
+        def rules(of: Callable[[Procedure | Step], list[str]]) -> list[tuple[str, Procedure, str]]:
+            return ([(procedure_path(p.id), p, r) for p in procs for s in p.steps for r in of(s)]
+                    + [(procedure_path(p.id), p, r) for p in procs for r in of(p)])
 
-    return PageSpec(front_matter(content.roles[rid].name), "role.html", {
-        "role": content.roles[rid],
-        "procedures": [(procedure_path(p.id), p) for p in procs],
-        "musts": rules(lambda x: x.must),
-        "nevers": rules(lambda x: x.never),
-        "phrases": [ph for ph in content.phrases.values() if rid in ph.roles],
-        "scenarios": [(_scenario_page(s.kind), s) for s in content.scenarios.values() if rid in s.roles],
-        "booklet": f"booklets/role-{rid}.pdf" if procs else "",
-        "signoff": f"booklets/role-{rid}-sign.pdf" if procs else "",
-    })
+        return {
+            "role": content.roles[rid],
+            "procedures": [(procedure_path(p.id), p) for p in procs],
+            "musts": rules(lambda x: x.must),
+            "nevers": rules(lambda x: x.never),
+            "phrases": [ph for ph in content.phrases.values() if rid in ph.roles],
+            "scenarios": [(_scenario_page(s.kind), s) for s in content.scenarios.values() if rid in s.roles],
+            "booklet": f"booklets/role-{rid}.pdf" if procs else "",
+            "signoff": f"booklets/role-{rid}-sign.pdf" if procs else "",
+        }
+
+    return PageSpec(front_matter(content.roles[rid].name), "role.html", later=context)
 
 
 def _role_counts(content: Content) -> list[tuple[str, Any, int]]:
@@ -150,11 +158,15 @@ def _role_counts(content: Content) -> list[tuple[str, Any, int]]:
 
 
 def roles_index_page(content: Content) -> PageSpec:
-    return PageSpec(front_matter("按岗位"), "roles_index.html", {"roles": _role_counts(content)})
+    return PageSpec(front_matter("按岗位"), "roles_index.html", later=lambda: {"roles": _role_counts(content)})
 
 
 def phrases_page(content: Content) -> PageSpec:
     """All 规范用语 grouped by domain, each with the procedure step it belongs to."""
+    return PageSpec(front_matter("规范用语"), "phrases.html", later=lambda: _phrases_context(content))
+
+
+def _phrases_context(content: Content) -> dict[str, Any]:
     uses = content.phrase_uses()
     by_domain: dict[str, list[tuple[Phrase, tuple[str, Procedure, int]]]] = defaultdict(list)
     unplaced: list[tuple[Phrase, None]] = []
@@ -169,31 +181,38 @@ def phrases_page(content: Content) -> PageSpec:
         (f"domain-{did}", domain.name, by_domain[did]) for did, domain in content.domains.items() if by_domain.get(did)]
     if unplaced:
         groups.append(("other", "其他场合", unplaced))
-    return PageSpec(front_matter("规范用语"), "phrases.html", {"count": len(content.phrases), "groups": groups})
+    return {"count": len(content.phrases), "groups": groups}
 
 
 def scenarios_page(content: Content, kind: str) -> PageSpec:
     title = "案例" if kind == "case" else "情景题"
     intro = ("真实故事和它们教给我们的道理。先想一想你会怎么做，再点开答案。" if kind == "case"
              else "遇到这些情况该怎么做？先自己选，再点开答案看解析。")
-    items = [(s, next(i for i, o in enumerate(s.options) if o.correct),
-              [(procedure_path(p), content.procedures[p]) for p in s.procedures])
-             for s in content.scenarios.values() if s.kind == kind]
-    return PageSpec(front_matter(title), "scenarios.html",
-                    {"title": title, "intro": intro, "scenarios": items, "letters": "ABCDEFGHIJ"})
+
+    def context() -> dict[str, Any]:
+        items = [(s, next(i for i, o in enumerate(s.options) if o.correct),
+                  [(procedure_path(p), content.procedures[p]) for p in s.procedures])
+                 for s in content.scenarios.values() if s.kind == kind]
+        return {"title": title, "intro": intro, "scenarios": items, "letters": "ABCDEFGHIJ"}
+
+    return PageSpec(front_matter(title), "scenarios.html", later=context)
 
 
 def glossary_page(content: Content) -> PageSpec:
     return PageSpec(front_matter("术语表"), "glossary.html", {"terms": content.glossary})
 
 
-def changes_page(content: Content, revisions: list[Any] | None) -> PageSpec:
-    """最近更新: per revision (newest first) the procedures that changed and how; None outside git."""
-    entries = []
-    for rev in revisions or []:
-        procs = [(None if p.removed else procedure_path(p.id), p) for p in rev.procedures]
-        entries.append((rev, procs))
-    return PageSpec(front_matter("最近更新", searchable=False), "changes.html", {"entries": entries, "tracked": revisions is not None})
+def changes_page(revisions: Callable[[], list[Any] | None]) -> PageSpec:
+    """最近更新: per revision (newest first) the procedures that changed and how; ``revisions()``
+    gives them (None outside git), when the page is rendered (it reads git history)."""
+
+    def context() -> dict[str, Any]:
+        found = revisions()
+        entries = [(rev, [(None if p.removed else procedure_path(p.id), p) for p in rev.procedures])
+                   for rev in found or []]
+        return {"entries": entries, "tracked": found is not None}
+
+    return PageSpec(front_matter("最近更新", searchable=False), "changes.html", later=context)
 
 
 def tags_page() -> PageSpec:
@@ -202,8 +221,13 @@ def tags_page() -> PageSpec:
 
 
 def home_page(content: Content, quiz_pages: list[tuple[str, str]], guide_pages: list[tuple[str, str]]) -> PageSpec:
+    return PageSpec(front_matter("服务手册"), "home.html", later=lambda: _home_context(content, quiz_pages, guide_pages))
+
+
+def _home_context(content: Content, quiz_pages: list[tuple[str, str]],
+                  guide_pages: list[tuple[str, str]]) -> dict[str, Any]:
     procs = _procedures_by_domain(content)
-    return PageSpec(front_matter("服务手册"), "home.html", {
+    return {
         "counts": {"procedures": len(content.procedures), "phrases": len(content.phrases),
                    "scenarios": len(content.scenarios)},
         "roles": [row for row in _role_counts(content) if row[2]],
@@ -211,4 +235,4 @@ def home_page(content: Content, quiz_pages: list[tuple[str, str]], guide_pages: 
         "pages": {"phrases": PHRASES, "scenarios": SCENARIOS, "cases": CASES, "glossary": GLOSSARY},
         "quizzes": quiz_pages,
         "guides": guide_pages,
-    })
+    }

@@ -57,7 +57,7 @@ def plan_site(
     plan.pages[P.CASES] = P.scenarios_page(content, "case")
     plan.pages[P.GLOSSARY] = P.glossary_page(content)
     plan.pages[P.TAGS] = P.tags_page()
-    plan.pages[P.CHANGES] = P.changes_page(content, history(content))
+    plan.pages[P.CHANGES] = P.changes_page(lambda: history(content))
     for path, (_title, render) in quiz_pages.items():
         plan.pages[path] = P.PageSpec(render())
 
