@@ -82,7 +82,8 @@ def kind_of(path: Path, root: Path) -> str | None:
 def content_files(root: Path) -> list[Path]:
     """Every YAML file under root, sorted so results never depend on directory order."""
     files = [p for p in root.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()]
-    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+    # All start with root, so their full paths sort as their paths under root do.
+    return sorted(files, key=lambda p: p.as_posix())
 
 
 @dataclass(frozen=True)
@@ -214,10 +215,12 @@ def _id_spots(loc) -> list[_IdSpot]:
 def _name_twins(problems: list[Problem], spots: list[_IdSpot]) -> list[Problem]:
     """An id refused for capitals or full-width letters (S007) whose meant id is already taken:
     say so, with the other id's file:line, instead of suggesting the taken id."""
+    by_place = {(p.file, p.line, p.col): i for i, p in enumerate(problems) if p.code == "S007"}
+    if not by_place:
+        return problems
     first: dict[str, _IdSpot] = {}
     for spot in sorted(spots, key=lambda s: (slug_for(s.raw) is not None, s.file, s.line, s.col)):
         first.setdefault(spot.folded, spot)
-    by_place = {(p.file, p.line, p.col): i for i, p in enumerate(problems) if p.code == "S007"}
     out = list(problems)
     for spot in spots:
         other = first.get(spot.folded)
