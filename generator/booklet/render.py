@@ -119,13 +119,8 @@ def build_site_booklets(content: Content, out_dir: Path, processes: int = 1) -> 
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".booklets-", dir=parent))
     try:
-        missing = []
-        for name, html in jobs:  # from the cache here: workers start only for what is missing
-            hit = printing.cached_pdf(html, TEMPLATES)
-            if hit is None:
-                missing.append((name, html))
-            else:
-                (staging / name).write_bytes(hit.data)
+        todo, _pages = printing.write_cached(jobs, TEMPLATES, staging)  # workers only for what is missing
+        missing = [jobs[i] for i in todo]
         names, htmls = [j[0] for j in missing], [j[1] for j in missing]
         if processes <= 1 or len(missing) < 2:
             for name, html in missing:

@@ -70,15 +70,8 @@ def _write_job(job: Job, directory: str) -> int:
 def write_jobs(jobs: Sequence[Job], directory: Path, processes: int = 1) -> int:
     """Write every job into directory, in `processes` worker processes; returns total pages.
     PDFs the print cache has are written first, here: workers start only for the others."""
-    pages = 0
-    missing = []
-    for job in jobs:
-        hit = printing.cached_pdf(job.html, TEMPLATES)
-        if hit is None:
-            missing.append(job)
-        else:
-            (Path(directory) / job.name).write_bytes(hit.data)
-            pages += hit.pages
+    todo, pages = printing.write_cached([(job.name, job.html) for job in jobs], TEMPLATES, directory)
+    missing = [jobs[i] for i in todo]
     return pages + _render_jobs(missing, directory, min(processes, len(missing)))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..dates import last_changed
+from ..dates import last_changed, resolved
 from ..loader import Content
 from ..model import InlinePhrase, Procedure
 from ..problems import display_path
@@ -116,7 +116,7 @@ def checklist_views(content: Content, ids: list[str] | None = None) -> list[Chec
     views = []
     for pid in ids:
         proc = content.procedures[pid]
-        changed = max(dates[f.resolve()] for f in wanted[pid])
+        changed = max(dates[resolved(f)] for f in wanted[pid])
         steps = tuple(
             StepView(i, s.title, tuple(s.points), step_phrases(content, s.phrases, s.title), tuple(s.must),
                      tuple(s.never), tuple(s.timing), s.internal)
