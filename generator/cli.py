@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
                    help="MkDocs 配置文件 / MkDocs config file")
     p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT", help="监听地址 / address to serve on")
+    p.add_argument("--poll", action="store_true",
+                   help="每 0.5 秒检查一次文件（网络盘、容器挂载收不到改动通知时用）/ "
+                        "check files every 0.5 s (for mounts that send no file events)")
 
     p = add("quiz", "按测验规格生成试卷、答案、在线测验和导出文件",
             "generate papers, answer keys, the online quiz and exports from a quiz spec")

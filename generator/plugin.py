@@ -10,8 +10,8 @@
 - under `mkdocs serve`, content problems do not stop the server: the last good content is built
   again and every page carries an overlay listing the problems (handbook/problems_page.py) until
   the file is fixed.
-- on_post_build: checklist PDFs, role booklets with their read-and-sign sheets, and quiz
-  papers/exports (skipped under `mkdocs serve`).
+- on_pre_build starts the site's PDFs (checklists, role booklets, read-and-sign sheets) in worker
+  processes; on_post_build collects them and writes quiz papers/exports (skipped under `mkdocs serve`).
 
 `playbook serve` drives these same events through handbook/live.py, which renders only what a save
 changed; plain `mkdocs serve` rebuilds everything on each save.
@@ -24,7 +24,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 from mkdocs import utils
@@ -42,6 +42,9 @@ from .handbook.searchwords import domain_words, jieba_userdict
 from .handbook.site import SitePlan, glossary_tooltips, plan_site
 from .loader import YAML_SUFFIXES, Content, load_or_raise
 from .problems import PlaybookError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .site_printables import SitePrintables
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
@@ -85,6 +88,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """The problems overlay's HTML, made once per build ("" when there are none)."""
         self.search_words: tuple[str, ...] = ()
         """The domain words search segments with (what every page's search entries depend on)."""
+        self.printables: SitePrintables | None = None
+        """The site's PDFs being made during a build (started in on_pre_build)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -165,6 +170,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # Material's offline plugin adds a CDN script (iframe-worker, search from file://): use our copy.
         polyfills = config.extra.get("polyfills") or []
         config.extra["polyfills"] = [IFRAME_WORKER if "iframe-worker" in str(url) else url for url in polyfills]
+        self._start_printables()
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         assert self.plan is not None
@@ -214,33 +220,47 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             server.watch(str(self.quizzes_dir))
         return server
 
+    def _start_printables(self) -> None:
+        """Under ``build``, the site's PDFs start now, in worker processes, while MkDocs renders the
+        pages (site_printables.py); on_post_build collects them."""
+        mode = self.config.printables
+        if mode == "never" or (mode == "auto" and self.command == "serve"):
+            return
+        assert self.content is not None
+        from .booklet.render import site_jobs as booklet_jobs
+        from .checklist.render import site_jobs as checklist_jobs
+        from .site_printables import SitePrintables
+
+        try:
+            jobs = checklist_jobs(self.content) + booklet_jobs(self.content)
+        except PlaybookError as exc:
+            raise PluginError(str(exc)) from exc
+        self.printables = SitePrintables.start(jobs, processes=os.cpu_count() or 1)
+
     @event_priority(-100)
     def on_post_build(self, *, config: Any) -> None:
         self._cleanup_dict()
         patch_search_worker(Path(config.site_dir))
         compact_search_index(Path(config.site_dir))  # before the offline plugin copies it (same priority, later)
-        mode = self.config.printables
-        if mode == "never" or (mode == "auto" and self.command == "serve"):
+        if self.printables is None:
             return
         assert self.content is not None
-        from .checklist import render_site_checklists  # WeasyPrint: loaded only when PDFs are made
-
         site_dir = Path(config.site_dir)
+        printables, self.printables = self.printables, None
         try:
-            # Two processes nearly halve the PDF time on 2 cores (benchmarks/bench_checklist.py: 1.89x);
-            # for a handful of PDFs starting the workers costs more than it saves.
-            workers = (os.cpu_count() or 1) if len(self.content.procedures) >= 20 else 1
-            render_site_checklists(self.content, site_dir / "checklists", processes=workers)
-            from .booklet import build_site_booklets
-
-            build_site_booklets(self.content, site_dir / "booklets", processes=os.cpu_count() or 1)
-            if self.quizzes_dir.is_dir():
+            if self.quizzes_dir.is_dir():  # while the workers lay out PDFs
                 quiz.build_quiz_outputs(self.content, self.quizzes_dir, site_dir)
+            printables.finish(site_dir)
         except PlaybookError as exc:
             raise PluginError(str(exc)) from exc
+        finally:
+            printables.close()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._cleanup_dict()
+        if self.printables is not None:
+            self.printables.close()
+            self.printables = None
 
 
 _JIEBA_BASE: tuple[dict[str, int], int] | None = None

@@ -212,7 +212,7 @@ _UNCLOSED = {
 }
 
 
-def _syntax_problem(exc: yaml.YAMLError, shown: str) -> Problem:
+def _syntax_problem(exc: yaml.YAMLError, shown: str, text: str = "") -> Problem:
     problem_mark = getattr(exc, "problem_mark", None)
     context_mark = getattr(exc, "context_mark", None)
     mark = problem_mark or context_mark
@@ -226,7 +226,23 @@ def _syntax_problem(exc: yaml.YAMLError, shown: str) -> Problem:
         return Problem(shown, context_mark.line + 1, context_mark.column + 1, "Y001",
                        f"YAML 语法错误：这里开始的{thing}没有闭合（读到第 {problem_mark.line + 1} 行还没找到结尾）",
                        detail)
-    return Problem(shown, line, col, "Y001", f"YAML 语法错误：{_syntax_hint(what)}", detail)
+    hint = _syntax_hint(what)
+    if str(what).startswith("mapping values are not allowed") and _indented_under_text(text, line):
+        hint = ("这一行比上一行缩进得多，YAML 把它当成了上一行文字的接续；请把缩进和上一行对齐"
+                "（文字里本来就有半角冒号“: ”时，请给整段文字加引号）")
+    return Problem(shown, line, col, "Y001", f"YAML 语法错误：{hint}", detail)
+
+
+def _indented_under_text(text: str, line: int) -> bool:
+    """Whether line (1-based) is indented deeper than the line above it, and that line is a key with
+    a value already (``title: 前台``): then ``  oops: x`` below it reads as a continuation of that value."""
+    lines = text.split("\n")
+    if not 1 < line <= len(lines):
+        return False
+    above = next((x for x in reversed(lines[:line - 1]) if x.strip() and not x.lstrip().startswith("#")), "")
+    here = lines[line - 1]
+    depth = len(here) - len(here.lstrip(" "))
+    return depth > len(above) - len(above.lstrip(" ")) and re.match(r"^\s*(- )?[^\s:#][^:]*:\s+\S", above) is not None
 
 
 def _syntax_hint(what: str) -> str:
@@ -273,7 +289,7 @@ def load_located(path: Path, shown: str, keys: frozenset[str] | None = None) -> 
             builder = _EventBuilder(Located(shown, None), keys)
             refused = builder.run(text, yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        return None, _blame_fullwidth_colon(text, shown, keys, [_syntax_problem(exc, shown)])
+        return None, _blame_fullwidth_colon(text, shown, keys, [_syntax_problem(exc, shown, text)])
     if refused:
         return None, [refused]
     if not builder.has_root:

@@ -4,15 +4,12 @@ shared print layer; every file is written all or nothing."""
 from __future__ import annotations
 
 import errno
-import shutil
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
-from .. import printing
+from .. import printing, site_printables
 from ..loader import Content
 from ..problems import PlaybookError, Problem
+from ..site_printables import PrintJob
 from ..versions import procedure_versions
 from .view import CLI, BookletView, booklet_view
 
@@ -92,44 +89,21 @@ def write_signoff(content: Content, target: Path, role: str | None = None, domai
     return printed.pages
 
 
-def _job(name: str, html: str, directory: str) -> None:
-    """Render one PDF into directory, through the shared print cache (printing.print_pdf): editing
-    one procedure re-renders only the booklets that print it."""
-    (Path(directory) / name).write_bytes(printing.print_pdf(html, TEMPLATES).data)
-
-
-def site_jobs(content: Content) -> list[tuple[str, str]]:
-    """(file name, HTML) of every role's booklet and read-and-sign sheet."""
+def site_jobs(content: Content, folder: str = "booklets") -> list[PrintJob]:
+    """Every role's booklet and read-and-sign sheet: ``role-<id>.pdf`` and ``role-<id>-sign.pdf``
+    per role with procedures."""
     versions = procedure_versions(content)
     jobs = []
     for rid in content.roles:
         view = booklet_view(content, role=rid, versions=versions)
         if view.procedures:
-            jobs.append((f"{view.key}.pdf", booklet_html(view)))
-            jobs.append((f"{view.key}-sign.pdf", signoff_html(view)))
+            jobs.append(PrintJob(folder, f"{view.key}.pdf", booklet_html(view), str(TEMPLATES)))
+            jobs.append(PrintJob(folder, f"{view.key}-sign.pdf", signoff_html(view), str(TEMPLATES)))
     return jobs
 
 
 def build_site_booklets(content: Content, out_dir: Path, processes: int = 1) -> list[Path]:
-    """`playbook build`: ``role-<id>.pdf`` and ``role-<id>-sign.pdf`` per role with procedures.
-    out_dir is replaced as a whole, and only after every PDF rendered."""
-    jobs = site_jobs(content)
+    """The site's booklet folder (:func:`site_jobs`) on its own. out_dir is replaced as a whole,
+    and only after every PDF rendered."""
     out_dir = Path(out_dir)
-    parent = out_dir.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".booklets-", dir=parent))
-    try:
-        todo, _pages = printing.write_cached(jobs, TEMPLATES, staging)  # workers only for what is missing
-        missing = [jobs[i] for i in todo]
-        names, htmls = [j[0] for j in missing], [j[1] for j in missing]
-        if processes <= 1 or len(missing) < 2:
-            for name, html in missing:
-                _job(name, html, str(staging))
-        else:
-            with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
-                list(pool.map(_job, names, htmls, [str(staging)] * len(missing)))
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    printing.publish_folder(staging, out_dir)
-    return sorted(out_dir / name for name, _ in jobs)
+    return site_printables.make(site_jobs(content, out_dir.name), out_dir.parent, processes)

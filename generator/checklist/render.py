@@ -17,9 +17,10 @@ from pathlib import Path
 from jinja2 import Environment
 from markupsafe import Markup
 
-from .. import printing
+from .. import printing, site_printables
 from ..loader import Content
 from ..problems import PlaybookError, Problem
+from ..site_printables import PrintJob
 from .view import WEEKDAYS, ChecklistView, checklist_views
 
 SIZES = ("a4", "a6")
@@ -202,14 +203,16 @@ def render_checklists(content: Content, ids: list[str] | None, size: str, out_di
     return results
 
 
-def render_site_checklists(content: Content, out_dir: Path, processes: int = 1) -> list[Path]:
-    """`playbook build`: for every procedure `<id>.pdf` (A4) and `<id>-a6.pdf` (counter card),
-    and `role-<role>.pdf` per role. out_dir is replaced as a whole, and only after all rendered."""
+def site_jobs(content: Content, folder: str = "checklists") -> list[PrintJob]:
+    """Every PDF of the site's checklist folder: per procedure `<id>.pdf` (A4) and `<id>-a6.pdf`
+    (counter card), and `role-<role>.pdf` per role."""
     views = checklist_views(content)
-    jobs = procedure_jobs(views, SIZES) + role_jobs(content, views)
+    return [PrintJob(folder, job.name, job.html, str(TEMPLATES))
+            for job in procedure_jobs(views, SIZES) + role_jobs(content, views)]
+
+
+def render_site_checklists(content: Content, out_dir: Path, processes: int = 1) -> list[Path]:
+    """The site's checklist folder (:func:`site_jobs`) on its own. out_dir is replaced as a whole,
+    and only after all rendered."""
     out_dir = Path(out_dir)
-    parent = out_dir.absolute().parent
-    staging, created = _stage(parent)
-    _render_staged(jobs, staging, parent, created, processes)
-    printing.publish_folder(staging, out_dir)
-    return sorted(out_dir / job.name for job in jobs)
+    return site_printables.make(site_jobs(content, out_dir.name), out_dir.parent, processes)

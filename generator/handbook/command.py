@@ -106,7 +106,8 @@ def run_serve(args: argparse.Namespace) -> int:
     load_or_raise(args.content)
     _quiet_logging()
     try:
-        serve(config_file=str(args.config), dev_addr=args.dev_addr, docs_dir=str(args.content.resolve()))
+        serve(config_file=str(args.config), dev_addr=args.dev_addr, docs_dir=str(args.content.resolve()),
+              poll=args.poll)
     except (Abort, ConfigurationError) as exc:
         raise _config_problem(args.config, f"预览服务器无法启动：{exc}") from exc
     return 0

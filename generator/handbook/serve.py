@@ -39,7 +39,7 @@ VIEWED_FOR = 30.0
 
 
 class LiveServer(LiveReloadServer):
-    def __init__(self, site: LiveSite, **kwargs: Any) -> None:
+    def __init__(self, site: LiveSite, *, poll: bool = False, **kwargs: Any) -> None:
         super().__init__(builder=lambda: None, **kwargs)
         self.site = site
         self._lock = threading.Lock()
@@ -47,8 +47,10 @@ class LiveServer(LiveReloadServer):
         self._viewed: dict[str, list[float]] = {}
         """Page path -> [open polls, last poll time]."""
         # MkDocs polls the files every 0.5 s; the system's file events (inotify) arrive at once.
-        # Where they cannot be had (watch limit reached), polling it is, as in MkDocs.
-        self.observer = watchdog.observers.Observer()
+        # Where they cannot be had (watch limit reached), polling it is, as in MkDocs; ``poll`` asks
+        # for it from the start (mounts that never send events: network drives, some containers).
+        self.observer = (watchdog.observers.polling.PollingObserver(timeout=0.5) if poll
+                         else watchdog.observers.Observer())
         self._handlers: dict[str, Any] = {}
 
     def _schedule(self, path: str, handler: Any, recursive: bool) -> Any:
@@ -163,8 +165,9 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def serve(config_file: str, dev_addr: str | None = None, docs_dir: str | None = None) -> None:
-    """``mkdocs serve`` with the incremental builder: same config handling, temporary site folder."""
+def serve(config_file: str, dev_addr: str | None = None, docs_dir: str | None = None, poll: bool = False) -> None:
+    """``mkdocs serve`` with the incremental builder: same config handling, temporary site folder.
+    Also watched: the theme override folder (``mkdocs serve`` needs ``--watch-theme`` for it)."""
     site_dir = tempfile.mkdtemp(prefix="playbook-serve-")
     overrides = {k: v for k, v in {"dev_addr": dev_addr, "docs_dir": docs_dir}.items() if v is not None}
 
@@ -179,7 +182,7 @@ def serve(config_file: str, dev_addr: str | None = None, docs_dir: str | None = 
     mount_path = urlsplit(config.site_url or "/").path
     serve_url = _serve_url(host, port, mount_path)
     site = LiveSite(get_config, serve_url)
-    server = LiveServer(site, host=host, port=port, root=site_dir, mount_path=mount_path)
+    server = LiveServer(site, poll=poll, host=host, port=port, root=site_dir, mount_path=mount_path)
 
     def error_page(code: int) -> bytes | None:
         try:
@@ -194,6 +197,8 @@ def serve(config_file: str, dev_addr: str | None = None, docs_dir: str | None = 
         server.watch(config.docs_dir)
         if config.config_file_path:
             server.watch(config.config_file_path)
+        if config.theme.custom_dir:
+            server.watch(config.theme.custom_dir)
         server = config.plugins.on_serve(server, config=config, builder=site.build)
         for item in config.watch:
             server.watch(item)

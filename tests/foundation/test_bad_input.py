@@ -208,6 +208,19 @@ def test_other_libyaml_errors_are_still_syntax_errors(tmp_path: Path) -> None:
     assert [p.code for p in problems] == ["Y001"]
 
 
+@pytest.mark.parametrize("text, where, says", [
+    ("id: zz\ntitle: 前台\n  oops: x\n", "3:7", "这一行比上一行缩进得多"),  # mis-indented key under a value
+    ("id: zz\ntitle: 时间: 10点\n", "2:10", "这里不能出现冒号"),  # a colon inside unquoted text
+])
+def test_a_stray_colon_is_told_apart_from_a_mis_indented_line(tmp_path: Path, text: str, where: str,
+                                                              says: str) -> None:
+    path = tmp_path / "zz.yaml"
+    path.write_text(text, encoding="utf-8")
+    _loc, problems = load_located(path, "zz.yaml")
+    assert [p.code for p in problems] == ["Y001"]
+    assert problems[0].format().startswith(f"zz.yaml:{where}: error[Y001]: YAML 语法错误：{says}")
+
+
 @pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
 def test_unicode_line_separators_are_reported_at_the_editor_line(tmp_path: Path, char: str) -> None:
     """YAML ends a line at U+2028 / U+2029 / NEL, an editor does not: refuse them where they are."""

@@ -72,14 +72,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def preview_server(content: Path, config: Path, log: Path, *, cwd: Path = REPO) -> Iterator[tuple[subprocess.Popen, int]]:
-    """`playbook serve` in its own process group on a free port, output in ``log``; stopped (SIGINT,
-    then SIGKILL) on exit. Yields the process and its port."""
+def preview_server(content: Path, config: Path, log: Path, *extra: str,
+                   cwd: Path = REPO) -> Iterator[tuple[subprocess.Popen, int]]:
+    """`playbook serve` (with ``extra`` options) in its own process group on a free port, output in
+    ``log``; stopped (SIGINT, then SIGKILL) on exit. Yields the process and its port."""
     port = free_port()
     with open(log, "w", encoding="utf-8") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "generator.cli", "serve", "--content", str(content), "--config", str(config),
-             "--dev-addr", f"127.0.0.1:{port}"],
+             "--dev-addr", f"127.0.0.1:{port}", *extra],
             cwd=cwd, env=env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             yield server, port

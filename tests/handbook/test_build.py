@@ -145,6 +145,9 @@ def test_404_page_works_opened_from_disk(built_site: Path) -> None:
     assert not rooted, f"404.html links from the server root: {rooted[:5]}"
     missing = [url for url in local if not (built_site / urlsplit(url).path).is_file()]
     assert not missing, missing
+    html = page.read_text(encoding="utf-8")
+    assert "找不到这个页面" in html and "Not found" not in html  # a new hire reads Chinese
+    assert "回到首页" in html
 
 
 # --- glossary tooltips --------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
@@ -9,9 +10,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from handbook_support import preview_server, write_config, write_small_content  # noqa: E402
+from handbook_support import REPO, preview_server, write_config, write_small_content  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -51,5 +53,33 @@ def test_editing_yaml_under_serve_changes_the_served_page(tmp_path: Path) -> Non
         # mkdocs serve injects its live-reload script, so an open browser tab reloads by itself.
         assert "livereload" in page
     assert server.returncode is not None
+    output = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "Traceback" not in output, output
+
+
+def test_serve_polls_on_request_and_watches_the_theme_overrides(tmp_path: Path) -> None:
+    """``--poll`` (for mounts that send no file events) still sees a saved YAML; a saved stylesheet
+    in the theme override folder is served at once, and a saved template re-renders the pages."""
+    content = write_small_content(tmp_path / "content", title="前台接待")
+    overrides = tmp_path / "overrides"
+    shutil.copytree(REPO / "site_overrides", overrides)
+    config = write_config(tmp_path, content, plugin={"printables": "never"})
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["theme"]["custom_dir"] = str(overrides)
+    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with preview_server(content, config, tmp_path / "serve.log", "--poll") as (server, port):
+        base = f"http://127.0.0.1:{port}"
+        _poll(f"{base}/procedures/front-desk.html", "前台接待", 90, server)
+        proc = content / "procedures" / "front-desk.yaml"
+        proc.write_text(proc.read_text(encoding="utf-8").replace("title: 前台接待", "title: 迎宾接待新流程"),
+                        encoding="utf-8")
+        _poll(f"{base}/procedures/front-desk.html", "迎宾接待新流程", 60, server)
+        css = overrides / "assets" / "stylesheets" / "playbook.css"
+        css.write_text(css.read_text(encoding="utf-8") + "\n.saved-while-serving { color: #000; }\n",
+                       encoding="utf-8")
+        _poll(f"{base}/assets/stylesheets/playbook.css", "saved-while-serving", 60, server)
+        (overrides / "main.html").write_text(
+            '{% extends "base.html" %}\n{% block announce %}本周培训：三件套{% endblock %}\n', encoding="utf-8")
+        _poll(f"{base}/procedures/front-desk.html", "本周培训：三件套", 60, server)
     output = (tmp_path / "serve.log").read_text(encoding="utf-8")
     assert "Traceback" not in output, output
