@@ -60,7 +60,7 @@ class ContentError(PlaybookError):
 
 def display_path(path: Path, base: Path | None = None) -> str:
     """Path as the author sees it: relative to the working directory when possible."""
-    return _display_path(os.fspath(path), os.fspath(base or Path.cwd()))
+    return _display_path(os.fspath(path), os.fspath(base) if base is not None else os.getcwd())
 
 
 @lru_cache(maxsize=65536)

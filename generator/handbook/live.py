@@ -174,6 +174,9 @@ class LiveSite:
         """Destination paths of every file the last full pass wrote or copied."""
         self._bytecode = _MemoryBytecode()
         self._theme_listing: tuple[str, list[str]] | None = None
+        self._started = False
+        self.complete = False
+        """True once a catch-up finished: every page of the site has been written."""
 
     # -- one pass ---------------------------------------------------------------------------------
 
@@ -218,12 +221,13 @@ class LiveSite:
 
         result = PassResult(pages=len(pages))
         site_key = self._site_key(config, playbook, nav, files_key)
-        if wanted is None:
+        if wanted is None or not self._started:  # the very first pass too: its pages need the theme's assets
             files.copy_static_files(dirty=True, inclusion=inclusion)
             for template in config.theme.static_templates:
                 _build_theme_template(template, env, files, config, nav)
             for template in config.extra_templates:
                 _build_extra_template(template, files, config, nav)
+            self._started = True
         for file in pages:
             if self._render(file.page, config, doc_files, nav, env, site_key):
                 result.rendered += 1
@@ -240,6 +244,7 @@ class LiveSite:
             # collector would otherwise walk again and again during the next first pass (0.1-0.3 s).
             gc.collect()
             gc.freeze()
+            self.complete = True
         return result
 
     # -- memoised steps ---------------------------------------------------------------------------

@@ -110,17 +110,21 @@ def procedure_page(content: Content, proc: Procedure, quiz_block: QuizBlock | No
         block = quiz_block(content, proc.id) if quiz_block is not None else ""
         return Markup(block.strip())  # built by the quiz engine with its own escaping
 
+    def lists() -> dict[str, Any]:  # made when the page is rendered: `playbook serve` plans every page per save
+        return {
+            "roles": [(role_path(r), content.roles[r]) for r in proc.roles],
+            "steps": [(step, [_phrase_of(content, use, step) for use in step.phrases]) for step in proc.steps],
+            "scenarios": [(_scenario_page(s.kind), s) for s in content.scenarios_about(proc.id)],
+            "related": [(procedure_path(r), content.procedures[r]) for r in proc.related],
+        }
+
     return PageSpec(front_matter(proc.title, proc.tags, proc.summary), "procedure.html", {
         "proc": proc,
         "domain": content.domains[proc.domain],
         "domain_page": domain_path(proc.domain),
-        "roles": [(role_path(r), content.roles[r]) for r in proc.roles],
-        "steps": [(step, [_phrase_of(content, use, step) for use in step.phrases]) for step in proc.steps],
         "checklist_a4": f"checklists/{proc.id}.pdf",
         "checklist_a6": f"checklists/{proc.id}-a6.pdf",
-        "scenarios": [(_scenario_page(s.kind), s) for s in content.scenarios_about(proc.id)],
-        "related": [(procedure_path(r), content.procedures[r]) for r in proc.related],
-    }, lazy={"self_check": self_check, "version": version or (lambda: None)})
+    }, lazy={"self_check": self_check, "version": version or (lambda: None)}, later=lists)
 
 
 def domain_page(content: Content, did: str) -> PageSpec:

@@ -5,6 +5,11 @@ they are): the server remembers which files were saved and which pages browsers 
 reload polls name the page), runs the first pass for those pages, reloads the browsers, and then
 catches up with the rest while it goes on answering requests. A page open in a browser that the
 catch-up changed reloads once more. A save during the catch-up interrupts it.
+
+It also starts fast: the first pass writes the home page and the theme's assets, the server answers,
+and the whole site is written by a catch-up in the background (two minutes at 2,000 procedures). A
+page asked for before the catch-up reached it is rendered for that request (a first pass of its
+own); search works once the catch-up is done, and the open pages reload then.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer, _serve_url, _timestamp
 
 from .live import LiveSite, Stopped, pages_of_files
+from .pages import HOME
 
 log = logging.getLogger("mkdocs.livereload")
 
@@ -46,6 +52,10 @@ class LiveServer(LiveReloadServer):
         self._saved: set[str] = set()
         self._viewed: dict[str, list[float]] = {}
         """Page path -> [open polls, last poll time]."""
+        self._catch_up = True
+        """A catch-up is due without a first pass (at start: the first pass was the home page)."""
+        self._first_pass_done = 0.0
+        """When the last finished first pass started (its viewed pages were taken then)."""
         # MkDocs polls the files every 0.5 s; the system's file events (inotify) arrive at once.
         # Where they cannot be had (watch limit reached), polling it is, as in MkDocs; ``poll`` asks
         # for it from the start (mounts that never send events: network drives, some containers).
@@ -93,6 +103,7 @@ class LiveServer(LiveReloadServer):
     def _serve_request(self, environ: dict, start_response: Any) -> Iterable[bytes] | None:
         """A reload poll waits here until the next build: while it does, its page is open."""
         if not environ.get("PATH_INFO", "").startswith("/livereload/"):
+            self._render_on_request(environ.get("PATH_INFO", ""))
             return super()._serve_request(environ, start_response)
         page = self._page_of(environ.get("HTTP_REFERER") or "")
         with self._lock:
@@ -105,6 +116,26 @@ class LiveServer(LiveReloadServer):
             with self._lock:
                 entry[0] -= 1
                 entry[1] = time.monotonic()
+
+    def _render_on_request(self, path: str, timeout: float = 120.0) -> None:
+        """Until the first catch-up is done, a page not written yet is rendered for the request: it
+        counts as open, and a first pass (which interrupts the catch-up) renders it."""
+        if self.site.complete or not path.endswith((".html", "/")):
+            return
+        page = self._page_of(path)
+        target = os.path.join(self.root, page)
+        if os.path.isfile(target):
+            return
+        asked = time.monotonic()
+        with self._lock:
+            self._viewed.setdefault(page, [0, 0.0])[1] = asked
+        with self._rebuild_cond:
+            self._want_rebuild = True
+            self._rebuild_cond.notify_all()
+        # Until a first pass that took this page finished (no such page: the 404 page answers then).
+        while (self._first_pass_done < asked and not self.site.complete and not self._shutdown
+               and time.monotonic() < asked + timeout):
+            time.sleep(0.05)
 
     def _page_of(self, referer: str) -> str:
         path = urlsplit(referer).path
@@ -126,26 +157,33 @@ class LiveServer(LiveReloadServer):
     def _build_loop(self) -> None:
         while True:
             with self._rebuild_cond:
-                while not self._rebuild_cond.wait_for(lambda: self._want_rebuild or self._shutdown,
+                while not self._rebuild_cond.wait_for(lambda: self._want_rebuild or self._catch_up or self._shutdown,
                                                       timeout=self.shutdown_delay):
                     pass
                 if self._shutdown:
                     break
-                while self._rebuild_cond.wait(timeout=self.build_delay):
-                    pass  # wait until saving stops
-                self._wanted_epoch = _timestamp()
-                self._want_rebuild = False
+                first = self._want_rebuild
+                self._catch_up = False
+                if first:
+                    while self._rebuild_cond.wait(timeout=self.build_delay):
+                        pass  # wait until saving stops
+                    self._wanted_epoch = _timestamp()
+                    self._want_rebuild = False
                 saved, self._saved = self._saved, set()
-            viewed = self.viewed()
             started = time.monotonic()
-            try:
-                self.site.build(first=lambda playbook, files: pages_of_files(playbook, files, saved, viewed))
-            except Exception:
-                traceback.print_exc()
-                log.error("预览更新失败（见上面的错误）；改好后保存，预览会再试一次。")
-                continue
-            self._publish()
-            _say(f"已更新改动的流程和正在看的页面（{time.monotonic() - started:.2f} 秒），其余页面和搜索在后台更新")
+            if first:
+                viewed = self.viewed()
+                try:
+                    self.site.build(first=lambda playbook, files: pages_of_files(playbook, files, saved, viewed))
+                except Exception:
+                    traceback.print_exc()
+                    log.error("预览更新失败（见上面的错误）；改好后保存，预览会再试一次。")
+                    continue
+                finally:
+                    self._first_pass_done = started
+                self._publish()
+                _say(f"已更新改动的流程和正在看的页面（{time.monotonic() - started:.2f} 秒），其余页面和搜索在后台更新")
+            was_complete = self.site.complete
             try:
                 result = self.site.build(stop=lambda: self._want_rebuild or self._shutdown)
             except Stopped:
@@ -155,7 +193,7 @@ class LiveServer(LiveReloadServer):
                 log.error("后台更新失败（见上面的错误）；改好后保存，预览会再试一次。")
                 continue
             _say(f"全部页面已更新（{time.monotonic() - started:.2f} 秒，重新生成 {result.rendered} 页）")
-            if result.changed & self.viewed():
+            if result.changed & self.viewed() or not was_complete:  # the first time: search works now
                 self._wanted_epoch = _timestamp()
                 self._publish()
 
@@ -193,7 +231,10 @@ def serve(config_file: str, dev_addr: str | None = None, docs_dir: str | None = 
 
     server.error_handler = error_page
     try:
-        site.build()
+        started = time.monotonic()
+        site.build(first=lambda playbook, files: {HOME})
+        _say(f"首页已生成（{time.monotonic() - started:.1f} 秒）；其余页面在后台生成，先打开的页面先生成，"
+             "搜索在全部生成后可用")
         server.watch(config.docs_dir)
         if config.config_file_path:
             server.watch(config.config_file_path)

@@ -83,3 +83,31 @@ def test_serve_polls_on_request_and_watches_the_theme_overrides(tmp_path: Path) 
         _poll(f"{base}/procedures/front-desk.html", "本周培训：三件套", 60, server)
     output = (tmp_path / "serve.log").read_text(encoding="utf-8")
     assert "Traceback" not in output, output
+
+
+def test_serve_answers_before_the_whole_site_is_written(tmp_path: Path) -> None:
+    """At start only the home page is written before the server answers; a page asked for while the
+    catch-up writes the rest is rendered for that request, and search works once the catch-up is done."""
+    sys.path.insert(0, str(REPO))
+    from benchmarks.corpus import write_corpus
+
+    content = write_corpus(tmp_path / "content", 300)
+    config = write_config(tmp_path, content, plugin={"printables": "never"})
+    log = tmp_path / "serve.log"
+    with preview_server(content, config, log) as (server, port):
+        base = f"http://127.0.0.1:{port}"
+        _poll(f"{base}/index.html", "服务手册", 120, server)
+        assert "全部页面已更新" not in log.read_text(encoding="utf-8")
+        page = _fetch(f"{base}/procedures/procedure-250.html")
+        caught_up = "全部页面已更新" in log.read_text(encoding="utf-8")
+        assert page is not None and "流程250" in page.split("<h1", 1)[1]
+        assert not caught_up, "the catch-up was done before the page was asked for: make the corpus bigger"
+        assert _fetch(f"{base}/procedures/no-such-procedure.html") is None  # 404 at once, not a hang
+        deadline = time.monotonic() + 180
+        while "全部页面已更新" not in log.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline and server.poll() is None
+            time.sleep(0.5)
+        index = _fetch(f"{base}/search/search_index.json")
+        assert index is not None and "procedures/procedure-299.html" in index
+    output = log.read_text(encoding="utf-8")
+    assert "首页已生成" in output and "Traceback" not in output, output
