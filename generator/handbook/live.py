@@ -12,8 +12,10 @@ procedures). ``LiveSite`` runs the same MkDocs build steps and plugin events as
    step is memoised on exactly what it reads, so only what changed is done again:
    - a page's Markdown/template rendering, on its source, front matter, the page's template
      context (with the self-check quiz), the Markdown set-up (glossary tooltips) and the site's files;
-   - a page's theme rendering, on its content, table of contents, metadata, URL, the whole nav, the
-     tag links, the problems overlay and the site configuration;
+   - a page's theme rendering, on its content, table of contents, metadata, URL, the nav as that
+     page shows it (with Material's pruned sidebar: its own branch, the top-level sections and its
+     neighbours, so a title edit re-renders the pages of its domain, not all; otherwise the whole
+     nav), the tag links, the problems overlay and the site configuration;
    - a page's search entries, on its content and the words search segments with.
    A page whose theme rendering would not change is not written again; files that no longer belong
    to the site are removed.
@@ -90,6 +92,62 @@ def _toc(items: Iterable[Any]) -> tuple:
 
 def _nav(items: Iterable[Any]) -> tuple:
     return tuple((type(i).__name__, i.title, getattr(i, "url", None), _nav(i.children or ())) for i in items)
+
+
+PRUNED_NAV_FEATURES = frozenset({
+    "navigation.sections", "navigation.prune", "navigation.top", "navigation.footer", "navigation.instant",
+    "navigation.instant.prefetch", "navigation.instant.progress", "navigation.tracking", "toc.follow",
+    "header.autohide", "announce.dismiss", "search.highlight", "search.share", "search.suggest",
+    "content.tooltips", "content.code.copy", "content.code.annotate", "content.tabs.link", "content.action.edit",
+    "content.action.view"})
+"""Material features under which a page's sidebar shows only its own branch of the nav (with
+``navigation.sections`` and ``navigation.prune``) and nothing else of it (no tabs, breadcrumbs,
+section index pages or expanded sections)."""
+
+
+def pruned_nav(config: Any) -> bool:
+    """Whether a page's theme rendering reads only :func:`_visible_nav`, not the whole nav: Material
+    with the pruned, sectioned sidebar and no template of the override folder but the 404 page (a
+    template of the author's own could show any part of the nav)."""
+    features = set(config.theme.get("features") or ()) if hasattr(config.theme, "get") else set()
+    if config.theme.name != "material" or not {"navigation.sections", "navigation.prune"} <= features:
+        return False
+    if not features <= PRUNED_NAV_FEATURES:
+        return False
+    templates = [name for name, _mtime, _size in _custom_files(config) if name.endswith(".html")]
+    return all(os.path.basename(name) == "404.html" for name in templates)
+
+
+def _visible_nav(items: Iterable[Any], level: int = 1) -> tuple:
+    """The nav as Material's pruned sidebar shows it from the page being rendered (marked active,
+    with its ancestors): top-level sections open, deeper ones open only on the page's path; a closed
+    section is its title and a link to its first page (nav-item.html's render_pruned)."""
+    out = []
+    for item in items:
+        children = item.children or ()
+        meta = getattr(item, "meta", None) or {}
+        shown = (item.title, bool(item.active), meta.get("icon"), meta.get("subtitle"), meta.get("status"))
+        if not children and item.is_section:
+            out.append(("empty", shown))
+        elif item.is_section and (level == 1 or item.active):
+            out.append(("open", shown, _visible_nav(children, level + 1)))
+        elif item.is_section:
+            first = children[0]
+            while first.children:
+                first = first.children[0]
+            out.append(("closed", shown, first.url))
+        else:
+            out.append(("link", shown, item.url))
+    return tuple(out)
+
+
+def _page_nav(nav: Navigation, page: Page) -> tuple:
+    """What the theme shows of the nav on this page: the sidebar, the home link, previous and next."""
+    def near(other: Page | None) -> tuple | None:
+        return None if other is None else (other.title, other.url)
+
+    home = nav.homepage.url if nav.homepage is not None else None
+    return (_visible_nav(nav.items), home, near(page.previous_page), near(page.next_page))
 
 
 def _tag_links(context: Any) -> tuple:
@@ -324,11 +382,13 @@ class LiveSite:
         index.add_entry_from_context = add_entry
 
     def _site_key(self, config: Any, playbook: Any, nav: Navigation, files_key: str) -> str:
-        """What every page's theme rendering reads besides the page itself."""
+        """What every page's theme rendering reads besides the page itself (the nav only where the
+        theme shows more of it than each page's own branch: see :func:`pruned_nav`)."""
         config_file = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
+        whole_nav = None if pruned_nav(config) else _nav(nav.items)
         return _digest(config_file, config.site_url, config.extra, config.extra_css, config.extra_javascript,
                        dict(config.theme.items()) if hasattr(config.theme, "items") else repr(config.theme),
-                       _custom_files(config), _nav(nav.items), files_key, playbook.overlay)
+                       _custom_files(config), whole_nav, files_key, playbook.overlay)
 
     def _render(self, page: Page, config: Any, doc_files: Any, nav: Navigation, env: Any, site_key: str) -> bool:
         """MkDocs' _build_page, skipped when nothing the theme reads changed. True if written."""
@@ -340,7 +400,7 @@ class LiveSite:
             template = env.get_template(template_name)
             context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
             key = _digest(site_key, template_name, page.url, page.canonical_url, page.title, page.meta,
-                          page.content, _toc(page.toc), _tag_links(context))
+                          page.content, _toc(page.toc), _tag_links(context), _page_nav(nav, page))
             dest = page.file.abs_dest_path
             if self._rendered.get(page.file.src_uri) == (key, dest) and os.path.isfile(dest):
                 return False

@@ -82,9 +82,10 @@ def project(tmp_path: Path):
 
 
 def test_incremental_site_equals_a_full_build_after_each_kind_of_edit(project, tmp_path: Path) -> None:
-    from generator.handbook.live import pages_of_files
+    from generator.handbook.live import pages_of_files, pruned_nav
 
     live, site, content, config_file = project
+    assert pruned_nav(live.get_config())  # the shipped theme set-up: each page keys on its own branch
     full = tmp_path / "full"
     first = live.build()
     pages = first.pages
@@ -102,7 +103,8 @@ def test_incremental_site_equals_a_full_build_after_each_kind_of_edit(project, t
         return live.build(first=lambda playbook, files: pages_of_files(playbook, files, [str(saved)], []))
 
     # 1. A procedure's title: the first pass renders its page only, with the new title in its nav;
-    #    the catch-up re-renders the pages whose nav shows it (every page: the nav is one tree).
+    #    the catch-up re-renders the pages whose nav shows it: the sidebar is pruned to each page's
+    #    own branch, so the pages of the same domain, its neighbours and the pages listing it.
     title = yaml.safe_load(procedure.read_text(encoding="utf-8"))["title"]
     edit(procedure, f"title: {title}", "title: 改过的流程名")
     quick = first_pass(procedure)
@@ -110,7 +112,11 @@ def test_incremental_site_equals_a_full_build_after_each_kind_of_edit(project, t
     assert quick.changed == {page}
     assert "改过的流程名" in (site / page).read_text(encoding="utf-8")
     catch_up = live.build()
-    assert catch_up.rendered == pages - 1  # the page of the first pass is not rendered twice
+    domain = yaml.safe_load(procedure.read_text(encoding="utf-8"))["domain"]
+    peers = [p for p in (content / "procedures").glob("*.yaml")
+             if yaml.safe_load(p.read_text(encoding="utf-8"))["domain"] == domain]
+    assert len(peers) <= catch_up.rendered < pages - 1 - 20  # its domain's pages, far from all of them
+    assert page not in catch_up.changed  # the page of the first pass is not rendered twice
     _full_build(config_file, full)
     _assert_same_site(site, full)
 
@@ -207,3 +213,26 @@ def test_the_server_knows_which_pages_are_open(tmp_path: Path) -> None:
         assert server._page_of("http://127.0.0.1:8000/roles/") == "roles/index.html"
     finally:
         server.server_close()
+
+
+def test_the_nav_is_keyed_per_page_only_where_the_theme_shows_just_the_page_branch(project, tmp_path: Path) -> None:
+    from generator.handbook.live import pruned_nav
+
+    live, _site, _content, config_file = project
+    config = live.get_config()
+    assert pruned_nav(config)
+    config.theme["features"] = [*config.theme["features"], "navigation.tabs"]  # tabs list every section
+    assert not pruned_nav(config)
+    config = live.get_config()
+    config.theme["features"] = [f for f in config.theme["features"] if f != "navigation.prune"]
+    assert not pruned_nav(config)
+    from mkdocs.config import load_config
+
+    overrides = tmp_path / "overrides"
+    shutil.copytree(REPO / "site_overrides", overrides)
+    (overrides / "main.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")  # may show any nav
+    data = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    data["theme"]["custom_dir"] = str(overrides)
+    other = tmp_path / "other.yml"
+    other.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert not pruned_nav(load_config(str(other)))
