@@ -170,7 +170,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # Material's offline plugin adds a CDN script (iframe-worker, search from file://): use our copy.
         polyfills = config.extra.get("polyfills") or []
         config.extra["polyfills"] = [IFRAME_WORKER if "iframe-worker" in str(url) else url for url in polyfills]
-        self._start_printables()
+        if self._printables_wanted() and self.command != "serve":
+            self._start_printables()
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         assert self.plan is not None
@@ -220,12 +221,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             server.watch(str(self.quizzes_dir))
         return server
 
-    def _start_printables(self) -> None:
-        """Under ``build``, the site's PDFs start now, in worker processes, while MkDocs renders the
-        pages (site_printables.py); on_post_build collects them."""
+    def _printables_wanted(self) -> bool:
         mode = self.config.printables
-        if mode == "never" or (mode == "auto" and self.command == "serve"):
-            return
+        return mode == "always" or (mode == "auto" and self.command != "serve")
+
+    def _start_printables(self) -> None:
+        """Start the site's PDFs in worker processes (site_printables.py). A build starts them in
+        on_pre_build, so they are laid out while MkDocs renders the pages; on_post_build collects
+        them. Under serve (``printables: always``) on_post_build starts them itself: `playbook serve`
+        runs first passes that end without an on_post_build."""
         assert self.content is not None
         from .booklet.render import site_jobs as booklet_jobs
         from .checklist.render import site_jobs as checklist_jobs
@@ -242,8 +246,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._cleanup_dict()
         patch_search_worker(Path(config.site_dir))
         compact_search_index(Path(config.site_dir))  # before the offline plugin copies it (same priority, later)
-        if self.printables is None:
+        if not self._printables_wanted():
             return
+        if self.printables is None:
+            self._start_printables()
+        assert self.printables is not None
         assert self.content is not None
         site_dir = Path(config.site_dir)
         printables, self.printables = self.printables, None
