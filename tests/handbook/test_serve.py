@@ -111,3 +111,21 @@ def test_serve_answers_before_the_whole_site_is_written(tmp_path: Path) -> None:
         assert index is not None and "procedures/procedure-299.html" in index
     output = log.read_text(encoding="utf-8")
     assert "首页已生成" in output and "Traceback" not in output, output
+
+
+def test_serve_with_printables_always_serves_the_pdfs(tmp_path: Path) -> None:
+    """``printables: always`` under serve: the catch-up (a full pass) lays out the PDFs, first passes do not."""
+    content = write_small_content(tmp_path / "content", title="前台接待")
+    config = write_config(tmp_path, content, plugin={"printables": "always"})
+    log = tmp_path / "serve.log"
+    with preview_server(content, config, log) as (server, port):
+        base = f"http://127.0.0.1:{port}"
+        _poll(f"{base}/procedures/front-desk.html", "前台接待", 90, server)
+        deadline = time.monotonic() + 300
+        while "全部页面已更新" not in log.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline and server.poll() is None
+            time.sleep(0.5)
+        with urllib.request.urlopen(f"{base}/checklists/front-desk.pdf", timeout=10) as response:
+            assert response.read(5) == b"%PDF-"
+    output = log.read_text(encoding="utf-8")
+    assert "Traceback" not in output, output
