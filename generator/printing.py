@@ -294,7 +294,8 @@ def cached_pdf(html: str, base_url: Path | str | None = None) -> Printed | None:
 def write_cached(named: Sequence[tuple[str, str]], base_url: Path | str | None,
                  directory: Path) -> tuple[list[int], int]:
     """For (file name, HTML) pairs: write into directory each PDF the cache has. Returns the indexes
-    of the pairs still to render and the pages written, so a site build starts workers only for those."""
+    of the pairs still to render and the pages written, so `playbook checklist` starts workers only
+    for those (a site build does the same through site_printables)."""
     missing, pages = [], 0
     for i, (name, html) in enumerate(named):
         hit = cached_pdf(html, base_url)
