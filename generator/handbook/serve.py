@@ -9,7 +9,8 @@ catch-up changed reloads once more. A save during the catch-up interrupts it.
 It also starts fast: the first pass writes the home page and the theme's assets, the server answers,
 and the whole site is written by a catch-up in the background (two minutes at 2,000 procedures). A
 page asked for before the catch-up reached it is rendered for that request (a first pass of its
-own); search works once the catch-up is done, and the open pages reload then.
+own). A request for the search index waits until the catch-up wrote it, so a page's search starts
+working then; the open pages also reload once.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ _CHANGE_EVENTS = [watchdog.events.FileCreatedEvent, watchdog.events.FileModified
 """What the watches ask the system for. Without a filter watchdog also asks inotify for every open and
 read-only close: each pass reads every content file, and at 2,000 procedures handling those events
 in Python slowed each first pass by ~0.4-0.7 s (median 2.07 s -> 1.40 s, benchmarks/bench_serve.py)."""
+
+SEARCH_INDEX = "/search/search_index.json"
+SEARCH_WAIT = 600.0
+"""Seconds a request for the search index may wait for the first catch-up (2 min at 2,000 procedures)."""
 
 VIEWED_FOR = 30.0
 """Seconds a page counts as open after its last reload poll (covers the moment a browser reloads)."""
@@ -110,7 +115,7 @@ class LiveServer(LiveReloadServer):
     def _serve_request(self, environ: dict, start_response: Any) -> Iterable[bytes] | None:
         """A reload poll waits here until the next build: while it does, its page is open."""
         if not environ.get("PATH_INFO", "").startswith("/livereload/"):
-            self._render_on_request(environ.get("PATH_INFO", ""))
+            self._before_serving(environ.get("PATH_INFO", ""))
             return super()._serve_request(environ, start_response)
         page = self._page_of(environ.get("HTTP_REFERER") or "")
         with self._lock:
@@ -124,10 +129,18 @@ class LiveServer(LiveReloadServer):
                 entry[0] -= 1
                 entry[1] = time.monotonic()
 
-    def _render_on_request(self, path: str, timeout: float = 120.0) -> None:
+    def _before_serving(self, path: str, timeout: float = 120.0) -> None:
         """Until the first catch-up is done, a page not written yet is rendered for the request: it
-        counts as open, and a first pass (which interrupts the catch-up) renders it."""
-        if self.site.complete or not path.endswith((".html", "/")):
+        counts as open, and a first pass (which interrupts the catch-up) renders it. The search
+        index (written last) is answered when it exists: the page's search works from then on."""
+        if self.site.complete:
+            return
+        if path.endswith(SEARCH_INDEX):
+            deadline = time.monotonic() + SEARCH_WAIT
+            while not (self.site.complete or self._shutdown) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            return
+        if not path.endswith((".html", "/")):
             return
         page = self._page_of(path)
         target = os.path.join(self.root, page)

@@ -87,7 +87,10 @@ def test_serve_polls_on_request_and_watches_the_theme_overrides(tmp_path: Path) 
 
 def test_serve_answers_before_the_whole_site_is_written(tmp_path: Path) -> None:
     """At start only the home page is written before the server answers; a page asked for while the
-    catch-up writes the rest is rendered for that request, and search works once the catch-up is done."""
+    catch-up writes the rest is rendered for that request, and a request for the search index gets
+    it once the catch-up wrote it (not a 404)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     sys.path.insert(0, str(REPO))
     from benchmarks.corpus import write_corpus
 
@@ -98,6 +101,12 @@ def test_serve_answers_before_the_whole_site_is_written(tmp_path: Path) -> None:
         base = f"http://127.0.0.1:{port}"
         _poll(f"{base}/index.html", "服务手册", 120, server)
         assert "全部页面已更新" not in log.read_text(encoding="utf-8")
+        waiting = ThreadPoolExecutor(1)
+        def patient(url: str) -> str:
+            with urllib.request.urlopen(url, timeout=180) as response:
+                return response.read().decode("utf-8")
+
+        early_index = waiting.submit(patient, f"{base}/search/search_index.json")  # as a page's search asks
         page = _fetch(f"{base}/procedures/procedure-250.html")
         caught_up = "全部页面已更新" in log.read_text(encoding="utf-8")
         assert page is not None and "流程250" in page.split("<h1", 1)[1]
@@ -109,8 +118,11 @@ def test_serve_answers_before_the_whole_site_is_written(tmp_path: Path) -> None:
             time.sleep(0.5)
         index = _fetch(f"{base}/search/search_index.json")
         assert index is not None and "procedures/procedure-299.html" in index
+        assert early_index.result(timeout=60) == index
+        waiting.shutdown()
     output = log.read_text(encoding="utf-8")
     assert "首页已生成" in output and "Traceback" not in output, output
+    assert "code 404" not in output.split("no-such-procedure")[0], output  # the early index request waited
 
 
 def test_serve_with_printables_always_serves_the_pdfs(tmp_path: Path) -> None:
