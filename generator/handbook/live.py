@@ -105,7 +105,7 @@ PRUNED_NAV_FEATURES = frozenset({
 section index pages or expanded sections)."""
 
 
-def pruned_nav(config: Any) -> bool:
+def pruned_nav(config: Any, custom_files: list[tuple[str, int, int]] | None = None) -> bool:
     """Whether a page's theme rendering reads only :func:`_visible_nav`, not the whole nav: Material
     with the pruned, sectioned sidebar and no template of the override folder but the 404 page (a
     template of the author's own could show any part of the nav)."""
@@ -114,7 +114,8 @@ def pruned_nav(config: Any) -> bool:
         return False
     if not features <= PRUNED_NAV_FEATURES:
         return False
-    templates = [name for name, _mtime, _size in _custom_files(config) if name.endswith(".html")]
+    custom = _custom_files(config) if custom_files is None else custom_files
+    templates = [name for name, _mtime, _size in custom if name.endswith(".html")]
     return all(os.path.basename(name) == "404.html" for name in templates)
 
 
@@ -251,7 +252,8 @@ class LiveSite:
         config.plugins.on_pre_build(config=config)
         playbook = config.plugins["playbook"]
         files = get_files(config)
-        env = self._theme_env(config)
+        custom = _custom_files(config)  # the theme override folder, listed once per pass
+        env = self._theme_env(config, custom)
         files.add_files_from_theme(env, config)
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
@@ -278,7 +280,7 @@ class LiveSite:
         env = config.plugins.on_env(env, config=config, files=files)
 
         result = PassResult(pages=len(pages))
-        site_key = self._site_key(config, playbook, nav, files_key)
+        site_key = self._site_key(config, playbook, nav, files_key, custom)
         if wanted is None or not self._started:  # the very first pass too: its pages need the theme's assets
             files.copy_static_files(dirty=True, inclusion=inclusion)
             for template in config.theme.static_templates:
@@ -320,13 +322,13 @@ class LiveSite:
 
         config.theme.get_env = get_env
 
-    def _theme_env(self, config: Any) -> Any:
+    def _theme_env(self, config: Any, custom: list[tuple[str, int, int]]) -> Any:
         """The theme's Jinja environment, with the theme's file list kept between passes (checked:
         the override folder by its files' times)."""
         env = config.theme.get_env()
         # MkDocs asks once per build, filtering out templates and dot files (its filter depends only
         # on the theme's static templates): the filtered list is what is kept.
-        key = _digest(config.theme.dirs, _custom_files(config), config.theme.static_templates)
+        key = _digest(config.theme.dirs, custom, config.theme.static_templates)
         listing = env.list_templates
 
         def list_templates(extensions: Any = None, filter_func: Callable[[str], bool] | None = None) -> list[str]:
@@ -381,14 +383,15 @@ class LiveSite:
 
         index.add_entry_from_context = add_entry
 
-    def _site_key(self, config: Any, playbook: Any, nav: Navigation, files_key: str) -> str:
+    def _site_key(self, config: Any, playbook: Any, nav: Navigation, files_key: str,
+                  custom: list[tuple[str, int, int]]) -> str:
         """What every page's theme rendering reads besides the page itself (the nav only where the
         theme shows more of it than each page's own branch: see :func:`pruned_nav`)."""
         config_file = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
-        whole_nav = None if pruned_nav(config) else _nav(nav.items)
+        whole_nav = None if pruned_nav(config, custom) else _nav(nav.items)
         return _digest(config_file, config.site_url, config.extra, config.extra_css, config.extra_javascript,
                        dict(config.theme.items()) if hasattr(config.theme, "items") else repr(config.theme),
-                       _custom_files(config), whole_nav, files_key, playbook.overlay)
+                       custom, whole_nav, files_key, playbook.overlay)
 
     def _render(self, page: Page, config: Any, doc_files: Any, nav: Navigation, env: Any, site_key: str) -> bool:
         """MkDocs' _build_page, skipped when nothing the theme reads changed. True if written."""
