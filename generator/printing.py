@@ -36,7 +36,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -289,22 +289,6 @@ def cached_pdf(html: str, base_url: Path | str | None = None) -> Printed | None:
     a site build starts worker processes only for what is missing."""
     directory = cache_dir()
     return _take(_entry(directory, fingerprint(html, base_url)) if directory is not None else None)
-
-
-def write_cached(named: Sequence[tuple[str, str]], base_url: Path | str | None,
-                 directory: Path) -> tuple[list[int], int]:
-    """For (file name, HTML) pairs: write into directory each PDF the cache has. Returns the indexes
-    of the pairs still to render and the pages written, so `playbook checklist` starts workers only
-    for those (a site build does the same through site_printables)."""
-    missing, pages = [], 0
-    for i, (name, html) in enumerate(named):
-        hit = cached_pdf(html, base_url)
-        if hit is None:
-            missing.append(i)
-        else:
-            (Path(directory) / name).write_bytes(hit.data)
-            pages += hit.pages
-    return missing, pages
 
 
 def print_pdf(html: str, base_url: Path | str | None = None, *, kind: str = "plain",

@@ -37,36 +37,36 @@ class PrintJob:
     base_url: str
 
 
-def render_pdf(html: str, base_url: str) -> bytes:
+def render_pdf(html: str, base_url: str) -> printing.Printed:
     """Lay out one PDF (through the print cache, which the worker fills for the next build)."""
-    return printing.print_pdf(html, base_url).data
+    return printing.print_pdf(html, base_url)
 
 
 class SitePrintables:
     """A set of PDFs being made; see the module docstring."""
 
-    def __init__(self, jobs: Sequence[PrintJob], done: dict[int, bytes], todo: list[int],
+    def __init__(self, jobs: Sequence[PrintJob], done: dict[int, printing.Printed], todo: list[int],
                  pool: ProcessPoolExecutor | None) -> None:
         self.jobs = list(jobs)
         self.done = done
         """Index of a job -> its PDF, for the PDFs already made (from the cache, or collected)."""
         self.todo = todo
         self._pool = pool
-        self._futures: dict[int, Future[bytes]] = (
+        self._futures: dict[int, Future[printing.Printed]] = (
             {i: pool.submit(render_pdf, self.jobs[i].html, self.jobs[i].base_url) for i in todo} if pool else {})
 
     @classmethod
     def start(cls, jobs: Sequence[PrintJob], processes: int = 1) -> SitePrintables:
         """Take what the cache has; start ``processes`` workers for the rest (none for fewer than two
         PDFs: starting one costs more than laying out one PDF here)."""
-        done: dict[int, bytes] = {}
+        done: dict[int, printing.Printed] = {}
         todo: list[int] = []
         for i, job in enumerate(jobs):
             hit = printing.cached_pdf(job.html, job.base_url)
             if hit is None:
                 todo.append(i)
             else:
-                done[i] = hit.data
+                done[i] = hit
         todo.sort(key=lambda i: -len(jobs[i].html))  # the HTML's length stands for the PDF's pages
         pool = None
         if processes > 1 and len(todo) >= 2:
@@ -74,9 +74,8 @@ class SitePrintables:
             pool = ProcessPoolExecutor(max_workers=min(processes, len(todo)), mp_context=get_context("spawn"))
         return cls(jobs, done, todo, pool)
 
-    def finish(self, site_dir: Path) -> list[Path]:
-        """Lay out here what no worker has started, wait for the others, then replace each folder of
-        ``site_dir`` the jobs name, whole. Returns the files written."""
+    def collect(self) -> list[printing.Printed]:
+        """Lay out here what no worker has started, wait for the others; the PDFs in job order."""
         try:
             for i in reversed(self.todo):  # smallest first: the workers took the largest
                 future = self._futures.get(i)
@@ -87,6 +86,12 @@ class SitePrintables:
                     self.done[i] = self._futures[i].result()
         finally:
             self.close()
+        return [self.done[i] for i in range(len(self.jobs))]
+
+    def finish(self, site_dir: Path) -> list[Path]:
+        """:meth:`collect`, then replace each folder of ``site_dir`` the jobs name, whole. Returns the
+        files written."""
+        printed = self.collect()
         written = []
         site_dir = Path(site_dir)
         for folder in dict.fromkeys(job.folder for job in self.jobs):
@@ -96,7 +101,7 @@ class SitePrintables:
             try:
                 for i, job in enumerate(self.jobs):
                     if job.folder == folder:
-                        (staging / job.name).write_bytes(self.done[i])
+                        (staging / job.name).write_bytes(printed[i].data)
                         written.append(target / job.name)
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)

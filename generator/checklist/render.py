@@ -8,10 +8,8 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from multiprocessing import get_context
 from pathlib import Path
 
 from jinja2 import Environment
@@ -64,25 +62,15 @@ def write_pdf(html: str, target: Path) -> int:
     return printed.pages
 
 
-def _write_job(job: Job, directory: str) -> int:
-    return write_pdf(job.html, Path(directory) / job.name)
-
-
 def write_jobs(jobs: Sequence[Job], directory: Path, processes: int = 1) -> int:
     """Write every job into directory, in `processes` worker processes; returns total pages.
-    PDFs the print cache has are written first, here: workers start only for the others."""
-    todo, pages = printing.write_cached([(job.name, job.html) for job in jobs], TEMPLATES, directory)
-    missing = [jobs[i] for i in todo]
-    return pages + _render_jobs(missing, directory, min(processes, len(missing)))
-
-
-def _render_jobs(jobs: Sequence[Job], directory: Path, processes: int) -> int:
-    if processes <= 1 or len(jobs) < 2:
-        return sum(_write_job(job, str(directory)) for job in jobs)
-    # spawn, not fork: WeasyPrint's Pango/fontconfig state should not be copied into children.
-    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
-        chunk = max(1, len(jobs) // (processes * 8))
-        return sum(pool.map(_write_job, jobs, [str(directory)] * len(jobs), chunksize=chunk))
+    PDFs the print cache has are taken without a worker (site_printables)."""
+    printables = site_printables.SitePrintables.start(
+        [PrintJob(Path(directory).name, job.name, job.html, str(TEMPLATES)) for job in jobs], processes)
+    printed = printables.collect()
+    for job, pdf in zip(jobs, printed, strict=True):
+        (Path(directory) / job.name).write_bytes(pdf.data)
+    return sum(pdf.pages for pdf in printed)
 
 
 def procedure_jobs(views: Iterable[ChecklistView], sizes: Sequence[str]) -> list[Job]:

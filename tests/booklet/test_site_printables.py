@@ -29,9 +29,9 @@ def test_without_workers_the_build_process_lays_out_smallest_first_and_replaces_
         cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     order: list[str] = []
 
-    def fake(html: str, base_url: str) -> bytes:
+    def fake(html: str, base_url: str) -> printing.Printed:
         order.append(html)
-        return html.encode("utf-8")
+        return printing.Printed(html.encode("utf-8"), 1)
 
     monkeypatch.setattr(site_printables, "render_pdf", fake)
     jobs = [PrintJob("checklists", "a.pdf", "中" * 10, BASE), PrintJob("booklets", "b.pdf", "中" * 300, BASE),
@@ -49,10 +49,10 @@ def test_without_workers_the_build_process_lays_out_smallest_first_and_replaces_
 
 
 def test_a_failed_layout_publishes_nothing(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(html: str, base_url: str) -> bytes:
+    def broken(html: str, base_url: str) -> printing.Printed:
         if "坏" in html:
             raise RuntimeError("layout failed")
-        return b"%PDF-fake"
+        return printing.Printed(b"%PDF-fake", 1)
 
     monkeypatch.setattr(site_printables, "render_pdf", broken)
     site = tmp_path / "site"

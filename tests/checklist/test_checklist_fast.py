@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from checklist_support import CONTENT, REPO, long_procedure, write_content  # noqa: E402
 
-from generator import site_printables  # noqa: E402
+from generator import printing, site_printables  # noqa: E402
 from generator.checklist import render as render_mod  # noqa: E402
 from generator.checklist import render_checklists, render_site_checklists  # noqa: E402
 from generator.checklist.view import checklist_views  # noqa: E402
@@ -115,14 +115,13 @@ def test_unknown_id_is_a001_and_writes_nothing(small, tmp_path: Path):
 def test_failure_mid_render_leaves_no_partial_files(small, tmp_path: Path, monkeypatch):
     calls = []
 
-    def flaky(html: str, target: Path) -> int:
-        calls.append(target)
+    def flaky(html: str, base_url: str) -> printing.Printed:
+        calls.append(html)
         if len(calls) == 2:
             raise RuntimeError("layout failed")
-        target.write_bytes(b"%PDF-fake")
-        return 1
+        return printing.Printed(b"%PDF-fake", 1)
 
-    monkeypatch.setattr(render_mod, "write_pdf", flaky)
+    monkeypatch.setattr(site_printables, "render_pdf", flaky)
     out = tmp_path / "made" / "out"
     with pytest.raises(RuntimeError):
         render_checklists(small, None, "a4", out)
@@ -141,14 +140,6 @@ def test_failure_mid_render_leaves_no_partial_files(small, tmp_path: Path, monke
     site.mkdir(parents=True)
     (site / "old.pdf").write_bytes(b"%PDF-old")
     calls.clear()
-
-    def flaky_site(html: str, base_url: str) -> bytes:
-        calls.append(html)
-        if len(calls) == 2:
-            raise RuntimeError("layout failed")
-        return b"%PDF-fake"
-
-    monkeypatch.setattr(site_printables, "render_pdf", flaky_site)
     with pytest.raises(RuntimeError):
         render_site_checklists(small, site)
     assert sorted(p.name for p in site.iterdir()) == ["old.pdf"]
@@ -156,8 +147,8 @@ def test_failure_mid_render_leaves_no_partial_files(small, tmp_path: Path, monke
 
 
 def test_site_checklists_replace_the_folder_whole(small, tmp_path: Path, monkeypatch):
-    def fake(html: str, base_url: str) -> bytes:
-        return html.encode("utf-8")
+    def fake(html: str, base_url: str) -> printing.Printed:
+        return printing.Printed(html.encode("utf-8"), 1)
 
     monkeypatch.setattr(site_printables, "render_pdf", fake)
     site = tmp_path / "site" / "checklists"
