@@ -21,7 +21,7 @@ atexit.register(shutil.rmtree, _PRINT_CACHE, True)
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = REPO / "tests" / "seeds"  # the five real SOP source documents, verbatim (see content/SOURCES.md)
 
 
 @dataclass
@@ -69,6 +69,12 @@ def repo() -> Path:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    """The seed documents folder (tests/seeds); the one place tests get it from."""
+    return SEEDS
 
 
 def copy_content(dest: Path) -> Path:

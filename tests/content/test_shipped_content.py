@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,6 @@ from generator.loader import content_files, load_content
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = REPO / "content"
-SEEDS = REPO.parent / "shared" / "seeds"
 FIDELITY = sorted(Path(__file__).parent.glob("fidelity_*.yaml"))
 
 
@@ -51,20 +51,20 @@ def test_fidelity_list_is_substantial():
 
 
 @pytest.mark.parametrize(("tag", "seed", "expect"), _fidelity_entries(), ids=lambda v: str(v)[:20])
-def test_seed_fact_is_in_content(tag, seed, expect, content_text):
-    seed_file = next(SEEDS.glob(f"{tag}_*.txt"))
+def test_seed_fact_is_in_content(tag, seed, expect, content_text, seeds):
+    seed_file = next(seeds.glob(f"{tag}_*.txt"))
     assert seed in seed_file.read_text(encoding="utf-8"), f"not quoted from {seed_file.name}: {seed}"
     assert expect in content_text, f"missing from content/: {expect}"
 
 
-def test_phrases_are_verbatim_from_their_seed(content):
+def test_phrases_are_verbatim_from_their_seed(content, seeds):
     """Every phrase whose source is a seed appears in that seed word for word (after t2s)."""
     t2s = OpenCC("t2s")
-    seeds = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
+    texts = {p.name: p.read_text(encoding="utf-8") for p in seeds.glob("*.txt")}
     checked = 0
     for phrase in content.phrases.values():
-        if phrase.source in seeds:
-            text = seeds[phrase.source]
+        if phrase.source in texts:
+            text = texts[phrase.source]
             assert phrase.text in text or phrase.text in t2s.convert(text), phrase.id
             checked += 1
     assert checked >= 30
@@ -78,6 +78,28 @@ def test_no_traditional_characters_remain():
         if converted != text:
             diff = [(a, b) for a, b in zip(text, converted) if a != b][:10]
             pytest.fail(f"{path.relative_to(REPO)} still has Traditional characters: {diff}")
+
+
+def _source_values(node) -> list[str]:
+    """Every `source:` value anywhere in a parsed YAML document."""
+    if isinstance(node, dict):
+        found = [str(v) for k, v in node.items() if k == "source" and v is not None]
+        return found + [s for v in node.values() for s in _source_values(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in _source_values(v)]
+    return []
+
+
+def test_every_seed_named_as_a_source_is_in_the_repository(seeds):
+    """A `source:` that names a seed file (…txt) names one kept verbatim under tests/seeds/."""
+    named: dict[str, str] = {}
+    for path in content_files(CONTENT):
+        for value in _source_values(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            for name in re.findall(r"[\w.-]+\.txt", value):
+                named.setdefault(name, str(path.relative_to(REPO)))
+    assert len(named) >= 5, f"expected the five seeds to be named as sources, found {sorted(named)}"
+    missing = {name: where for name, where in named.items() if not (seeds / name).is_file()}
+    assert missing == {}, f"sources naming a seed file missing from tests/seeds/: {missing}"
 
 
 def test_every_item_names_its_source(content):

@@ -10,11 +10,10 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-SEEDS = REPO.parent / "shared" / "seeds"
 
 
-def seed(prefix: str) -> Path:
-    (path,) = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+def seed(seeds: Path, prefix: str) -> Path:
+    (path,) = sorted(seeds.glob(f"{prefix}_*.txt"))
     return path
 
 
@@ -42,5 +41,6 @@ def step_phrases(step: dict, phrases: dict[str, dict]) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def imp() -> SimpleNamespace:
-    return SimpleNamespace(REPO=REPO, SEEDS=SEEDS, seed=seed, load_dir=load_dir, step_phrases=step_phrases)
+def imp(seeds: Path) -> SimpleNamespace:
+    return SimpleNamespace(REPO=REPO, SEEDS=seeds, seed=lambda prefix: seed(seeds, prefix), load_dir=load_dir,
+                           step_phrases=step_phrases)

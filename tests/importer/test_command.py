@@ -240,8 +240,7 @@ def test_two_hundred_pages_import_in_a_few_seconds(tmp_path: Path, imp) -> None:
     import time
 
     seeds = [p.read_text(encoding="utf-8") for p in sorted(imp.SEEDS.glob("*.txt"))]
-    if not seeds:
-        pytest.skip("seed documents not available")
+    assert seeds, "tests/seeds holds the seed documents"
     body, i = [], 0
     while sum(map(len, body)) < 200 * 1500:
         body.append(seeds[i % len(seeds)])

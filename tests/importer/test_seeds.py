@@ -9,9 +9,6 @@ import pytest
 from generator.importer.command import import_document, report
 
 REPO = Path(__file__).resolve().parents[2]
-SEEDS = REPO.parent / "shared" / "seeds"
-
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="seed documents not available")
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +20,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory, imp):
     from generator.importer import command  # noqa: F401  (import errors surface here, not in a subprocess)
 
     results = {}
-    for path in sorted(SEEDS.glob("*.txt")):
+    for path in sorted(imp.SEEDS.glob("*.txt")):
         out = tmp_path_factory.mktemp("imp") / "out"
         proc = subprocess.run([sys.executable, "-m", "generator.cli", "import", str(path), "--out", str(out)],
                               cwd=REPO, capture_output=True, text=True, timeout=300)
