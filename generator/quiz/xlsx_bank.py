@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 
+from ..spreadsheet import stable_xlsx, xlsx_text
 from .bank import LETTERS, pass_line, rows, score_per_question
 
 MAX_OPTIONS = 8
@@ -35,16 +36,10 @@ COLUMN_NOTES = [
 ]
 
 
-def _clean(text: str) -> str:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
-
-
 def _text_cell(ws, row: int, col: int, value) -> None:
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
-        cell.value = _clean(value)
+        cell.value = xlsx_text(value)
         cell.data_type = "s"  # never a formula, whatever the text starts with
     else:
         cell.value = value
@@ -53,8 +48,6 @@ def _text_cell(ws, row: int, col: int, value) -> None:
 def xlsx_bank(quiz: dict, topics: dict[str, str] | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
-
-    from ..results.outputs import _stable_zip
 
     bank = rows(quiz, topics)
     wb = Workbook()
@@ -96,4 +89,4 @@ def xlsx_bank(quiz: dict, topics: dict[str, str] | None = None) -> bytes:
     wb.properties.creator = "playbook"
     buf = io.BytesIO()
     wb.save(buf)
-    return _stable_zip(buf.getvalue())
+    return stable_xlsx(buf.getvalue())

@@ -1,11 +1,13 @@
 """What `playbook grade` leaves behind, whatever the channel: results.json, scores.csv (UTF-8 with
-BOM, so Excel shows Chinese), scores.xlsx. One row per sheet, one column per question number."""
+BOM, so Excel shows Chinese), scores.xlsx. One row per sheet, one column per question number;
+text from rosters and exports is formula-safe (generator/spreadsheet.py)."""
 
 from __future__ import annotations
 
 import csv
 import io
 
+from ..spreadsheet import csv_row, stable_xlsx, xlsx_row
 from .model import FLAG_NAMES, Results, Sheet, to_json
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -39,7 +41,7 @@ def _ordered(sheets: list[Sheet]) -> list[Sheet]:
 
 def scores_csv(table: list[list[object]]) -> bytes:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(table)
+    csv.writer(buf, lineterminator="\r\n").writerows(csv_row(row) for row in table)
     return "\ufeff".encode() + buf.getvalue().encode("utf-8")
 
 
@@ -51,33 +53,13 @@ def scores_xlsx(table: list[list[object]]) -> bytes:
     ws = wb.active
     ws.title = "成绩"
     for row in table:
-        ws.append(row)
+        ws.append(xlsx_row(ws, row))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "B2"
     buf = io.BytesIO()
     wb.save(buf)
-    return _stable_zip(buf.getvalue())
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """openpyxl stamps the current time into docProps/core.xml and the zip entries; fix both so
-    the same results give the same bytes."""
-    import re
-    import zipfile
-
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"<dcterms:(created|modified)([^>]*)>[^<]*</dcterms:\1>",
-                              rb"<dcterms:\1\2>2000-01-01T00:00:00Z</dcterms:\1>", body)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, body)
-    return out.getvalue()
+    return stable_xlsx(buf.getvalue())
 
 
 def result_files(results: Results, ordering_ids: set[str]) -> dict[str, bytes]:

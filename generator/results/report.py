@@ -22,6 +22,7 @@ import numpy as np
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
+from ..spreadsheet import stable_xlsx, xlsx_row
 from . import stats
 from .model import FLAG_NAMES, Sheet
 
@@ -499,16 +500,14 @@ def report_xlsx(data: dict) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .outputs import _stable_zip
-
     wb = Workbook(write_only=True)
 
     def sheet(name: str, head: list[str], rows) -> None:
         ws = wb.create_sheet(name)
         ws.freeze_panes = "A2"
-        ws.append(head)
+        ws.append(xlsx_row(ws, head))
         for r in rows:
-            ws.append(r)
+            ws.append(xlsx_row(ws, r))
 
     def r2(x):
         return None if x is None else round(x, 4)
@@ -539,7 +538,7 @@ def report_xlsx(data: dict) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     _ = Font  # header styling is not available in write-only mode; the frozen first row marks it
-    return _stable_zip(buf.getvalue())
+    return stable_xlsx(buf.getvalue())
 
 
 def render(data: dict, with_pdf: bool = True, timings: dict[str, float] | None = None) -> dict[str, bytes]:
