@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,25 +30,35 @@ class Problem:
 
     def format(self) -> str:
         """One line, always: editors and scripts read problems line by line."""
-        tail = f" ({_one_line(self.detail)})" if self.detail else ""
-        return f"{_one_line(self.file)}:{self.line}:{self.col}: {self.severity}[{self.code}]: {_one_line(self.message)}{tail}"
+        tail = f" ({printable(self.detail)})" if self.detail else ""
+        return f"{printable(self.file)}:{self.line}:{self.col}: {self.severity}[{self.code}]: {printable(self.message)}{tail}"
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
 
 
-_LINE_BREAKS = str.maketrans({"\r": "\\r", "\n": "\\n", "\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029",
-                              "\x0b": "\\v", "\x0c": "\\f", "\x1c": "\\x1c", "\x1d": "\\x1d", "\x1e": "\\x1e"})
+# Control characters (C0, C1), line and paragraph separators and bidirectional overrides: text from
+# an input file must not move the cursor, recolour the terminal or reorder what the line shows.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\r": "\\r", "\n": "\\n", "\t": "\\t", "\x0b": "\\v", "\x0c": "\\f"}
 
 
-def _one_line(text: str) -> str:
-    """Quoted author text may span lines; show the breaks as escapes instead."""
-    return text.translate(_LINE_BREAKS)
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    return _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+
+
+def printable(text: str) -> str:
+    """Text quoted from input, safe to print on one terminal line: breaks and controls as escapes."""
+    return _UNSAFE.sub(_escape, text)
 
 
 class PlaybookError(Exception):
     """Base of the core's exceptions; carries the problems that caused it."""
+
+    exit_code = 1
+    """What the command exits with: 1 for problems in the input, 2 for a usage error."""
 
     def __init__(self, problems: list[Problem] | None = None, message: str = ""):
         self.problems = sorted(problems or [])
