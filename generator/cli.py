@@ -192,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_problems(exc.problems)
         if not exc.problems:
             print(f"error: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last line of defence: no tracebacks for users

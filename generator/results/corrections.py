@@ -3,58 +3,71 @@
 corrections.json = {"format": "playbook-corrections/1", "decisions": [
     {"quiz", "version", "serial", "question": <id>, "chosen": [<option indexes or order>] | []},
     {"quiz", "version", "serial", "trainee_id": "<工号>"}]}
+
+The file is read through a schema (inputs.read_corrections): a decision with a bad field, one that
+matches no sheet, names a question not on that sheet, or picks options the question does not have
+(or, for an ordering question, not every option once) is a G006 problem at its own line and is not
+applied; the others are.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from ..problems import Problem, display_path
+from ..problems import Problem
+from .inputs import CORRECTIONS_FORMAT, Decision, check_decision, decision_from_dict
+from .inputs import read_corrections as _read
 from .model import Sheet, Trainee, rescore
 
-FORMAT = "playbook-corrections/1"
+FORMAT = CORRECTIONS_FORMAT
 
 
-def read_corrections(path: Path) -> tuple[list[dict], list[Problem]]:
-    shown = display_path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", 1)
-        col = getattr(exc, "colno", 1)
-        return [], [Problem(shown, line, col, "G006", "更正文件读不了：请给复核页（review.html）保存的 corrections.json",
-                            f"cannot read corrections: {exc}")]
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("decisions"), list):
-        return [], [Problem(shown, 1, 1, "G006", "这不是复核页保存的更正文件", "not a corrections file")]
-    return data["decisions"], []
+def read_corrections(path: Path) -> tuple[list[Decision], list[Problem]]:
+    """The decisions of ``path``, each checked field by field, and the problems (file:line:col)."""
+    return _read(path)
 
 
-def apply_corrections(sheets: list[Sheet], decisions: list[dict], quizzes: dict[str, dict], shown: str,
-                      roster: dict[str, Trainee]) -> tuple[list[Sheet], list[Problem]]:
-    """Sheets with the decisions applied and rescored; a decision that matches no sheet is reported."""
+def apply_corrections(sheets: list[Sheet], decisions: list[Decision] | list[dict[str, Any]], quizzes: dict[str, dict],
+                      shown: str, roster: dict[str, Trainee]) -> tuple[list[Sheet], list[Problem]]:
+    """Sheets with the decisions applied and rescored; a decision that cannot be applied is reported
+    at its line and left out."""
     problems: list[Problem] = []
     by_key = {(s.quiz, s.version, s.serial): i for i, s in enumerate(sheets)}
-    pending: dict[int, dict[str, list[int] | None]] = {}
+    pending: dict[int, dict[str, tuple[Decision, list[int]]]] = {}
     out = list(sheets)
-    for n, d in enumerate(decisions, start=1):
-        key = (str(d.get("quiz", "")), str(d.get("version", "")), str(d.get("serial", "")))
-        if key not in by_key:
-            problems.append(Problem(shown, n, 1, "G006", f"第 {n} 条更正对不上任何一张答题卡（{key[1]} 卷 序号 {key[2]}）",
-                                    "decision for an unknown sheet"))
+    for n, raw in enumerate(decisions, start=1):
+        if isinstance(raw, Decision):
+            d = raw
+        else:
+            d, bad = decision_from_dict(raw, shown, n)
+            problems += bad
+            if d is None:
+                continue
+        if not d.file:
+            d = replace(d, file=shown)
+        if d.key not in by_key:
+            problems.append(d.problem(f"这条更正对不上任何一张答题卡（{d.version} 卷 序号 {d.serial}）；"
+                                      "请用同一批扫描件批改时的复核页保存的更正", "decision for an unknown sheet"))
             continue
-        i = by_key[key]
-        if "trainee_id" in d:
-            staff_id = str(d["trainee_id"]).strip()
-            out[i] = replace(out[i], trainee=roster.get(staff_id) or Trainee(id=staff_id))
+        i = by_key[d.key]
+        if d.trainee_id is not None:
+            out[i] = replace(out[i], trainee=roster.get(d.trainee_id) or Trainee(id=d.trainee_id))
             continue
+        quiz = quizzes.get(out[i].version)
         qids = {r.question for r in out[i].responses}
-        chosen = d.get("chosen")
-        if d.get("question") not in qids or not isinstance(chosen, list) or not all(isinstance(c, int) for c in chosen):
-            problems.append(Problem(shown, n, 1, "G006", f"第 {n} 条更正的题目或答案不对", "bad decision"))
+        why = (f"题目 {d.question} 不在这张答题卡上" if d.question not in qids or quiz is None
+               else check_decision(d, quiz))
+        if why:
+            problems.append(d.problem(f"这条更正没有用上：{why}；请在复核页重新选择后保存", "decision cannot be applied"))
             continue
-        pending.setdefault(i, {})[d["question"]] = chosen
+        decided = pending.setdefault(i, {})
+        if d.question in decided:
+            first = decided[d.question][0]
+            problems.append(d.problem(f"第 {first.line} 行已经更正过这道题；按这一条（后一条）算",
+                                      "second decision for the same answer", "warning"))
+        decided[d.question or ""] = (d, list(d.chosen or ()))
     for i, decided in pending.items():
-        out[i] = rescore(out[i], quizzes[out[i].version], decided)
+        out[i] = rescore(out[i], quizzes[out[i].version], {qid: chosen for qid, (_d, chosen) in decided.items()})
     return out, problems

@@ -9,38 +9,31 @@ Problems with single pages or rows are reported and the rest is still graded; th
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from ..problems import ContentError, Problem, display_path
+from ..output_folder import OutputRefused, Unmarked, publish, refusals
+from ..problems import ContentError, Problem, display_path, printable
 from .model import Results, Trainee
 
+EARLIER_OUTPUT = Unmarked(frozenset({"results.json", "scores.csv", "scores.xlsx", "review.html"}), {"report": None})
+"""What grade wrote into results/ before output folders were marked (report's own folder inside)."""
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".txt", ".tsv")
 
 
 def load_quiz_dir(folder: Path):
-    """quiz-<v>.json (and sheet-<v>.json when there) of every version in a quiz output folder."""
+    """quiz-<v>.json (and sheet-<v>.json when there) of every version in a quiz output folder, each
+    read through the schema and checked against the others (inputs.read_quiz_folder); any problem
+    is an error (G007) naming the file, line and field: nothing is graded against a doubtful quiz."""
     from ..sheet.grade import QuizSet
+    from .inputs import read_quiz_folder
 
     shown = display_path(folder)
     if not folder.is_dir():
         raise ContentError([Problem(shown, 1, 1, "G007", "找不到 --quiz 给出的测验目录", "quiz folder not found")])
-    def by_version(pattern: str, what: str) -> dict[str, dict]:
-        found = {}
-        for path in sorted(folder.glob(pattern)):
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                found[data["version"]] = data
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise ContentError([Problem(display_path(path), 1, 1, "G007", f"{what}读不了（不是 playbook quiz 写的？）",
-                                            f"cannot read {path.name}: {exc}")]) from exc
-        return found
-
-    quizzes, layouts = by_version("quiz-*.json", "测验文件"), by_version("sheet-*.json", "答题卡布局文件")
+    quizzes, layouts, problems = read_quiz_folder(folder)
+    if any(p.is_error for p in problems):
+        raise ContentError(problems)
     if not quizzes:
         raise ContentError([Problem(shown, 1, 1, "G007", "测验目录里没有 quiz-*.json；请给 playbook quiz 的输出目录",
                                     "no quiz-*.json in the quiz folder")])
@@ -48,22 +41,17 @@ def load_quiz_dir(folder: Path):
 
 
 def _write(files: dict[str, bytes], out: Path) -> None:
-    """All files or none: written in a temporary folder beside --out, then moved in."""
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=out, prefix=".grading-"))
-    try:
-        for name, data in files.items():
-            (staging / name).write_bytes(data)
-            os.chmod(staging / name, 0o600)  # personal data: readable by the owner only
-        for name in files:
-            os.replace(staging / name, out / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    """All files or none, into a folder of grade's own output: new, or holding its earlier output
+    (a trainer's other files there stay); 0600/0700, never inside the site or the content."""
+    publish(out, "grade", files, unmarked=EARLIER_OUTPUT)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..cli import print_problems
 
+    refused = refusals(args.out, "grade", unmarked=EARLIER_OUTPUT)
+    if refused:  # a usage error, before anything slow
+        raise OutputRefused(refused)
     quizset = load_quiz_dir(args.quiz)
     problems: list[Problem] = []
     roster_list: list[Trainee] | None = None
@@ -93,12 +81,15 @@ def run(args: argparse.Namespace) -> int:
         problems += scan_problems
         sheets += [g.sheet for g in graded]
         pages = {(g.sheet.version, g.sheet.serial): g for g in graded}
-    for table in tables:
-        from .tables import read_table
+    if tables:
+        from .tables import read_tables, trainee_key
 
-        read, table_problems = read_table(table, quizset.quizzes, roster_list)
-        problems += table_problems
-        sheets += read
+        graded_by = {trainee_key(s.quiz, s.trainee): s.source for s in sheets if s.trainee.id or s.trainee.name}
+        answers = read_tables(tables, quizset.quizzes, roster_list, graded_by)
+        problems += answers.problems
+        sheets += answers.sheets
+        for note in answers.notes:
+            print(printable(note))
     if args.corrections is not None:
         from .corrections import apply_corrections, read_corrections
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Literal
+from typing import Literal
 
 Flag = Literal["blank", "multiple", "unclear"]
 FLAG_NAMES = {"blank": "未作答", "multiple": "多涂", "unclear": "看不清"}
@@ -111,13 +111,3 @@ def rescore(sheet: Sheet, quiz: dict, decisions: dict[str, list[int] | None]) ->
 def to_json(results: Results) -> bytes:
     return (json.dumps({"sheets": [asdict(s) for s in results.sheets]}, ensure_ascii=False, indent=2) + "\n").encode()
 
-
-def from_dict(data: dict[str, Any]) -> Results:
-    sheets = []
-    for s in data.get("sheets", []):
-        responses = [Response(r["question"], list(r["chosen"]), r.get("flag"), bool(r["correct"]))
-                     for r in s["responses"]]
-        sheets.append(Sheet(s["quiz"], s["version"], str(s["serial"]), Trainee(**(s.get("trainee") or {})),
-                            responses, float(s["score"]), bool(s["passed"]), s.get("source", ""),
-                            s.get("title", ""), s.get("fingerprint", "")))
-    return Results(sheets)

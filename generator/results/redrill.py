@@ -8,11 +8,13 @@ those procedures fills what the weak steps alone cannot. They are named in its d
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
 import yaml
 
+from ..model import SLUG_PATTERN
 from ..problems import ContentError, Problem, display_path
 
 STEP_TYPES = ("ordering", "next_step", "step_of_point", "timing", "rule", "cloze", "matching", "scenario")
@@ -113,12 +115,34 @@ def spec_yaml(data: dict, test: dict) -> bytes:
     return ("\n".join(head) + "\n" + body).encode("utf-8")
 
 
+def redrill_path(quizzes_dir: Path, spec: str) -> Path:
+    """``quizzes_dir / "<spec>-redrill.yaml"``: ``spec`` must be a spec id (a slug, as the results
+    reader already made sure) and the file must resolve inside ``quizzes_dir`` (not through a link
+    to elsewhere); otherwise a T105 ContentError and nothing is written."""
+    def refuse(message: str, detail: str) -> ContentError:
+        return ContentError([Problem(display_path(quizzes_dir), 1, 1, "T105", message, detail)])
+
+    if not isinstance(spec, str) or not re.fullmatch(SLUG_PATTERN, spec):
+        raise refuse(f"测验编号 {spec!r} 不是有效的规格编号（小写字母、数字和连字符），不能用它给复习测验命名",
+                     "spec id is not a slug")
+    path = quizzes_dir / f"{redrill_stem(spec)}.yaml"
+    try:
+        path.resolve().relative_to(quizzes_dir.resolve())
+    except (ValueError, OSError, RuntimeError):
+        raise refuse(f"{path.name} 会写到测验目录之外（它是指向别处的链接？）；请删掉这个链接再运行",
+                     "re-drill spec path outside the quizzes folder") from None
+    if path.exists() and not path.is_file():
+        raise refuse(f"{path.name} 已经存在，而且不是文件；请改名或删掉它", "re-drill spec path is not a file")
+    return path
+
+
 def prepare_redrill(test: dict, spec, content, quizzes_dir: Path) -> tuple[Path, bytes]:
     """The re-drill spec's path and bytes, checked as `playbook check` would and built once; never a
-    broken spec."""
+    broken spec, never a path outside ``quizzes_dir``."""
     from ..quiz.assemble import build_quiz
     from ..quiz.spec import load_spec
 
+    target = redrill_path(quizzes_dir, test["spec"])
     stem, data = redrill_spec(test, spec, content)
     blob = spec_yaml(data, test)
     with tempfile.TemporaryDirectory() as tmp:
@@ -129,7 +153,11 @@ def prepare_redrill(test: dict, spec, content, quizzes_dir: Path) -> tuple[Path,
             raise ContentError([Problem(display_path(quizzes_dir / trial.name), p.line, p.col, "T105",
                                         f"生成的复习测验没有通过检查：{p.message}", p.detail) for p in problems if p.is_error])
         build_quiz(content, checked)
-    return quizzes_dir / f"{stem}.yaml", blob
+    if target.is_file() and target.read_bytes() != blob:
+        raise ContentError([Problem(display_path(target), 1, 1, "T105",
+                                    f"{target.name} 已经有了，内容和这次要写的不同（可能是你改过的）；不会覆盖它，"
+                                    "请改名或移走后再运行", "re-drill spec exists and differs")])
+    return target, blob
 
 
 def write_redrill(test: dict, spec, content, quizzes_dir: Path) -> Path:

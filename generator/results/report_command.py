@@ -8,74 +8,48 @@ rename, and with ``--redrill`` one spec into the quizzes folder. Never into the 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
+from ..output_folder import OutputRefused, Unmarked, publish, refusals
 from ..problems import ContentError, Problem, display_path
-from .model import Sheet, from_dict, quiz_fingerprint
+from .model import Sheet, quiz_fingerprint
 
+
+EARLIER_OUTPUT = Unmarked(frozenset({"report.html", "report.pdf", "report.xlsx", "trainees.html", "trainees.pdf"}),
+                          {"charts": ".svg"})
+"""What report wrote before output folders were marked."""
 
 def load_results(paths: list[Path]) -> tuple[list[Sheet], list[Problem]]:
+    """The sheets of every results file, each read through the schema (inputs.read_results): a bad
+    field is an error at its line and that sheet is left out; the other sheets are read."""
+    from .inputs import read_results
+
     sheets: list[Sheet] = []
     problems: list[Problem] = []
     for path in paths:
-        shown = display_path(path)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            why = "找不到这个文件" if isinstance(exc, FileNotFoundError) else "读不了这个文件"
-            problems.append(Problem(shown, 1, 1, "T101", f"{why}；请给出 playbook grade 写的 results.json",
-                                    "cannot read results file"))
-            continue
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(shown, exc.lineno, exc.colno, "T101", "不是有效的 JSON；请给出 playbook grade 写的 results.json",
-                                    exc.msg))
-            continue
-        try:
-            if not isinstance(data, dict) or not isinstance(data.get("sheets"), list):
-                raise KeyError("sheets")
-            got = from_dict(data).sheets
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            problems.append(Problem(shown, 1, 1, "T101", "这不是 playbook grade 写的成绩文件（缺少 sheets、responses 等内容）",
-                                    f"unexpected structure: {exc}"))
-            continue
-        if not got:
-            problems.append(Problem(shown, 1, 1, "T102", "成绩文件里一份答卷也没有", "no sheets"))
+        got, found = read_results(path)
+        problems += found
+        if not got and not any(p.is_error for p in found):
+            problems.append(Problem(display_path(path), 1, 1, "T102", "成绩文件里一份答卷也没有", "no sheets"))
         sheets += got
     return sheets, problems
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except ValueError:
-        return False
-
-
 def check_out(out: Path, content: Path) -> list[Problem]:
-    """The output folder: writable, and never the site or the content (personal data)."""
-    shown = display_path(out)
-    for forbidden in (Path("site"), content, Path("docs")):
-        if _inside(out, forbidden):
-            return [Problem(shown, 1, 1, "T103", f"报告含个人信息，不能写进 {display_path(forbidden)}/；请换一个目录，例如 results/report",
-                            "report output inside the site or content")]
-    if out.exists() and not out.is_dir():
-        return [Problem(shown, 1, 1, "T103", "输出位置是一个文件，不是目录；请换一个目录", "--out is a file")]
-    return []
+    """The output folder: new or holding an earlier report (recognised by its marker), and never the
+    site or the content (personal data). Checked before the slow work; :func:`write_tree` checks again."""
+    return refusals(out, "report", content=content, unmarked=EARLIER_OUTPUT)
 
 
 def quizzes_for(sheets: list[Sheet], content, quizzes_dir: Path, results: list[Path]) -> tuple[dict, dict, list[Problem]]:
     """spec -> version -> the quiz JSON the sheets were graded against (by fingerprint), rebuilt from
     its spec or read from a quiz-<version>.json beside a results file; and spec -> QuizSpec."""
+    from dataclasses import replace
+
     from ..quiz.assemble import build_quiz
     from ..quiz.spec import load_spec
+    from .inputs import check_sheets, read_quiz_json
 
     wanted: dict[str, dict[str, str]] = {}
     for s in sheets:
@@ -84,12 +58,17 @@ def quizzes_for(sheets: list[Sheet], content, quizzes_dir: Path, results: list[P
     specs = {}
     problems: list[Problem] = []
     candidates: list[dict] = []
+    seen: set[Path] = set()
     for r in results:
         for p in sorted(r.parent.glob("quiz-*.json")):
-            try:
-                candidates.append(json.loads(p.read_text(encoding="utf-8")))
-            except (OSError, ValueError):
+            if p.resolve() in seen:
                 continue
+            seen.add(p.resolve())
+            quiz, bad = read_quiz_json(p)
+            if quiz is not None:
+                candidates.append(quiz)
+            # a broken quiz file beside the results is not used, and said so (a warning: the rest reports)
+            problems += [replace(x, severity="warning", message=f"{x.message}（这个测验文件没有用上）") for x in bad]
     for stem, versions in sorted(wanted.items()):
         spec_path = quizzes_dir / f"{stem}.yaml"
         if content is not None and stem and spec_path.is_file():
@@ -113,30 +92,15 @@ def quizzes_for(sheets: list[Sheet], content, quizzes_dir: Path, results: list[P
             problems.append(Problem(display_path(spec_path), 1, 1, "T104",
                                     f"找不到出「{stem}」{'、'.join(missing)} 卷时的试卷（规格或内容改过）；这些卷的题目文字和选项分析从略",
                                     "quiz not found or changed since grading", "warning"))
+    problems += check_sheets(sheets, found)
     return found, specs, problems
 
 
-def write_tree(files: dict[str, bytes], out: Path) -> None:
-    """Everything into a temporary folder beside ``out``, then swapped in with renames: a failure
-    leaves the previous report as it was."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
-    try:
-        for name, data in files.items():
-            target = tmp / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        os.chmod(tmp, 0o755)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.old."))
-            os.replace(out, old / "report")
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+def write_tree(files: dict[str, bytes], out: Path, content: Path | None = None) -> None:
+    """All files or none into ``out`` (subfolders such as charts/ too): only our own files are
+    swapped in, the ones the last report wrote and this one does not are removed, a trainer's other
+    files stay; a failure leaves the previous report as it was. 0600 files, 0700 folders."""
+    publish(out, "report", files, content=content, unmarked=EARLIER_OUTPUT)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -145,7 +109,9 @@ def run(args: argparse.Namespace) -> int:
     from . import report
 
     sheets, problems = load_results(list(args.results))
-    problems += check_out(args.out, args.content)
+    refused = check_out(args.out, args.content)
+    if refused:  # a usage error, before anything slow
+        raise OutputRefused(problems + refused)
     if any(p.is_error for p in problems):
         raise ContentError(problems)
     if not sheets:
@@ -155,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
         content, _warnings = load_or_raise(args.content)
     found, specs, more = quizzes_for(sheets, content, args.quizzes, list(args.results))
     problems += more
+    if any(p.is_error for p in problems):  # answers that disagree with their own quiz
+        raise ContentError(problems)
     data = report.analyse(sheets, found, content)
     drills: list[tuple[Path, bytes]] = []
     if args.redrill:  # checked before anything is written
@@ -165,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
                                         "content directory missing")])
         drills = [prepare_redrill(t, specs.get(t["spec"]), content, args.quizzes) for t in data["tests"]]
     files = report.render(data)
-    write_tree(files, args.out)
+    write_tree(files, args.out, args.content)
     print_problems(problems)
     for t in data["tests"]:
         weakest = t["weakest_steps"][0]["label"] if t["weakest_steps"] else "—"

@@ -4,25 +4,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..problems import Problem, display_path
+from ..problems import Problem, display_path, printable
 from .model import Trainee
-from .tables import fold, load_rows
+from .tables import Table, fold, load_tables
 
-COLUMNS = {"name": ("姓名", "name", "学员", "员工姓名"), "id": ("工号", "员工编号", "编号", "id", "staffid"),
-           "store": ("门店", "store", "部门"), "role": ("岗位", "role", "职位")}
+COLUMNS = {"name": ("姓名", "name", "学员", "员工姓名", "員工姓名", "學員"),
+           "id": ("工号", "员工编号", "编号", "id", "staffid", "工號", "員工編號", "編號"),
+           "store": ("门店", "store", "部门", "門店", "門市", "部門"), "role": ("岗位", "role", "职位", "崗位", "職位")}
 
 
 def read_roster(path: Path) -> tuple[list[Trainee], list[Problem]]:
-    """Trainees in file order; every missing name or 工号 and every repeated 工号 is reported."""
+    """Trainees in file order (every worksheet of a workbook, each with its own header); every
+    missing name or 工号 and every repeated 工号 is reported. Two people may share a name: a row
+    that gives only the name is then refused when graded (T015), never given to one of them."""
     shown = display_path(path)
     if not path.is_file():
         return [], [Problem(shown, 1, 1, "G010", "找不到名单文件", "roster file not found")]
-    table, problems = load_rows(path, shown)
-    if table is None:
-        return [], problems
+    tables, problems = load_tables(path, shown)
+    trainees: list[Trainee] = []
+    seen: dict[str, str] = {}
+    for table in tables:
+        trainees += _read_table(table, shown, problems, seen)
+    if not trainees and not any(p.is_error for p in problems):
+        problems.append(Problem(shown, 1, 1, "G010", "名单是空的", "roster is empty"))
+    return trainees, problems
+
+
+def _read_table(table: Table, shown: str, problems: list[Problem], seen: dict[str, str]) -> list[Trainee]:
+    sheet = f"工作表「{table.sheet}」：" if table.sheet else ""
     rows = [(n, r) for n, r in enumerate(table.rows, start=1) if any(c.strip() for c in r)]
     if not rows:
-        return [], [Problem(shown, 1, 1, "G010", "名单是空的", "roster is empty")]
+        return []
     head_line, head = rows[0]
     where = {}
     for key, names in COLUMNS.items():
@@ -32,9 +44,10 @@ def read_roster(path: Path) -> tuple[list[Trainee], list[Problem]]:
                 break
     missing = [COLUMNS[k][0] for k in ("name", "id") if k not in where]
     if missing:
-        return [], [Problem(shown, head_line, 1, "G010", f"名单的表头里没有「{'」「'.join(missing)}」列",
-                            "roster needs the columns 姓名 and 工号")]
-    trainees, seen = [], {}
+        problems.append(Problem(shown, head_line, 1, "G010", f"{sheet}名单的表头里没有「{'」「'.join(missing)}」列",
+                                "roster needs the columns 姓名 and 工号"))
+        return []
+    trainees = []
     for line, row in rows[1:]:
         def cell(key: str) -> str:
             col = where.get(key)
@@ -44,12 +57,13 @@ def read_roster(path: Path) -> tuple[list[Trainee], list[Problem]]:
         if not name or not staff_id:
             what = "姓名" if not name else "工号"
             problems.append(Problem(shown, line, where["name" if not name else "id"] + 1, "G011",
-                                    f"这一行没有{what}", f"roster row without {'name' if not name else 'staff id'}"))
+                                    f"{sheet}这一行没有{what}", f"roster row without {'name' if not name else 'staff id'}"))
             continue
+        here = f"{table.where} 第 {line} 行"
         if staff_id in seen:
             problems.append(Problem(shown, line, where["id"] + 1, "G011",
-                                    f"工号 {staff_id} 重复了（第 {seen[staff_id]} 行已经有）", "duplicate staff id"))
+                                    f"{sheet}工号 {staff_id} 重复了（{seen[staff_id]}已经有）", "duplicate staff id"))
             continue
-        seen[staff_id] = line
-        trainees.append(Trainee(name=name, id=staff_id, store=cell("store"), role=cell("role")))
-    return trainees, problems
+        seen[staff_id] = here
+        trainees.append(Trainee(*(printable(v) for v in (name, staff_id, cell("store"), cell("role")))))
+    return trainees

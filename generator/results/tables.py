@@ -26,72 +26,260 @@ alone.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import unicodedata
+import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers.expat import ExpatError, ParserCreate
 
-from ..problems import Problem, display_path
+from ..problems import Problem, display_path, printable
+from ..spreadsheet import undo_csv_guard
 from .model import Flag, Sheet, Trainee, score_sheet
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+# Limits, checked before anything is parsed: a class list or an LMS export of a few thousand
+# trainees is far below each; a file beyond one is refused (T016), never read into memory whole.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
+"""All parts of a workbook, uncompressed (a "zip bomb" inflates a small file to gigabytes)."""
+MAX_CELLS = 5_000_000
+"""Rows x columns of a worksheet's used area, counted from A1: calamine allocates all of them."""
+MAX_FIELD_CHARS = 100_000
+"""One CSV cell (a Moodle response cell is at most a few thousand characters)."""
 
 # --- reading cells -------------------------------------------------------------------------------
 
 
 @dataclass
 class Table:
-    """Rows of text cells; ``rows[i]`` is line/row ``i + 1`` of the file."""
+    """Rows of text cells; ``rows[i]`` is line/row ``i + 1`` of the file (or of one worksheet)."""
 
     file: str
     rows: list[list[str]]
+    sheet: str = ""
+    """The worksheet's name, when the workbook has more than one with data in it."""
+    ragged: bool = False
+    """CSV: rows keep their own length, so a row shorter than the header was cut short."""
+
+    @property
+    def where(self) -> str:
+        """The file as named in a sheet's source: ``scores.xlsx``, ``scores.xlsx 工作表「二店」``."""
+        name = Path(self.file).name
+        return f"{name} 工作表「{self.sheet}」" if self.sheet else name
 
 
 def _cell(value: object) -> str:
     if value is None:
         return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
     return str(value).strip()
 
 
-def load_rows(path: Path, shown: str) -> tuple[Table | None, list[Problem]]:
-    suffix = path.suffix.lower()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(shown, 1, 1, "T001", f"读不了这个文件：{exc.strerror or exc}", "cannot read file")]
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        try:
-            from python_calamine import CalamineWorkbook
+def _too_big(shown: str, what: str) -> list[Problem]:
+    return [Problem(shown, 1, 1, "T016", f"{what}，不像一份成绩表或名单；请只导出这次测验的作答（或名单）再试",
+                    "input over the size limits")]
 
-            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            sheet = wb.get_sheet_by_index(0)
-            raw = sheet.to_python(skip_empty_area=False)
-        except Exception as exc:  # calamine raises its own error types for broken files
-            return None, [Problem(shown, 1, 1, "T001", "不是能打开的 Excel 文件（.xlsx）；请用 Excel 另存为 .xlsx 再试",
-                                  f"cannot open workbook: {type(exc).__name__}")]
-        return Table(shown, [[_cell(v) for v in row] for row in raw]), []
-    for encoding in ("utf-8-sig", "gb18030"):
+
+def _xlsx_over_limits(data: bytes) -> str | None:
+    """Why a workbook must not be opened (its unpacked size, a worksheet's used area), or None.
+
+    Read from the zip's directory and by streaming each worksheet's XML once, since calamine
+    allocates a worksheet's whole used area up front (one cell at XFD1048576 is 17 billion cells)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        return None  # not a zip at all: calamine says so (T001)
+    if sum(m.file_size for m in members) > MAX_XLSX_UNPACKED_BYTES:
+        return f"解压后超过 {MAX_XLSX_UNPACKED_BYTES // 1024 // 1024} MB"
+    for member in members:
+        if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
+            continue
+        try:
+            with archive.open(member) as stream:
+                rows, cols = _used_area(stream)
+        except _OverLimit as over:
+            return str(over)
+        except (ExpatError, zipfile.BadZipFile, ValueError, OSError, EOFError):
+            return None  # calamine reports a broken workbook itself
+    return None
+
+
+class _OverLimit(Exception):
+    pass
+
+
+def _used_area(stream) -> tuple[int, int]:
+    """(last row, last column) with a cell, streamed with expat (no tree is kept)."""
+    at = {"row": 0, "col": 0, "rows": 0, "cols": 0}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        tag = name.rsplit(":", 1)[-1]
+        if tag == "row":
+            at["row"] = _ref_row(attrs.get("r")) or at["row"] + 1
+            at["col"] = 0
+        elif tag == "c":
+            ref = attrs.get("r")
+            at["col"] = _ref_col(ref) if ref else at["col"] + 1
+            at["row"] = _ref_row(ref) or at["row"]
+        else:
+            return
+        at["rows"], at["cols"] = max(at["rows"], at["row"]), max(at["cols"], at["col"])
+        if at["rows"] * at["cols"] > MAX_CELLS:
+            raise _OverLimit(f"工作表的使用范围超过 {MAX_CELLS:,} 个格子（第 {at['rows']:,} 行、第 {at['cols']:,} 列有内容）")
+
+    parser = ParserCreate()
+    parser.StartElementHandler = start
+    while chunk := stream.read(1 << 20):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+    return at["rows"], at["cols"]
+
+
+def _ref_col(ref: str) -> int:
+    n = 0
+    for ch in ref:
+        if not ch.isalpha():
+            break
+        n = n * 26 + ord(ch.upper()) - 64
+    return n
+
+
+def _ref_row(ref: str | None) -> int:
+    digits = re.sub(r"^[A-Za-z]*", "", ref or "")
+    return int(digits) if digits.isdigit() else 0
+
+
+def _load_workbook(data: bytes, shown: str) -> tuple[list[Table], list[Problem]]:
+    over = _xlsx_over_limits(data)
+    if over:
+        return [], _too_big(shown, f"这个 Excel 文件{over}")
+    try:
+        from python_calamine import CalamineWorkbook
+
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        found = []
+        for name in wb.sheet_names:
+            raw = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            rows = [[_cell(v) for v in row] for row in raw]
+            if any(any(c for c in row) for row in rows):
+                found.append((name, rows))
+    except Exception as exc:  # calamine raises its own error types for broken files
+        return [], [Problem(shown, 1, 1, "T001", "不是能打开的 Excel 文件（.xlsx）；请用 Excel 另存为 .xlsx 再试",
+                            f"cannot open workbook: {type(exc).__name__}")]
+    several = len(found) > 1
+    return [Table(shown, rows, name if several else "") for name, rows in found] or [Table(shown, [])], []
+
+
+# Characters that are common in each encoding's own script: GB2312's level-1 hanzi (the 3,755 most
+# used simplified characters) and Big5's common traditional characters (lead bytes A4-C6).
+_CJK_PUNCT = set("，。、：；？！“”‘’（）《》【】—…·「」『』　")
+
+
+def _common_gb(ch: str) -> bool:
+    try:
+        b = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(b) == 2 and (0xB0 <= b[0] <= 0xD7 or ch in _CJK_PUNCT)
+
+
+def _common_big5(ch: str) -> bool:
+    try:
+        b = ch.encode("big5")
+    except UnicodeEncodeError:
+        return False
+    return len(b) == 2 and (0xA4 <= b[0] <= 0xC6 or ch in _CJK_PUNCT)
+
+
+def decode_text(data: bytes) -> tuple[str | None, str]:
+    """The text of a CSV as saved by Excel or an LMS, and the encoding's name; (None, why) when the
+    bytes do not tell. UTF-8 and UTF-16 (with BOM) are certain; between GB18030 (Simplified Chinese
+    Excel) and Big5 (Traditional), either decodes almost any bytes, so the one whose characters are
+    the common ones of its own script wins, and only by a clear margin: never a guess."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            return None, "以 UTF-16 标记开头，但内容不是 UTF-16"
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    scores: dict[str, tuple[float, str]] = {}
+    for encoding, common in (("gb18030", _common_gb), ("big5", _common_big5)):
         try:
             text = data.decode(encoding)
-            break
         except UnicodeDecodeError:
             continue
-    else:
-        return None, [Problem(shown, 1, 1, "T001", "文件编码认不出（不是 UTF-8 也不是 GB18030）；请用 Excel 另存为“CSV UTF-8”",
-                              "not UTF-8 or GB18030")]
-    sample = text[:4096]
+        wide = [c for c in text if ord(c) > 0x7F]
+        scores[encoding] = (sum(map(common, wide)) / len(wide) if wide else 1.0, text)
+    names = {"gb18030": "GB18030", "big5": "Big5"}
+    if len(scores) == 1:  # the other one is impossible; what is left must still look like text
+        best, (_, text) = next(iter(scores.items()))
+        if not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+            return text, names[best]
+        return None, "不是 UTF-8、GB18030 或 Big5 的文本"
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1][0])
+    if ranked:
+        best, (score, text) = ranked[0]
+        if score >= 0.75 and score - ranked[1][1][0] >= 0.2:
+            return text, names[best]
+        return None, "既可能是 GB18030（简体）也可能是 Big5（繁体），分不清"
+    return None, "不是 UTF-8、GB18030 或 Big5 的文本"
+
+
+def _load_csv(data: bytes, shown: str) -> tuple[list[Table], list[Problem]]:
+    text, why = decode_text(data)
+    if text is None:
+        return [], [Problem(shown, 1, 1, "T001", f"文件编码认不出（{why}）；请用 Excel 另存为“CSV UTF-8（逗号分隔）”再试",
+                            "cannot tell the text encoding")]
+    first = text.split("\n", 1)[0]
     delimiter = ","
-    if "\t" in sample.split("\n", 1)[0] and sample.count("\t") > sample.count(","):
+    if "\t" in first and first.count("\t") > first.count(","):
         delimiter = "\t"
-    elif sample.split("\n", 1)[0].count(";") > sample.split("\n", 1)[0].count(","):
+    elif first.count(";") > first.count(","):
         delimiter = ";"
-    rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    return Table(shown, rows), []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            if any(len(c) > MAX_FIELD_CHARS for c in row):
+                return [], [Problem(shown, reader.line_num, 1, "T016",
+                                    f"这一行有一个格子超过 {MAX_FIELD_CHARS:,} 个字，不像一份成绩表；请重新导出",
+                                    "field over the size limit")]
+            rows.append([undo_csv_guard(c.strip()) for c in row])
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            return [], [Problem(shown, reader.line_num, 1, "T016",
+                                f"这一行有一个格子超过 {MAX_FIELD_CHARS:,} 个字，不像一份成绩表；请重新导出",
+                                "field over the size limit")]
+        return [], [Problem(shown, reader.line_num, 1, "T014",
+                            "这一行的引号不成对（文件可能在这里被截断，或不是标准的 CSV）；请重新导出或用 Excel 另存为 CSV",
+                            f"csv: {exc}")]
+    return [Table(shown, rows, ragged=True)], []
+
+
+def load_tables(path: Path, shown: str) -> tuple[list[Table], list[Problem]]:
+    """Every table in a .csv/.tsv/.txt or .xlsx file: a CSV is one table, a workbook one per
+    worksheet that has data (all of them are read, none silently left out)."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return [], _too_big(shown, f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB")
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], [Problem(shown, 1, 1, "T001", f"读不了这个文件：{exc.strerror or exc}", "cannot read file")]
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return _load_workbook(data, shown)
+    return _load_csv(data, shown)
 
 
 def fold(text: str) -> str:
@@ -158,47 +346,92 @@ class _Reader:
     table: Table
     quizzes: dict[str, dict]
     roster: list[Trainee] | None
+    seen: dict[tuple[str, str], str]
+    """(spec, trainee key) -> where that trainee's answers were first found, across all inputs."""
     problems: list[Problem] = field(default_factory=list)
     sheets: list[Sheet] = field(default_factory=list)
-    seen: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """How the file was read, for the trainer (which version, how the columns were matched)."""
 
     def problem(self, row: int, col: int, code: str, msg: str, detail: str, severity: str = "error") -> None:
+        if self.table.sheet:
+            msg = f"工作表「{self.table.sheet}」：{msg}"
         self.problems.append(Problem(self.table.file, row, col, code, msg, detail, severity))  # type: ignore[arg-type]
+
+    def cut_short(self, line: int, row: list[str], width: int) -> bool:
+        """A CSV row with fewer cells than the header was cut off (a broken download, a bad
+        paste); reported, never graded as blanks."""
+        if not self.table.ragged or len(row) >= width:
+            return False
+        self.problem(line, len(row) + 1, "T014", f"这一行只有 {len(row)} 列，表头有 {width} 列：这一行不完整（文件可能被截断），"
+                     "没有批改；请重新导出或补全这一行", f"row has {len(row)} of {width} cells")
+        return True
 
     # trainees ------------------------------------------------------------------------------------
 
-    def trainee(self, row: int, name: str, tid: str, store: str, role: str, col_name: int) -> Trainee | None:
-        """The trainee of a row (completed from the roster), or None after reporting why not."""
-        found = None
-        if self.roster is not None:
-            by_id = {t.id: t for t in self.roster if t.id}
-            by_name = {t.name: t for t in self.roster if t.name}
-            found = (by_id.get(tid) if tid else None) or (by_name.get(name) if name else None)
-            if found is None and (name or tid):
-                self.problem(row, col_name, "T012", f"名单里没有「{name or tid}」；请检查姓名或工号，或把此人加进名单",
-                             "trainee not in roster", "warning")
-        if found is not None:
-            trainee = Trainee(found.name or name, found.id or tid, store or found.store, role or found.role)
+    def _on_roster(self, row: int, name: str, tid: str, col_name: int) -> Trainee | None | bool:
+        """The roster's entry for a row: a Trainee, None when not on the roster (a warning), or
+        False after an error (a name shared by two people, a 工号 whose name differs)."""
+        assert self.roster is not None
+        if tid:
+            by_id = next((t for t in self.roster if t.id == tid), None)
+            if by_id is not None:
+                if name and fold(name) != fold(by_id.name):
+                    self.problem(row, col_name, "T015", f"工号 {tid} 在名单里是「{by_id.name}」，这一行写的是「{name}」；"
+                                 "请核对工号和姓名，没有计分", "name and staff id disagree with the roster")
+                    return False
+                return by_id
+        same_name = [t for t in self.roster if name and fold(t.name) == fold(name)]
+        if len(same_name) > 1 and not tid:
+            ids = "、".join(t.id for t in same_name)
+            self.problem(row, col_name, "T015", f"名单里有 {len(same_name)} 个「{name}」（工号 {ids}），这一行只有姓名，"
+                         "分不出是谁，没有计分；请在这一行填上工号", "name matches several roster entries")
+            return False
+        if tid and same_name:
+            self.problem(row, col_name, "T015", f"名单里没有工号 {tid}；名单里的「{name}」工号是 "
+                         f"{'、'.join(t.id for t in same_name)}；请核对工号，没有计分", "staff id not in roster")
+            return False
+        if len(same_name) == 1:
+            return same_name[0]
+        if name or tid:
+            self.problem(row, col_name, "T012", f"名单里没有「{name or tid}」；请检查姓名或工号，或把此人加进名单",
+                         "trainee not in roster", "warning")
+        return None
+
+    def trainee(self, row: int, name: str, tid: str, store: str, role: str, col_name: int, spec: str,
+                contact: str = "") -> Trainee | None:
+        """The trainee of a row (completed from the roster), or None after reporting why not.
+        ``tid`` is a 工号 (checked against the roster); ``contact`` an LMS e-mail, kept as the id
+        when there is no 工号. Control characters are kept visible as escapes (``\\x1b``)."""
+        name, tid, store, role, contact = (printable(v) for v in (name, tid, store, role, contact))
+        found = self._on_roster(row, name, tid, col_name) if self.roster is not None else None
+        if found is False:
+            return None
+        if isinstance(found, Trainee):
+            trainee = Trainee(found.name or name, found.id or tid or contact, store or found.store, role or found.role)
         else:
-            trainee = Trainee(name, tid, store, role)
+            trainee = Trainee(name, tid or contact, store, role)
         if not trainee.name:
             self.problem(row, col_name, "T004", "这一行没有姓名；请填上姓名（或填工号并用 --roster 给出名单）",
                          "trainee name missing")
             return None
-        key = f"id:{trainee.id}" if trainee.id else f"name:{trainee.name}"
+        key = trainee_key(spec, trainee)
+        here = f"{self.table.where} 第 {row} 行"
         if key in self.seen:
             self.problem(row, col_name, "T005",
-                         f"「{trainee.name}」在第 {self.seen[key]} 行已经出现过；同一个人只能有一行，请删掉多余的一行",
-                         f"duplicate of row {self.seen[key]}")
+                         f"「{trainee.name}」的答卷在{self.seen[key]}已经有了；同一个人同一次测验只能计一次，这一行没有计分"
+                         "（Moodle 导出请选“每人只显示最高分的一次作答”，或删掉多余的一行）",
+                         f"duplicate of {self.seen[key]}")
             return None
-        self.seen[key] = row
+        self.seen[key] = here
         return trainee
 
     def add(self, quiz: dict, chosen: dict[str, list[int]], flags: dict[str, Flag | None], row: int,
             trainee: Trainee) -> None:
-        serial = f"{Path(self.table.file).name}#{row}"
+        name = Path(self.table.file).name
+        serial = f"{name}#{self.table.sheet}#{row}" if self.table.sheet else f"{name}#{row}"
         self.sheets.append(score_sheet(quiz, chosen, flags, serial=serial, trainee=trainee,
-                                       source=f"{Path(self.table.file).name} 第 {row} 行"))
+                                       source=f"{self.table.where} 第 {row} 行"))
 
     # the hand-filled table -----------------------------------------------------------------------
 
@@ -233,12 +466,15 @@ class _Reader:
             if n > longest or n < 1:
                 self.problem(head_row, c + 1, "T002", f"试卷只有 {longest} 道题，没有第 {n} 题；这一列已忽略",
                              f"no question {n}", "warning")
+        incomplete = set()
         for label in labels:
             missing = [n for n in range(1, len(self.quizzes[label]["questions"]) + 1) if n not in qcols]
             if missing:
+                incomplete.add(label)
                 shown = "、".join(str(n) for n in missing[:10]) + ("…" if len(missing) > 10 else "")
-                self.problem(head_row, 1, "T013", f"{label} 卷的第 {shown} 题没有对应的列，按未作答计",
-                             "question columns missing", "warning")
+                self.problem(head_row, 1, "T013", f"{label} 卷的第 {shown} 题在表头里没有对应的列，{label} 卷的行都没有批改"
+                             "（缺的列不能当作没答）；请补上这些题目列", "question columns missing")
+        width = max(c for c, h in enumerate(header) if h.strip()) + 1
         for r in range(head_row, len(self.table.rows)):
             row = self.table.rows[r]
             line = r + 1
@@ -247,13 +483,16 @@ class _Reader:
                 c = cols.get(role)
                 return row[c].strip() if c is not None and c < len(row) else ""
 
-            if not any(cell.strip() for cell in row):
+            if not any(cell.strip() for cell in row) or self.cut_short(line, row, width):
                 continue
             version = get("version")
             quiz = self._quiz_for(version, line, cols.get("version"))
+            if quiz is None or quiz["version"] in incomplete:
+                continue
             name_col = cols.get("name", cols.get("id", 0)) + 1
-            trainee = self.trainee(line, get("name"), get("id"), get("store"), get("role"), name_col)
-            if quiz is None or trainee is None:
+            trainee = self.trainee(line, get("name"), get("id"), get("store"), get("role"), name_col,
+                                   quiz.get("spec") or "")
+            if trainee is None:
                 continue
             chosen: dict[str, list[int]] = {}
             flags: dict[str, Flag | None] = {}
@@ -261,8 +500,7 @@ class _Reader:
                 if not 1 <= n <= len(quiz["questions"]):
                     continue
                 q = quiz["questions"][n - 1]
-                text = row[c] if c < len(row) else ""
-                picked, flag = self.parse_letters(text, q, n, line, c + 1)
+                picked, flag = self.parse_letters(row[c], q, n, line, c + 1)
                 if picked:
                     chosen[q["id"]] = picked
                 if flag:
@@ -296,7 +534,7 @@ class _Reader:
         ordering = isinstance(q["answer"], list)
         compact = re.sub(r"[\s,，、;；\-→>＞.。/]+", "", raw).upper()
         picked: list[int] = []
-        if compact.isdigit():
+        if compact.isascii() and compact.isdigit():
             picked = [int(ch) - 1 for ch in compact]
             bad = [ch for ch in compact if not 1 <= int(ch) <= k]
             if bad or not ordering:
@@ -344,8 +582,11 @@ class _Reader:
         body = [(r + 1, self.table.rows[r]) for r in range(head_row, len(self.table.rows))
                 if any(x.strip() for x in self.table.rows[r])
                 and fold(self.table.rows[r][0] if self.table.rows[r] else "") not in _AVERAGE_ROW]
+        width = max(c for c, h in enumerate(header) if h.strip()) + 1
         finished = []
         for line, row in body:
+            if self.cut_short(line, row, width):
+                continue
             state = row[cols["state"]] if "state" in cols and cols["state"] < len(row) else ""
             if state and fold(state) not in _FINISHED:
                 self.problem(line, cols["state"] + 1, "T009", f"这次作答的状态是「{state}」，还没交卷，已跳过",
@@ -357,17 +598,13 @@ class _Reader:
             return
         quiz = self.quizzes[version]
         qs = {q["id"]: q for q in quiz["questions"]}
-        missing = [i for i, q in enumerate(quiz["questions"], 1) if q["id"] not in mapping.values()]
-        if missing:
-            self.problem(head_row, 1, "T013", f"{version} 卷的第 {'、'.join(map(str, missing))} 题在导出里找不到，按未作答计",
-                         "questions missing from export", "warning")
         for line, row in finished:
-            name = self._moodle_name(row, cols)
-            tid = next((row[cols[k]] for k in ("id", "email") if k in cols and cols[k] < len(row) and row[cols[k]]), "")
-            store = row[cols["store"]] if "store" in cols and cols["store"] < len(row) else ""
-            role = row[cols["role"]] if "role" in cols and cols["role"] < len(row) else ""
+            def get(k: str) -> str:
+                return row[cols[k]].strip() if k in cols and cols[k] < len(row) else ""
+
             name_col = cols.get("surname", cols.get("name", cols.get("first", 0))) + 1
-            trainee = self.trainee(line, name, tid, store, role, name_col)
+            trainee = self.trainee(line, self._moodle_name(row, cols), get("id"), get("store"), get("role"), name_col,
+                                   quiz.get("spec") or "", contact=get("email"))
             if trainee is None:
                 continue
             chosen: dict[str, list[int]] = {}
@@ -397,24 +634,48 @@ class _Reader:
 
     def _match_version(self, head_row: int, slots: dict[int, dict[str, int]],
                        rows: list[tuple[int, list[str]]]) -> tuple[str | None, dict[int, str]]:
-        """Which version the export is, and which of its questions each Moodle slot holds."""
-        best: tuple[tuple[int, int], str, dict[int, str], list[tuple[int, str]]] | None = None
-        for label in sorted(self.quizzes):
-            quiz = self.quizzes[label]
-            mapping, unmatched = _match_slots(quiz, slots, rows, self.table.rows[head_row - 1])
-            in_place = sum(1 for s, qid in mapping.items()
-                           if s <= len(quiz["questions"]) and quiz["questions"][s - 1]["id"] == qid)
-            score = (len(mapping), in_place)
-            if best is None or score > best[0]:
-                best = (score, label, mapping, unmatched)
-        assert best is not None
-        _, label, mapping, unmatched = best
-        for col, why in unmatched:
+        """Which version the export is, and which of its questions each Moodle slot holds; (None, {})
+        after reporting why, when the export does not determine every slot (never a guess)."""
+        matches = {label: _match_slots(self.quizzes[label], slots, rows) for label in sorted(self.quizzes)}
+        complete = [label for label, m in matches.items() if m.complete(self.quizzes[label])]
+        if len(complete) > 1:
+            first = matches[complete[0]]
+            if not all(matches[label].mapping == first.mapping for label in complete) or not _same_questions(
+                    [self.quizzes[label] for label in complete]):
+                self.problem(head_row, 1, "T018", f"这份导出对得上 {'、'.join(complete)} 几卷，分不出是哪一卷；请分卷导出，"
+                             "或让 --quiz 目录里只有这次用的那一卷", "export fits several versions")
+                return None, {}
+            # The versions hold the same questions with the same options and answers: the score is the
+            # same whichever it is; the version is the one whose question order Moodle kept.
+            def in_place(label: str) -> int:
+                questions = self.quizzes[label]["questions"]
+                return sum(1 for s, qid in first.mapping.items() if s <= len(questions) and questions[s - 1]["id"] == qid)
+
+            complete.sort(key=lambda label: -in_place(label))
+            self.notes.append(f"{self.table.where}：{'、'.join(complete)} 卷的题目和答案相同，按题目顺序记为 {complete[0]} 卷"
+                              "（分数与卷别无关）")
+        if complete:
+            label = complete[0]
+            m = matches[label]
+            self.notes.append(f"{self.table.where}：{label} 卷，{len(m.mapping)} 道题全部对上（{m.how_text()}）")
+            return label, m.mapping
+        label = max(matches, key=lambda v: (len(matches[v].mapping), -len(matches[v].ambiguous)))
+        m = matches[label]
+        quiz = self.quizzes[label]
+        for col, why in m.unmatched:
             self.problem(head_row, col + 1, "T007", f"这一列对不上 {label} 卷的任何一道题（{why}）；"
                          "请确认导出的是这次测验、题目没有在 Moodle 里改过", "column matches no question")
-        if not mapping:
-            return None, {}
-        return label, mapping
+        for col, qids in m.ambiguous:
+            numbers = "、".join(str(i) for i, q in enumerate(quiz["questions"], 1) if q["id"] in qids)
+            self.problem(head_row, col + 1, "T018", f"这一列对得上 {label} 卷的第 {numbers} 题（它们的选项相同），不看题目文字"
+                         "分不出是哪一道；请在 Moodle 的“回答”报表里勾选显示“问题”（题目文字）后重新下载",
+                         "column fits several questions")
+        found = set(m.mapping.values())
+        missing = [i for i, q in enumerate(quiz["questions"], 1) if q["id"] not in found]
+        if missing and not m.ambiguous:
+            self.problem(head_row, 1, "T013", f"{label} 卷的第 {'、'.join(map(str, missing))} 题在导出里找不到，"
+                         "这份导出没有批改（缺的题不能当作没答）；请导出这次测验的全部题目", "questions missing from export")
+        return None, {}
 
     def run(self) -> None:
         rows = self.table.rows
@@ -472,20 +733,43 @@ def _moodle_answer(text: str, q: dict) -> list[int] | None:
     return None
 
 
-def _match_slots(quiz: dict, slots: dict[int, dict[str, int]], rows: list[tuple[int, list[str]]],
-                 header: list[str]) -> tuple[dict[int, str], list[tuple[int, str]]]:
+@dataclass
+class _SlotMatch:
+    """Moodle slot -> our question id, for one version, and what could not be decided."""
+
+    mapping: dict[int, str] = field(default_factory=dict)
+    how: dict[int, str] = field(default_factory=dict)
+    """slot -> "text" (the question text), "right" (the right answer), "options" (a unique option set)."""
+    unmatched: list[tuple[int, str]] = field(default_factory=list)
+    """(column, why) of slots that fit no question."""
+    ambiguous: list[tuple[int, list[str]]] = field(default_factory=list)
+    """(column, question ids) of slots that fit several questions."""
+
+    def complete(self, quiz: dict) -> bool:
+        return (not self.unmatched and not self.ambiguous
+                and set(self.mapping.values()) == {q["id"] for q in quiz["questions"]})
+
+    def how_text(self) -> str:
+        names = {"text": "按题目文字", "right": "按正确答案", "options": "按唯一的选项组合"}
+        counts = {k: sum(1 for v in self.how.values() if v == k) for k in names}
+        return "，".join(f"{n} 题{names[k]}" for k, n in counts.items() if n)
+
+
+def _match_slots(quiz: dict, slots: dict[int, dict[str, int]], rows: list[tuple[int, list[str]]]) -> _SlotMatch:
     """Moodle slot -> our question id: by the question text when the export has it, else by which
-    question all of the column's responses (and its right answer) are options of; ties go to the
-    question at the same number."""
+    questions all of the column's responses (and its right answer) are options of. A slot that
+    still fits several questions is decided only when the others are taken by slots that fit one
+    question; what is left is ambiguous (the slot number is never used: Moodle's order is the
+    trainer's)."""
     questions = quiz["questions"]
-    mapping: dict[int, str] = {}
-    unmatched: list[tuple[int, str]] = []
-    taken: set[str] = set()
+    result = _SlotMatch()
+    fits: dict[int, list[str]] = {}
+    columns: dict[int, int] = {}
     for slot in sorted(slots):
         cs = slots[slot]
         if "response" not in cs:
             continue
-        col = cs["response"]
+        columns[slot] = cs["response"]
 
         def cells(kind: str) -> list[str]:
             c = cs.get(kind)
@@ -493,9 +777,11 @@ def _match_slots(quiz: dict, slots: dict[int, dict[str, int]], rows: list[tuple[
                 return []
             return [r[c] for _, r in rows if c < len(r) and r[c].strip() and r[c].strip() != "-"]
 
-        cands = [q for q in questions if q["id"] not in taken]
+        cands = list(questions)
+        how = "options"
         texts = cells("question")
         if texts:
+            how = "text"
             by_text = [q for q in cands if all(loose(q["prompt"]) and loose(q["prompt"]) in loose(t) for t in texts)]
             if by_text:
                 longest = max(len(loose(q["prompt"])) for q in by_text)
@@ -505,22 +791,57 @@ def _match_slots(quiz: dict, slots: dict[int, dict[str, int]], rows: list[tuple[
         responses = cells("response")
         if len(cands) > 1 and responses:
             # the questions most of the column's responses are options of (one odd cell is reported later)
-            fits = {q["id"]: sum(1 for t in responses if _moodle_answer(t, q)) for q in cands}
-            top = max(fits.values())
-            cands = [q for q in cands if fits[q["id"]] == top and 2 * top > len(responses)]
+            fit = {q["id"]: sum(1 for t in responses if _moodle_answer(t, q)) for q in cands}
+            top = max(fit.values())
+            cands = [q for q in cands if fit[q["id"]] == top and 2 * top > len(responses)]
         rights = cells("right")
         if rights and len(cands) > 1:
-            cands = [q for q in cands if all(_moodle_answer(t, q) == _right(q) for t in rights)] or cands
-        if len(cands) > 1:
-            same = [q for q in cands if slot <= len(questions) and questions[slot - 1]["id"] == q["id"]]
-            cands = same or cands[:1]
+            narrowed = [q for q in cands if all(_moodle_answer(t, q) == _right(q) for t in rights)]
+            if narrowed and len(narrowed) < len(cands):
+                cands, how = narrowed, "right"
         if not cands:
-            why = "题目文字不同" if texts else "回答不是任何一道题的选项"
-            unmatched.append((col, why))
+            result.unmatched.append((cs["response"], "题目文字不同" if texts else "回答不是任何一道题的选项"))
             continue
-        mapping[slot] = cands[0]["id"]
-        taken.add(cands[0]["id"])
-    return mapping, unmatched
+        fits[slot] = [q["id"] for q in cands]
+        result.how[slot] = how
+    taken: set[str] = set()
+    progress = True
+    while progress:  # a slot that fits one question takes it from the others
+        progress = False
+        for slot, ids in fits.items():
+            if slot in result.mapping:
+                continue
+            left = [i for i in ids if i not in taken]
+            if len(left) == 1:
+                result.mapping[slot] = left[0]
+                taken.add(left[0])
+                progress = True
+            elif not left:
+                result.unmatched.append((columns[slot], "它对得上的题已经被别的列对上了"))
+                result.mapping[slot] = ""
+    for slot in [s for s, qid in result.mapping.items() if not qid]:
+        del result.mapping[slot]
+    for slot, ids in fits.items():
+        left = [i for i in ids if i not in taken]
+        if slot not in result.mapping and len(left) > 1:
+            result.ambiguous.append((columns[slot], left))
+    result.how = {slot: how for slot, how in result.how.items() if slot in result.mapping}
+    return result
+
+
+def _same_questions(quizzes: list[dict]) -> bool:
+    """Whether the versions hold the same questions with the same option texts and right answers
+    (as texts: the order of the options may differ), so that grading by text gives one score."""
+    def key(quiz: dict) -> dict[str, tuple]:
+        out = {}
+        for q in quiz["questions"]:
+            options = q["options"]
+            answer = tuple(options[i] for i in _right(q))
+            out[q["id"]] = (q["prompt"], tuple(sorted(options)), answer)
+        return out
+
+    first = key(quizzes[0])
+    return all(key(q) == first for q in quizzes[1:])
 
 
 def _right(q: dict) -> list[int]:
@@ -528,15 +849,58 @@ def _right(q: dict) -> list[int]:
     return list(a) if isinstance(a, list) else [a]
 
 
+def trainee_key(spec: str, trainee: Trainee) -> tuple[str, str]:
+    """Who answered which test: one sheet per key is graded, whatever the channel."""
+    return spec, f"id:{fold(trainee.id)}" if trainee.id else f"name:{fold(trainee.name)}"
+
+
+@dataclass
+class TableAnswers:
+    """What the tables given to one `playbook grade` hold."""
+
+    sheets: list[Sheet] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """How each file was read (which version, how Moodle's columns were matched)."""
+
+
+def read_tables(paths: Sequence[Path], quizzes: dict[str, dict], roster: list[Trainee] | None,
+                seen: dict[tuple[str, str], str] | None = None) -> TableAnswers:
+    """Every trainee's answers in Moodle responses reports and hand-filled tables (.csv/.xlsx, every
+    worksheet), scored against ``quizzes`` (version label -> quiz-<version>.json). A trainee found
+    twice (in one file, two files, or the same file given twice) counts once, the rest is an error;
+    ``seen`` carries the trainees already graded from other inputs (scans)."""
+    out = TableAnswers()
+    seen = {} if seen is None else seen
+    digests: dict[str, str] = {}
+    for path in paths:
+        shown = display_path(path)
+        if not quizzes:
+            out.problems.append(Problem(shown, 1, 1, "T011", "没有可对照的试卷（quiz-*.json）", "no quizzes given"))
+            continue
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size <= MAX_FILE_BYTES else ""
+        except OSError:
+            digest = ""
+        if digest and digest in digests:
+            out.problems.append(Problem(shown, 1, 1, "T017", f"这个文件和 {digests[digest]} 一模一样，没有再算一次",
+                                        "the same file was given twice"))
+            continue
+        if digest:
+            digests[digest] = shown
+        tables, problems = load_tables(path, shown)
+        out.problems += problems
+        for table in tables:
+            reader = _Reader(table, quizzes, roster, seen)
+            reader.run()
+            out.sheets += reader.sheets
+            out.problems += reader.problems
+            out.notes += reader.notes
+    out.problems.sort()
+    return out
+
+
 def read_table(path: Path, quizzes: dict[str, dict], roster: list[Trainee] | None) -> tuple[list[Sheet], list[Problem]]:
-    """Every trainee's answers in a Moodle responses report or a hand-filled table (.csv/.xlsx),
-    scored against ``quizzes`` (version label -> quiz-<version>.json), and every problem found."""
-    shown = display_path(path)
-    table, problems = load_rows(path, shown)
-    if table is None:
-        return [], problems
-    if not quizzes:
-        return [], [Problem(shown, 1, 1, "T011", "没有可对照的试卷（quiz-*.json）", "no quizzes given")]
-    reader = _Reader(table, quizzes, roster)
-    reader.run()
-    return reader.sheets, sorted(problems + reader.problems)
+    """One file's answers and problems (see :func:`read_tables`)."""
+    got = read_tables([path], quizzes, roster)
+    return got.sheets, got.problems

@@ -109,6 +109,12 @@ def grade_scans(paths: Sequence[Path], quizzes: QuizSet, roster: dict[str, Train
         shown = display_path(path)
         try:
             for page in scan.pages(path, shown):
+                if isinstance(page, scan.Unreadable):  # this page (or file) only; the rest still graded
+                    problems.append(Problem(page.file, page.page, 1, "G013" if page.too_big else "G008",
+                                            f"{page.where}：{page.reason}",
+                                            "beyond the size limits for a scan" if page.too_big
+                                            else "cannot read this file or page"))
+                    continue
                 result = grade_page(page, quizzes, roster)
                 if isinstance(result, Problem):
                     problems.append(result)

@@ -100,7 +100,7 @@ def test_report_command_writes_only_to_out(small, tmp_path):
     assert r.code == 0, r.err
     assert sorted(p.name for p in QUIZZES.iterdir()) == before
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert names == ["charts/new-hire-sales-office-facility.svg", "charts/new-hire-sales-office-scores.svg",
+    assert names == [".playbook-output.json", "charts/new-hire-sales-office-facility.svg", "charts/new-hire-sales-office-scores.svg",
                      "charts/new-hire-sales-office-steps.svg", "report.html", "report.pdf", "report.xlsx",
                      "trainees.html", "trainees.pdf"]
     assert not list(tmp_path.glob(".report*"))  # no temporary folders left behind
@@ -117,12 +117,14 @@ def test_report_command_writes_only_to_out(small, tmp_path):
     assert len(rows) == 15 and rows[0][1] == "姓名"
 
 
-def test_report_twice_replaces_the_previous_report(small, tmp_path):
+def test_report_twice_replaces_the_previous_report_and_keeps_the_trainers_files(small, tmp_path):
     out = tmp_path / "r"
     assert run_cli("report", str(small), "--out", str(out)).code == 0
-    (out / "stale.txt").write_text("x")
+    (out / "my-notes.txt").write_text("x")
+    before = (out / "report.html").stat().st_ino
     assert run_cli("report", str(small), "--out", str(out)).code == 0
-    assert not (out / "stale.txt").exists()
+    assert (out / "my-notes.txt").read_text() == "x"  # not ours: never deleted
+    assert (out / "report.html").stat().st_ino != before  # ours: replaced
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
 
 
@@ -148,7 +150,7 @@ def test_bad_results_files_are_reported_not_tracebacks(tmp_path):
 
 def test_report_refuses_to_write_into_the_site(small):
     r = run_cli("report", str(small), "--out", "site/report")
-    assert r.code == 1 and "error[T103]" in r.err
+    assert r.code == 2 and "error[O002]" in r.err
     assert not (REPO / "site" / "report").exists()
 
 
@@ -172,6 +174,14 @@ def test_redrill_spec_checks_builds_and_cites_the_weakest_steps(small, tmp_path)
     assert r.code == 0, r.err
     spec = quizdir / "new-hire-sales-office-redrill.yaml"
     text = spec.read_text(encoding="utf-8")
+    again = run_cli("report", str(small), "--out", str(tmp_path / "out"), "--quizzes", str(quizdir), "--redrill")
+    assert again.code == 0, again.err  # the same spec again: nothing lost
+    spec.write_text(text + "# 培训师改过\n", encoding="utf-8")
+    edited = run_cli("report", str(small), "--out", str(tmp_path / "out2"), "--quizzes", str(quizdir), "--redrill")
+    assert edited.code == 1 and "error[T105]" in edited.err and "不会覆盖" in edited.err
+    assert spec.read_text(encoding="utf-8").endswith("# 培训师改过\n")
+    assert not (tmp_path / "out2").exists()  # checked before anything is written
+    spec.write_text(text, encoding="utf-8")
     assert "title: 新员工第一周·售楼处接待·复习" in text
     chk = run_cli("check", "--content", str(CONTENT), "--quizzes", str(quizdir))
     assert chk.code == 0, chk.err

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from generator.results.model import Trainee
-from generator.results.tables import read_table
+from generator.results.tables import read_table, read_tables
 
 from .helpers import hand_rows, moodle_rows, quizzes, random_answers, write_csv, write_xlsx
 
@@ -73,15 +73,39 @@ def test_moodle_export_equals_hand_table(tmp_path, chinese, fmt):
     assert [s.trainee.id for s in sheets] == [f"{t.id.lower()}@example.com" for t in PEOPLE]
 
 
-def test_moodle_without_question_text_in_moodle_order(tmp_path):
+def test_moodle_default_download_with_repeated_option_sets_is_refused(tmp_path):
+    """Moodle's default Responses download has no question text; the four 必须/严禁 questions share
+    one option set, so which slot is which cannot be known (Moodle's order is the trainer's): the
+    export is refused with the column to add, never graded by slot number."""
     qs = quizzes()
+    quiz = qs["A"]
+    n = len(quiz["questions"])
+    for order in (list(range(n)), list(reversed(range(n)))):
+        rows = moodle_rows(quiz, _answers("A", seed=3), chinese=True, order=order, question_text=False)
+        sheets, problems = read_table(write_csv(tmp_path / "m.csv", rows), qs, None)
+        assert sheets == []
+        ambiguous = [p for p in problems if p.code == "T018"]
+        rules = sum(1 for q in quiz["questions"] if q["type"] == "rule")
+        assert len(ambiguous) == rules and all(p.is_error for p in ambiguous)
+        assert "问题" in ambiguous[0].message and "重新下载" in ambiguous[0].message
+
+
+def test_moodle_without_question_text_matched_by_unique_option_sets(tmp_path):
+    """Without question text, slots in another order are matched when every option set is unique."""
+    full = quizzes()
+    rule_ids = [q["id"] for q in full["A"]["questions"] if q["type"] == "rule"][1:]
+    qs = {label: {**quiz, "questions": [q for q in quiz["questions"] if q["id"] not in rule_ids]}
+          for label, quiz in full.items()}
     people = _answers("A", seed=3)
     quiz = qs["A"]
-    rows = moodle_rows(quiz, people, chinese=True, order=list(range(len(quiz["questions"]))), question_text=False)
-    sheets, problems = read_table(write_csv(tmp_path / "m.csv", rows), qs, None)
+    people = [(t, {k: v for k, v in a.items() if k not in rule_ids}) for t, a in people]
+    order = list(reversed(range(len(quiz["questions"]))))
+    rows = moodle_rows(quiz, people, chinese=True, order=order, question_text=False)
+    got = read_tables([write_csv(tmp_path / "m.csv", rows)], qs, None)
     hand, _ = read_table(write_csv(tmp_path / "h.csv", hand_rows(qs, [(t, "A", a) for t, a in people])), qs, None)
-    assert problems == []
-    assert _texts(sheets, qs) == _texts(hand, qs)
+    assert got.problems == []
+    assert _texts(got.sheets, qs) == _texts(hand, qs)
+    assert any("按唯一的选项组合" in note for note in got.notes)
 
 
 def test_moodle_roster_names_and_unfinished_attempts(tmp_path):
@@ -119,32 +143,50 @@ def test_gb18030_csv(tmp_path):
 
 def test_hand_xlsx_with_errors_reported_with_row_and_column(tmp_path):
     qs = quizzes()
-    rows: list[list[object]] = [["姓名", "工号", "门店", "卷", "Q3", "第4题", "5", "签到"]]
-    rows.append(["张伟", "E001", "一店", "A", "ａ", "b", "C"])         # full-width and lower case are fine
-    rows.append(["李娜", "E002", "一店", "A", "E", "B", "A"])         # E: no such option
-    rows.append(["", "E003", "二店", "A", "A", "B", "C"])             # no name
-    rows.append(["张伟", "E001", "一店", "A", "A", "B", "C"])         # listed twice
-    rows.append(["刘洋", "E004", "二店", "C", "A", "B", "C"])         # no version C
-    rows.append(["赵敏", 5, "二店", "b", 1, "A", ""])                 # a number where a letter belongs
+    width = max(len(q["questions"]) for q in qs.values())
+    head = ["姓名", "工号", "门店", "卷"] + [f"第{n}题" for n in range(1, width + 1)] + ["签到"]
+    head[4 + 2], head[4 + 4] = "Q3", "5"  # question columns may be written 3, Q3 or 第3题
+
+    def row(name, tid, store, version, q3, q4, q5) -> list[object]:
+        cells: list[object] = [name, tid, store, version] + [""] * width
+        cells[4 + 2:4 + 5] = [q3, q4, q5]
+        return cells
+
+    rows: list[list[object]] = [head]
+    rows.append(row("张伟", "E001", "一店", "A", "ａ", "b", "C"))         # full-width and lower case are fine
+    rows.append(row("李娜", "E002", "一店", "A", "E", "B", "A"))         # E: no such option
+    rows.append(row("", "E003", "二店", "A", "A", "B", "C"))             # no name
+    rows.append(row("张伟", "E001", "一店", "A", "A", "B", "C"))         # listed twice
+    rows.append(row("刘洋", "E004", "二店", "C", "A", "B", "C"))         # no version C
+    rows.append(row("赵敏", 5, "二店", "b", 1, "A", ""))                 # a number where a letter belongs
     path = write_xlsx(tmp_path / "手填.xlsx", rows)
     sheets, problems = read_table(path, qs, None)
     got = [(p.code, p.line, p.col, p.severity) for p in problems]
-    assert ("T002", 1, 8, "warning") in got  # 签到: unknown column
-    assert ("T013", 1, 1, "warning") in got  # questions 1, 2, 6… have no column
-    assert ("T003", 3, 5, "error") in got
+    assert ("T002", 1, len(head), "warning") in got  # 签到: unknown column
+    assert ("T003", 3, 7, "error") in got
     assert ("T004", 4, 1, "error") in got
     assert ("T005", 5, 1, "error") in got
     assert ("T006", 6, 4, "error") in got
-    assert ("T003", 7, 5, "error") in got
+    assert ("T003", 7, 7, "error") in got
     assert len([p for p in problems if p.is_error]) == 5
     lines = [p.format() for p in problems]
-    assert any(line.startswith("手填.xlsx:3:5: error[T003]: ") or ":3:5: error[T003]: " in line for line in lines)
+    assert any(line.startswith("手填.xlsx:3:7: error[T003]: ") or ":3:7: error[T003]: " in line for line in lines)
     names = [s.trainee.name for s in sheets]
     assert names == ["张伟", "李娜", "赵敏"]
     first = sheets[0]
     assert first.responses[2].chosen == [0] and first.responses[3].chosen == [1]
     assert first.responses[0].flag == "blank"
     assert sheets[2].trainee.id == "5" and sheets[2].version == "B"
+
+
+def test_missing_question_columns_are_an_error_not_blanks(tmp_path):
+    qs = quizzes()
+    rows = [["姓名", "卷", "Q3", "第4题", "5"], ["张伟", "A", "A", "B", "C"], ["李娜", "B", "A", "B", "C"]]
+    sheets, problems = read_table(write_csv(tmp_path / "t.csv", rows), qs, None)
+    assert sheets == []
+    missing = [p for p in problems if p.code == "T013"]
+    assert [(p.line, p.severity) for p in missing] == [(1, "error"), (1, "error")]
+    assert "没有批改" in missing[0].message
 
 
 def test_unreadable_files(tmp_path):
@@ -167,7 +209,12 @@ def test_ordering_cells(tmp_path):
     q = quiz["questions"][n - 1]
     right = "".join("ABCD"[i] for i in q["answer"])
     digits = "".join(str(i + 1) for i in q["answer"])
-    rows = [["姓名", str(n)], ["甲", right], ["乙", digits], ["丙", " → ".join(right)], ["丁", right[:2]]]
+    head = ["姓名"] + [str(i) for i in range(1, len(quiz["questions"]) + 1)]
+
+    def row(name: str, cell: str) -> list[str]:
+        return [name] + [cell if i == n else "" for i in range(1, len(quiz["questions"]) + 1)]
+
+    rows = [head, row("甲", right), row("乙", digits), row("丙", " → ".join(right)), row("丁", right[:2])]
     sheets, problems = read_table(write_csv(tmp_path / "o.csv", rows), qs, None)
     assert [s.responses[n - 1].correct for s in sheets] == [True, True, True, False]
-    assert [(p.code, p.line) for p in problems if p.code != "T013"] == [("T010", 5)]
+    assert [(p.code, p.line) for p in problems] == [("T010", 5)]

