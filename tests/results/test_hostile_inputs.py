@@ -205,8 +205,9 @@ def test_odd_digits_and_letters_are_unreadable_cells_not_crashes(tmp_path):
 
 
 def _peak_rss_mb(code: str) -> tuple[float, str]:
-    probe = ("import resource, sys\n" + code +
-             "\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    # VmHWM is this process's own peak; ru_maxrss would keep the forking pytest worker's across exec
+    probe = ("import re, sys\n" + code +
+             "\nprint(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) / 1024)")
     proc = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     *lines, peak = proc.stdout.strip().splitlines()

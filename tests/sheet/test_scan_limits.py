@@ -138,12 +138,14 @@ def test_bomb_png_is_refused_without_decoding(tmp_path: Path) -> None:
     bomb = bomb_png(tmp_path / "bomb.png")
     assert bomb.stat().st_size < 1_000_000
     probe = (
-        "import json, resource, sys\n"
+        "import json, re, sys\n"
         "from pathlib import Path\n"
         "from generator.sheet import scan\n"
         "got = [(type(p).__name__, p.page, getattr(p, 'too_big', None), getattr(p, 'reason', ''))\n"
         "       for p in scan.pages(Path(sys.argv[1]), 'bomb.png')]\n"
-        "print(json.dumps({'pages': got, 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+        # VmHWM is this process's own peak; ru_maxrss would keep the forking pytest worker's across exec
+        "peak = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
+        "print(json.dumps({'pages': got, 'peak_mb': peak / 1024}))\n"
     )
     run = subprocess.run([sys.executable, "-c", probe, str(bomb)], cwd=REPO, capture_output=True, text=True,
                          timeout=120)
