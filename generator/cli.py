@@ -70,10 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="输出目录 / output directory (默认 default: generator/schemas)")
 
-    p = add("build", "生成手册网站、在线测验、检查表 PDF 和试卷",
-            "build the handbook site, online quizzes, checklist PDFs and quiz papers")
+    p = add("build", "生成手册网站（含在线练习、检查表 PDF）和网站之外的培训师资料包（试卷、答案、答题卡、导出）",
+            "build the handbook site (practice, checklist PDFs) and, outside it, the trainers' pack (papers, keys, sheets, exports)")
     content_arg(p)
     p.add_argument("--site-dir", type=Path, default=None, metavar="DIR", help="网站输出目录 / site output directory")
+    p.add_argument("--pack-dir", type=Path, default=None, metavar="DIR",
+                   help="培训师资料包目录，必须在网站目录之外（默认 mkdocs.yml 旁的 trainer-pack/）/ "
+                        "trainers' pack folder, outside the site (default: trainer-pack/ beside mkdocs.yml)")
     p.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
                    help="MkDocs 配置文件 / MkDocs config file (默认 default: mkdocs.yml)")
 
@@ -90,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
             "generate papers, answer keys, the online quiz and exports from a quiz spec")
     p.add_argument("spec", type=Path, metavar="SPEC.yaml", help="测验规格文件 / quiz spec file")
     content_arg(p)
-    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="输出目录 / output directory")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="输出目录（默认 trainer-pack/<规格>，不在网站里）/ output directory (default: trainer-pack/<spec>)")
     p.add_argument("--seed", type=int, default=None, help="随机种子（覆盖规格里的）/ random seed (overrides the spec)")
     p.add_argument("--versions", type=int, default=None, help="试卷版本数 / number of paper versions")
     p.add_argument("--format", default="pdf,html,json,moodle,gift,anki,sheet,xlsx,txt,wesurvey", metavar="LIST",

@@ -19,6 +19,7 @@ changed; plain `mkdocs serve` rebuilds everything on each save.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -61,6 +62,11 @@ class PlaybookConfig(Config):
     """Checklist PDFs and quiz papers: `auto` makes them on build and skips them on serve."""
     self_check = c.Type(bool, default=True)
     """A short self-check quiz at the bottom of each procedure page."""
+    trainer_pack_dir = c.Type(str, default="trainer-pack")
+    """The trainers' pack (papers, keys, answer sheets, LMS exports), relative to mkdocs.yml: never
+    inside the site."""
+    trainer_pack_in_site = c.Type(bool, default=False)
+    """Also publish the pack as a section of the site (only for an internal site: no access control)."""
 
 
 def _hand_page_title(path: Path) -> str:
@@ -100,6 +106,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if not content_dir.is_absolute():
             content_dir = config_dir / content_dir
         self.quizzes_dir = config_dir / self.config.quizzes_dir
+        self.pack_dir = config_dir / self.config.trainer_pack_dir
         try:
             content, warnings = load_or_raise(content_dir, strict=bool(config.strict))
             for w in warnings:
@@ -122,7 +129,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.content = content
         hand = {p.relative_to(content_dir).as_posix(): _hand_page_title(p)
                 for p in sorted(content_dir.rglob("*.md"))}
-        self.plan = plan_site(content, hand, quiz_block, quiz_pages)
+        exams = self.quizzes_dir if self.quizzes_dir.is_dir() else None
+        self.plan = plan_site(content, hand, quiz_block, quiz_pages, self._trainer_page(content),
+                              (lambda: quiz.exam_set(content, exams).scenarios()) if exams else None)
         config.nav = self.plan.nav
         tips = glossary_tooltips(content)
         self.glossary = Glossary(tips)
@@ -132,13 +141,27 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def _quiz_hooks(self, content: Content) -> tuple[Any, dict[str, tuple[str, Any]]]:
         """The self-check block under each procedure and one self-check page per quiz spec."""
-        block = quiz.procedure_quiz_html if self.config.self_check else None
+        # Practice on the site never uses a question of any exam paper: the exams are worked out
+        # when the first page asks (a procedure page under serve need not wait for every spec).
+        exams = self.quizzes_dir if self.quizzes_dir.is_dir() else None
+        block = functools.partial(quiz.procedure_quiz_html, exam=exams) if self.config.self_check else None
         pages: dict[str, tuple[str, Any]] = {}
         if self.quizzes_dir.is_dir():
             for spec in quiz.load_specs(self.quizzes_dir, content):
                 pages[f"quizzes/{spec.stem}/index.md"] = (
-                    spec.title, lambda s=spec: quiz.spec_page_markdown(content, s))
+                    spec.title, lambda s=spec: quiz.spec_page_markdown(content, s, exams))
         return block, pages
+
+    def _trainer_page(self, content: Content) -> tuple[str, str, Any] | None:
+        """The pack's section of the site, for a team that opted in (an internal site)."""
+        if not self.config.trainer_pack_in_site or not self.quizzes_dir.is_dir():
+            return None
+        from .quiz.assemble import label
+        from .quiz.pack import SECTION_PAGE, SECTION_TITLE, section_markdown
+
+        specs = [(s.stem, s.title, [label(i) for i in range(s.versions)])
+                 for s in quiz.load_specs(self.quizzes_dir, content)]
+        return SECTION_PAGE, SECTION_TITLE, lambda: section_markdown(specs)
 
     def _feed_search(self, config: Any, content: Content) -> None:
         search = config.plugins.get("material/search") or config.plugins.get("search")
@@ -256,7 +279,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         printables, self.printables = self.printables, None
         try:
             if self.quizzes_dir.is_dir():  # while the workers lay out PDFs
-                quiz.build_quiz_outputs(self.content, self.quizzes_dir, site_dir)
+                quiz.build_quiz_outputs(self.content, self.quizzes_dir, site_dir, self.pack_dir,
+                                        pack_in_site=self.config.trainer_pack_in_site)
             printables.finish(site_dir)
         except PlaybookError as exc:
             raise PluginError(str(exc)) from exc

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from ..loader import load_or_raise
+from ..quiz.pack import check_pack_dir
 from ..problems import PlaybookError, Problem
 
 
@@ -43,8 +44,10 @@ def _config_problem(config: Path, message: str) -> PlaybookError:
     return PlaybookError([Problem(str(config), 1, 1, "B001", message, "mkdocs build failed")])
 
 
-def build_site(config_file: Path, content: Path | None, site_dir: Path | None) -> Path:
-    """Build the handbook into site_dir atomically. Returns the final site path."""
+def build_site(config_file: Path, content: Path | None, site_dir: Path | None,
+               pack_dir: Path | None = None) -> tuple[Path, Path | None]:
+    """Build the handbook into site_dir atomically (and the trainers' pack into its own folder,
+    outside the site). Returns the final site path and the pack's folder (None without the plugin)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -64,6 +67,13 @@ def build_site(config_file: Path, content: Path | None, site_dir: Path | None) -
     # "Aborted with a BuildError!" and the author would lose the clean file:line:col lines.
     load_or_raise(Path(config.docs_dir), strict=bool(config.strict))
     final = Path(site_dir or config.site_dir).resolve()
+    playbook = config.plugins.get("playbook")
+    pack = None
+    if playbook is not None:
+        if pack_dir is not None:
+            playbook.config.trainer_pack_dir = str(pack_dir.resolve())
+        pack = Path(config_file).resolve().parent / playbook.config.trainer_pack_dir
+        check_pack_dir(pack, final, config_file)
     staging = final.parent / f".{final.name}.building-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     config.site_dir = str(staging)
@@ -83,16 +93,18 @@ def build_site(config_file: Path, content: Path | None, site_dir: Path | None) -
         final.rename(old)
     staging.rename(final)
     shutil.rmtree(old, ignore_errors=True)
-    return final
+    return final, pack
 
 
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     content = args.content if args.content != Path("content") or not args.config.is_file() else None
-    site = build_site(args.config, content, args.site_dir)
+    site, pack = build_site(args.config, content, args.site_dir, args.pack_dir)
     pages = sum(1 for _ in site.rglob("*.html"))
     pdfs = sum(1 for _ in site.rglob("*.pdf"))
     print(f"网站已生成：{site}（{pages} 个页面，{pdfs} 个 PDF，用时 {time.perf_counter() - started:.1f} 秒）")
+    if pack is not None and (pack / "index.html").is_file():
+        print(f"培训师资料包：{pack}（试卷、答案、答题卡和各平台导出；只给培训师，不在网站里）")
     return 0
 
 

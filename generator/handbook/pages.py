@@ -188,16 +188,21 @@ def _phrases_context(content: Content) -> dict[str, Any]:
     return {"count": len(content.phrases), "groups": groups}
 
 
-def scenarios_page(content: Content, kind: str) -> PageSpec:
+def scenarios_page(content: Content, kind: str, reserved: Callable[[], frozenset[str]] | None = None) -> PageSpec:
+    """All scenarios (or cases) with their answers; those an exam asks (``reserved()``: their ids)
+    are left out and counted, so the page does not hand out an exam question and its answer."""
     title = "案例" if kind == "case" else "情景题"
     intro = ("真实故事和它们教给我们的道理。先想一想你会怎么做，再点开答案。" if kind == "case"
              else "遇到这些情况该怎么做？先自己选，再点开答案看解析。")
 
     def context() -> dict[str, Any]:
+        exam = reserved() if reserved is not None else frozenset()
+        mine = [s for s in content.scenarios.values() if s.kind == kind]
         items = [(s, next(i for i, o in enumerate(s.options) if o.correct),
                   [(procedure_path(p), content.procedures[p]) for p in s.procedures])
-                 for s in content.scenarios.values() if s.kind == kind]
-        return {"title": title, "intro": intro, "scenarios": items, "letters": "ABCDEFGHIJ"}
+                 for s in mine if s.id not in exam]
+        return {"title": title, "intro": intro, "scenarios": items, "letters": "ABCDEFGHIJ",
+                "reserved": sum(1 for s in mine if s.id in exam)}
 
     return PageSpec(front_matter(title), "scenarios.html", later=context)
 

@@ -27,11 +27,16 @@ def plan_site(
     hand_pages: dict[str, str],
     quiz_block: P.QuizBlock | None = None,
     quiz_pages: dict[str, tuple[str, Callable[[], str]]] | None = None,
+    trainer_page: tuple[str, str, Callable[[], str]] | None = None,
+    exam_scenarios: Callable[[], frozenset[str]] | None = None,
 ) -> SitePlan:
     """Plan every page.
 
     ``hand_pages``: path -> title of Markdown pages authors wrote in content/ (an ``index.md``
     there replaces the generated home page). ``quiz_pages``: path -> (title, render function).
+    ``trainer_page``: (path, title, render function) of the trainers' section, only when a team
+    publishes its trainers' pack in the site. ``exam_scenarios()``: ids of the scenarios and
+    cases exams ask, left off the 情景题 and 案例 pages.
     """
     quiz_pages = quiz_pages or {}
     plan = SitePlan()
@@ -53,8 +58,8 @@ def plan_site(
     for rid in content.roles:
         plan.pages[P.role_path(rid)] = P.role_page(content, rid)
     plan.pages[P.PHRASES] = P.phrases_page(content)
-    plan.pages[P.SCENARIOS] = P.scenarios_page(content, "question")
-    plan.pages[P.CASES] = P.scenarios_page(content, "case")
+    plan.pages[P.SCENARIOS] = P.scenarios_page(content, "question", exam_scenarios)
+    plan.pages[P.CASES] = P.scenarios_page(content, "case", exam_scenarios)
     plan.pages[P.GLOSSARY] = P.glossary_page(content)
     plan.pages[P.TAGS] = P.tags_page()
     plan.pages[P.CHANGES] = P.changes_page(lambda: history(content))
@@ -75,6 +80,10 @@ def plan_site(
         plan.nav.append({"自测": [{_t(title): path} for path, (title, _) in quiz_pages.items()]})
     if guide:
         plan.nav.append({GUIDE_SECTION: [{_t(title): path} for title, path in guide]})
+    if trainer_page is not None:
+        path, title, render = trainer_page
+        plan.pages[path] = P.PageSpec(render())
+        plan.nav.append({_t(title): path})
     return plan
 
 

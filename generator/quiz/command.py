@@ -10,6 +10,7 @@ from ..loader import load_or_raise
 from ..problems import ContentError, Problem, display_path
 from .assemble import build_quiz
 from .outputs import FORMATS, render, write
+from .practice import overlap
 from .spec import MAX_VERSIONS, load_spec
 
 
@@ -55,8 +56,11 @@ def run(args: argparse.Namespace) -> int:
 
     print_problems([p for p in problems if not p.is_error])
     quiz = build_quiz(content, spec, seed=args.seed, versions=args.versions)
-    files = render(quiz, formats, roster=roster, blank_sheets=args.sheets)
-    out = args.out if args.out is not None else Path("site") / "quizzes" / spec.stem
+    # The coverage report lists this quiz's questions the handbook also shows as practice, as a
+    # build's trainers' pack does for the specs beside this one.
+    shared = overlap(content, spec_path.parent)
+    files = render(quiz, formats, roster=roster, blank_sheets=args.sheets, shared=shared)
+    out = args.out if args.out is not None else Path("trainer-pack") / spec.stem
     written = write(files, out)
     print(f"已生成「{spec.title}」{len(quiz.papers)} 套（{'、'.join(quiz.labels)}），每套 {len(quiz.papers[0])} 题，"
           f"{len(written)} 个文件 → {out} (wrote {len(written)} files)")

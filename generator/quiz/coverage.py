@@ -7,7 +7,9 @@ from html import escape
 from .assemble import Quiz
 
 
-def coverage(quiz: Quiz) -> dict:
+def coverage(quiz: Quiz, shared: dict[str, list[str]] | None = None) -> dict:
+    """What the papers drill. ``shared`` (``practice.overlap``: exam question id -> where the site shows
+    it as practice) adds the quiz's exam questions that are also practice, under "shared"."""
     covered_steps: set[tuple[str, int]] = set()
     covered_procs: set[str] = set()
     covered_phrases: set[str] = set()
@@ -37,7 +39,7 @@ def coverage(quiz: Quiz) -> dict:
     steps_hit = sum(s["covered"] for p in procs for s in p["steps"])
     phr_total = len(quiz.pool.phrases)
     phr_hit = sum(i.key in covered_phrases for i in quiz.pool.phrases)
-    return {
+    out = {
         "title": quiz.spec.title, "spec": quiz.spec.stem, "seed": quiz.seed, "versions": len(quiz.papers),
         "summary": {
             "procedures": [sum(p["covered"] for p in procs), len(procs)],
@@ -47,6 +49,22 @@ def coverage(quiz: Quiz) -> dict:
         },
         "procedures": procs,
     }
+    if shared is not None:
+        out["shared"] = _shared(quiz, shared)
+    return out
+
+
+def _shared(quiz: Quiz, shared: dict[str, list[str]]) -> list[dict]:
+    """This quiz's exam questions the site also shows as practice, in paper order (first version first)."""
+    found: dict[str, dict] = {}
+    for v, paper in enumerate(quiz.papers):
+        for n, q in enumerate(paper, start=1):
+            if q.id not in shared:
+                continue
+            entry = found.setdefault(q.id, {"number": n, "version": quiz.labels[v], "numbers": {}, "id": q.id,
+                                            "prompt": q.prompt, "where": list(shared[q.id])})
+            entry["numbers"][quiz.labels[v]] = n
+    return list(found.values())
 
 
 def _pct(pair: list[int]) -> str:
@@ -82,5 +100,24 @@ def coverage_html(cov: dict) -> str:
                 mark = '<span class="yes">✔</span>' if ph["covered"] else '<span class="no">✘ 未出题</span>'
                 parts.append(f"<li>“{escape(ph['text'])}” {mark}</li>")
             parts.append("</ul>")
+    if "shared" in cov:
+        parts += _shared_html(cov["shared"])
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+def _shared_html(shared: list[dict]) -> list[str]:
+    parts = [f"<h2>也出现在手册练习里的考试题（{len(shared)} 道）</h2>"]
+    if not shared:
+        return parts + ["<p>没有：手册网站上的练习题和自测题都不是这份测验试卷上的题。</p>"]
+    parts.append("<p>出题范围里不在试卷上的题不够用，手册网站的练习只好用了这些考试题，"
+                 "学员在考试前就能见到它们（连同答案）。可以给相关流程补充内容（步骤、规范用语、情景题），"
+                 "让练习有别的题可用；或者减少题数、试卷套数；或者接受学员已经见过这些题。</p>")
+    parts.append('<table><thead><tr><th>题号</th><th>题目</th><th>也出现在</th></tr></thead><tbody>')
+    for e in shared:
+        numbers = "、".join(f"{v} 卷第 {n} 题" for v, n in e["numbers"].items())
+        prompt = "<br>".join(escape(line) for line in e["prompt"].split("\n"))
+        parts.append(f"<tr><td>{numbers}</td><td>{prompt}<br><small>{escape(e['id'])}</small></td>"
+                     f"<td>{'<br>'.join(escape(w) for w in e['where'])}</td></tr>")
+    parts.append("</tbody></table>")
+    return parts

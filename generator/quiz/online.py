@@ -80,6 +80,6 @@ def quiz_block(quiz: dict, intro: str = "", key: str = "") -> str:
     parts.append('<div class="pb-quiz-actions"><button type="submit" class="md-button md-button--primary">提交答案</button> '
                  '<button type="reset" class="md-button">重新作答</button></div>'
                  '<p class="pb-quiz-score" aria-live="polite"></p>'
-                 '<noscript><p class="pb-quiz-noscript">需要启用 JavaScript 才能判分；答案和解析见试卷答案。</p></noscript>')
+                 '<noscript><p class="pb-quiz-noscript">需要启用 JavaScript 才能判分和看解析。</p></noscript>')
     parts.append("</form></div>")
     return "".join(parts)

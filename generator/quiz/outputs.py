@@ -1,6 +1,6 @@
 """Every output file of one quiz, rendered in memory first (then written all at once).
 
-``playbook build`` goes through :func:`build_site`, which reuses what did not change between builds
+``playbook build`` goes through :func:`spec_outputs`, which reuses what did not change between builds
 from the print cache (``printing.read_blob``; pruned with the PDFs). Two kinds of entries:
 
 - a spec's whole set of files, keyed by the spec (as parsed), the content as loaded (every model),
@@ -77,11 +77,12 @@ def _timer(timings: dict[str, float] | None) -> Timed:
 
 
 def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None, roster=None,
-           blank_sheets: int | None = None) -> dict[str, bytes]:
+           blank_sheets: int | None = None, shared: dict[str, list[str]] | None = None) -> dict[str, bytes]:
     """file name -> bytes for the requested formats, plus the coverage report.
 
     ``roster`` (trainees) makes one personalised answer sheet each; otherwise ``blank_sheets``
-    numbered sheets per version."""
+    numbered sheets per version. ``shared``: exam question id -> where the handbook shows it as
+    practice (``practice.overlap``), listed in the coverage report."""
     from .bank import topics
 
     timed = _timer(timings)
@@ -96,7 +97,7 @@ def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None,
         files.update(timed("sheet", lambda: sheet_files(
             versions, spec_file=_spec_file(quiz.spec), roster=roster,
             blank=BLANK_SHEETS if blank_sheets is None else blank_sheets)))
-    files.update(quiz_files(quiz, formats, timed))
+    files.update(quiz_files(quiz, formats, timed, shared))
     return dict(sorted(files.items()))
 
 
@@ -127,7 +128,8 @@ def version_files(data: dict, formats=FORMATS, topic_names: dict[str, str] | Non
     return files
 
 
-def quiz_files(quiz: Quiz, formats=FORMATS, timed: Timed | None = None) -> dict[str, bytes]:
+def quiz_files(quiz: Quiz, formats=FORMATS, timed: Timed | None = None,
+               shared: dict[str, list[str]] | None = None) -> dict[str, bytes]:
     """The files made from the whole quiz: the Anki deck and the coverage report."""
     from . import anki
     from .coverage import coverage, coverage_html
@@ -138,7 +140,7 @@ def quiz_files(quiz: Quiz, formats=FORMATS, timed: Timed | None = None) -> dict[
         files[f"{quiz.spec.stem}.apkg"] = timed(
             "anki", lambda: anki.deck_bytes(quiz.pool, f"Playbook::{quiz.spec.title}", quiz.spec.stem, quiz.changed,
                                             reverse=quiz.spec.anki.reverse, type_in=quiz.spec.anki.type_in))
-    cov = timed("coverage", lambda: coverage(quiz))
+    cov = timed("coverage", lambda: coverage(quiz, shared))
     files["coverage.json"] = quiz_json_bytes(cov)
     files["coverage.html"] = coverage_html(cov).encode("utf-8")
     return files
@@ -187,17 +189,20 @@ CACHE_FORMAT = "playbook-quiz-outputs-1"
 GENERATOR_DIR = Path(__file__).resolve().parents[1]
 
 
-def build_site(content: Content, quizzes_dir: Path, site_dir: Path) -> list[Path]:
-    """Every spec, every format, into ``site_dir/quizzes/<spec-stem>/``; what did not change since
-    an earlier build comes from the cache (see the module docstring). Specs are checked against the
-    content before anything is written (ContentError listing every problem)."""
+def spec_outputs(content: Content, quizzes_dir: Path) -> dict[str, tuple[str, dict[str, bytes]]]:
+    """Every spec, every format: spec stem -> (title, file name -> bytes), as ``playbook quiz``
+    writes them; what did not change since an earlier build comes from the cache (see the module
+    docstring). Specs are checked against the content first (ContentError listing every problem)."""
     from ..problems import ContentError
     from .spec import load_spec, spec_files
 
+    from .practice import overlap
+
     paths = spec_files(quizzes_dir)
+    shared = overlap(content, quizzes_dir) if paths else {}
     reuse = printing.cache_dir() is not None
-    made: dict[Path, dict[str, bytes] | None] = {p: None for p in paths}
-    state = _Reuse(content) if reuse and paths else None
+    made: dict[Path, tuple[str, dict[str, bytes]] | None] = {p: None for p in paths}
+    state = _Reuse(content, shared) if reuse and paths else None
     if state is not None:
         for path in paths:
             made[path] = _reused_spec(path, state)
@@ -211,16 +216,12 @@ def build_site(content: Content, quizzes_dir: Path, site_dir: Path) -> list[Path
         raise ContentError(sorted(set(problems)))
     for path, spec in loaded:
         if spec is not None:
-            made[path] = site_files(content, spec, state)
-    written: list[Path] = []
-    for path in paths:
-        files = made[path]
-        if files is not None:
-            written += write(files, site_dir / "quizzes" / path.stem)
-    return sorted(written)
+            made[path] = (spec.title, site_files(content, spec, state, shared))
+    return {path.stem: got for path, got in made.items() if got is not None}
 
 
-def site_files(content: Content, spec: QuizSpec, state: _Reuse | None = None) -> dict[str, bytes]:
+def site_files(content: Content, spec: QuizSpec, state: _Reuse | None = None,
+               shared: dict[str, list[str]] | None = None) -> dict[str, bytes]:
     """Every file of one spec (all formats, blank answer sheets), as :func:`render` makes them;
     with ``state`` (the cache is on), versions whose quiz JSON is unchanged are reused, and the
     whole set is kept for the next build."""
@@ -243,7 +244,7 @@ def site_files(content: Content, spec: QuizSpec, state: _Reuse | None = None) ->
             if key is not None:
                 _store(key, hit, expected)
         files.update(hit)
-    files.update(quiz_files(quiz, FORMATS))
+    files.update(quiz_files(quiz, FORMATS, shared=shared))
     files = dict(sorted(files.items()))
     if state is not None:
         _store(state.spec_key(spec, quiz.changed), files, file_names(spec.stem, quiz.labels))
@@ -253,9 +254,11 @@ def site_files(content: Content, spec: QuizSpec, state: _Reuse | None = None) ->
 class _Reuse:
     """What every key shares in one build: the recipe, the content as loaded and when it last changed."""
 
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Content, shared: dict[str, list[str]] | None = None) -> None:
         from ..dates import content_changed
 
+        self.shared = json.dumps(shared or {}, ensure_ascii=False, sort_keys=True)
+        """The exam questions the site also shows as practice: in every coverage report."""
         self.recipe = recipe()
         self.fingerprint = content_fingerprint(content)
         when = content_changed(content.root, content.files)  # exactly as the quiz's assembly asks
@@ -268,19 +271,21 @@ class _Reuse:
     def spec_key(self, spec: QuizSpec, changed: float | None) -> str:
         return _key("spec", self.recipe, self.fingerprint, f"changed={changed!r}",
                     f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}", f"stem={spec.stem}",
-                    spec.model_dump_json())
+                    spec.model_dump_json(), f"shared={self.shared}")
 
 
-def _reused_spec(path: Path, state: _Reuse) -> dict[str, bytes] | None:
-    """The files of a spec kept by an earlier build with the same inputs, or None. The spec is only
-    parsed here: an entry exists only for a spec that was checked against this same content."""
+def _reused_spec(path: Path, state: _Reuse) -> tuple[str, dict[str, bytes]] | None:
+    """The title and files of a spec kept by an earlier build with the same inputs, or None. The
+    spec is only parsed here: an entry exists only for a spec that was checked against this same
+    content."""
     from .spec import load_spec
 
     spec, problems = load_spec(path, None)
     if spec is None or any(p.is_error for p in problems):
         return None  # the full check reports it
     labels = [label(i) for i in range(spec.versions)]
-    return _read(state.spec_key(spec, state.changed), file_names(spec.stem, labels))
+    files = _read(state.spec_key(spec, state.changed), file_names(spec.stem, labels))
+    return None if files is None else (spec.title, files)
 
 
 def content_fingerprint(content: Content) -> str:

@@ -221,9 +221,13 @@ def _content_problems(spec: QuizSpec, loc: Located, content: Content) -> list[Pr
 
 def check_specs(quizzes_dir: Path, content: Content, base: Path | None = None) -> list[Problem]:
     """Every problem in every spec (never raises for bad specs): for `playbook check`."""
+    from .practice import overlap_problems
+
     problems: list[Problem] = []
     for path in spec_files(quizzes_dir):
         problems += load_spec(path, content, base)[1]
+    # Exam questions the handbook also shows as practice (the specs that load cleanly).
+    problems += overlap_problems(content, quizzes_dir, base)
     return sorted(set(problems))
 
 

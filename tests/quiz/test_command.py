@@ -131,8 +131,9 @@ def test_shipped_specs_check_clean() -> None:
     assert len(load_specs(REPO / "quizzes", shipped())) == len(spec_paths()) >= 3
 
 
-def test_default_out_is_under_site(cli, tmp_path: Path) -> None:
+def test_default_out_is_the_trainers_pack_not_the_site(cli, tmp_path: Path) -> None:
     shutil.copy(spec_paths()[0], tmp_path / "s.yaml")
     run = cli("quiz", "s.yaml", "--content", str(CONTENT), "--format", "json", "--versions", "1", cwd=tmp_path)
     assert run.code == 0, run.err
-    assert (tmp_path / "site" / "quizzes" / "s" / "quiz-A.json").is_file()
+    assert (tmp_path / "trainer-pack" / "s" / "quiz-A.json").is_file()
+    assert not (tmp_path / "site").exists()

@@ -96,15 +96,16 @@ def test_a_procedure_with_nothing_to_ask_gets_nothing() -> None:
     assert procedure_quiz_html(content, "no-such-id") == ""
 
 
-def test_spec_page_survives_markdown_and_links_the_files(tmp_path: Path) -> None:
+def test_spec_page_survives_markdown_and_links_no_exam_file(tmp_path: Path) -> None:
     content = shipped()
     specs = load_specs(REPO / "quizzes", content)
     for spec in specs:
-        page = spec_page_markdown(content, spec)
+        page = spec_page_markdown(content, spec, REPO / "quizzes")
         assert page.startswith("# ")
-        for name in ("paper-A.pdf", "key-A.pdf", "quiz-A.json", "moodle-A.xml", "gift-A.txt", f"{spec.stem}.apkg",
-                     "coverage.html"):
-            assert f'href="{name}"' in page
+        assert f'href="{spec.stem}.apkg"' in page
+        for name in ("paper-", "key-", "sheet-", "quiz-", "moodle-", "gift-", "tiku-", "wesurvey-", "coverage.html"):
+            assert f'href="{name}' not in page, name
+        assert "下载（培训用）" not in page and "## 在线练习" in page and "培训师资料包" in page
         html = markdown.markdown(page, extensions=["attr_list", "md_in_html", "tables", "toc"])
         block = re.search(r'<div class="pb-quiz".*?</form></div>', html, re.S)
         assert block, "the quiz block did not survive Markdown"
@@ -112,17 +113,21 @@ def test_spec_page_survives_markdown_and_links_the_files(tmp_path: Path) -> None
         assert "<p><div" not in html
 
 
-def test_build_quiz_outputs_writes_every_spec(tmp_path: Path, monkeypatch) -> None:
+def test_build_quiz_outputs_writes_every_spec_into_the_pack_and_only_decks_into_the_site(tmp_path: Path,
+                                                                                      monkeypatch) -> None:
     import generator.quiz.outputs as outputs
 
     real = outputs.version_files
     monkeypatch.setattr(outputs, "version_files", lambda data, formats=outputs.FORMATS, *args: real(
         data, tuple(f for f in formats if f != "pdf"), *args))  # papers' PDFs are covered by the slow tests
     monkeypatch.setenv("PLAYBOOK_CACHE", "off")  # nothing without its PDFs may be kept
-    written = build_quiz_outputs(shipped(), REPO / "quizzes", tmp_path)
+    site, pack = tmp_path / "site", tmp_path / "pack"
+    assert build_quiz_outputs(shipped(), REPO / "quizzes", site, pack) == pack.resolve()
     stems = {p.stem for p in (REPO / "quizzes").glob("*.yaml")}
-    assert {p.parent.name for p in written} == stems
+    assert {p.name for p in pack.iterdir() if p.is_dir()} == stems
     for stem in stems:
-        folder = tmp_path / "quizzes" / stem
+        folder = pack / stem
         assert (folder / "quiz-A.json").is_file() and (folder / "coverage.html").is_file()
         assert (folder / f"{stem}.apkg").is_file()
+        assert [p.name for p in (site / "quizzes" / stem).iterdir()] == [f"{stem}.apkg"]
+    assert {p.name for p in site.rglob("*") if p.is_file()} == {f"{stem}.apkg" for stem in stems}

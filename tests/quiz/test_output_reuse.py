@@ -12,8 +12,9 @@ import pytest
 
 import generator.quiz.assemble as assemble
 import generator.quiz.outputs as outputs
+import generator.quiz.practice as practice
 from generator.loader import Content, load_or_raise
-from generator.quiz import build_quiz_outputs
+from generator.quiz import build_quiz_outputs, overlap
 from generator.quiz.assemble import build_quiz
 from generator.quiz.outputs import FORMATS, render, write
 from generator.quiz.spec import load_specs
@@ -51,6 +52,9 @@ class Project:
             (self.quizzes / "mini.yaml").write_text(SPEC, encoding="utf-8")
         self.made: Counter[str] = Counter()
         self.builds = 0
+        # Only the outputs' own calls are counted: the site's practice asks which questions the
+        # exams use through its own (already bound) build_quiz.
+        assert practice.build_quiz is assemble.build_quiz
         for module, name in ((assemble, "build_quiz"), (outputs, "version_files"), (outputs, "quiz_files")):
             self._count(module, name)
 
@@ -71,9 +75,9 @@ class Project:
         self.monkeypatch.setenv("PLAYBOOK_CACHE", cache or str(self.cache))
         self.made.clear()
         self.builds += 1
-        site = self.root / f"site-{self.builds}"
-        build_quiz_outputs(self.content(), self.quizzes, site)
-        return _files(site / "quizzes" / "mini")
+        site, pack = self.root / f"site-{self.builds}", self.root / f"pack-{self.builds}"
+        build_quiz_outputs(self.content(), self.quizzes, site, pack)
+        return _files(pack / "mini")
 
     def reference(self) -> dict[str, bytes]:
         """The same build without any cache (PDFs rendered too): what every build must equal."""
@@ -86,8 +90,9 @@ class Project:
         self.builds += 1
         self.monkeypatch.setenv("PLAYBOOK_CACHE", str(self.cache))
         content = self.content()
+        shared = overlap(content, self.quizzes)
         for spec in load_specs(self.quizzes, content):
-            write(render(build_quiz(content, spec), FORMATS), site / "quizzes" / spec.stem)
+            write(render(build_quiz(content, spec), FORMATS, shared=shared), site / "quizzes" / spec.stem)
         return _files(site / "quizzes" / "mini")
 
     def entries(self) -> list[Path]:
@@ -123,7 +128,7 @@ def test_an_unchanged_rebuild_reuses_the_files_byte_for_byte(project: Project, w
     _root, cold = warmed
     assert sorted(cold) == sorted(outputs.file_names("mini", ["A", "B"]))
     again = project.build()
-    assert project.made == Counter()  # neither assembled nor rendered
+    assert project.made == Counter()  # the outputs are neither assembled nor rendered
     assert again == cold
     assert len(project.entries()) == 3  # the spec's set and one per version
     assert project.reference() == cold  # PLAYBOOK_CACHE=off: everything made afresh, same bytes

@@ -307,7 +307,8 @@ def test_formats_and_file_names_agree():
     assert sorted(render(quiz, ["txt"])) == ["coverage.html", "coverage.json", "tiku-A.txt"]
 
 
-def test_quiz_page_links_every_bank_file():
+def test_quiz_page_links_no_bank_file():
+    """The banks are exams: they go to the trainers' pack, never linked from the handbook."""
     from generator.quiz.site import spec_page_markdown
 
     content = shipped()
@@ -315,7 +316,7 @@ def test_quiz_page_links_every_bank_file():
     page = spec_page_markdown(content, spec)
     for v in build_quiz(content, spec).labels:
         for name in (f"tiku-{v}.xlsx", f"tiku-{v}.txt", f"wesurvey-{v}.txt"):
-            assert f'href="{name}"' in page
+            assert name not in page
 
 
 def test_cli_writes_the_bank_files(cli, tmp_path):
