@@ -102,9 +102,17 @@ def _scenario_page(kind: str) -> str:
     return CASES if kind == "case" else SCENARIOS
 
 
+def _readable(reserved: Callable[[], frozenset[str]] | None) -> Callable[[Any], bool]:
+    """Whether a scenario may be shown: not one an exam asks (``reserved()``: their ids)."""
+    exam = reserved() if reserved is not None else frozenset()
+    return lambda s: s.id not in exam
+
+
 def procedure_page(content: Content, proc: Procedure, quiz_block: QuizBlock | None = None,
-                   version: Callable[[], Any] | None = None) -> PageSpec:
-    """``version``: looks the procedure's version up (git), when the page is rendered."""
+                   version: Callable[[], Any] | None = None,
+                   reserved: Callable[[], frozenset[str]] | None = None) -> PageSpec:
+    """``version``: looks the procedure's version up (git), when the page is rendered; scenarios an
+    exam asks (``reserved``) are not listed."""
 
     def self_check() -> Markup:
         block = quiz_block(content, proc.id) if quiz_block is not None else ""
@@ -114,7 +122,8 @@ def procedure_page(content: Content, proc: Procedure, quiz_block: QuizBlock | No
         return {
             "roles": [(role_path(r), content.roles[r]) for r in proc.roles],
             "steps": [(step, [_phrase_of(content, use, step) for use in step.phrases]) for step in proc.steps],
-            "scenarios": [(_scenario_page(s.kind), s) for s in content.scenarios_about(proc.id)],
+            "scenarios": [(_scenario_page(s.kind), s) for s in content.scenarios_about(proc.id)
+                          if _readable(reserved)(s)],
             "related": [(procedure_path(r), content.procedures[r]) for r in proc.related],
         }
 
@@ -134,8 +143,9 @@ def domain_page(content: Content, did: str) -> PageSpec:
         "procedures": [(procedure_path(p.id), p) for p in _procedures_by_domain(content).get(did, [])]})
 
 
-def role_page(content: Content, rid: str) -> PageSpec:
+def role_page(content: Content, rid: str, reserved: Callable[[], frozenset[str]] | None = None) -> PageSpec:
     def context() -> dict[str, Any]:
+        readable = _readable(reserved)
         procs = [p for p in content.procedures.values() if rid in p.roles]
 
         def rules(of: Callable[[Procedure | Step], list[str]]) -> list[tuple[str, Procedure, str]]:
@@ -148,7 +158,8 @@ def role_page(content: Content, rid: str) -> PageSpec:
             "musts": rules(lambda x: x.must),
             "nevers": rules(lambda x: x.never),
             "phrases": [ph for ph in content.phrases.values() if rid in ph.roles],
-            "scenarios": [(_scenario_page(s.kind), s) for s in content.scenarios.values() if rid in s.roles],
+            "scenarios": [(_scenario_page(s.kind), s) for s in content.scenarios.values()
+                          if rid in s.roles and readable(s)],
             "booklet": f"booklets/role-{rid}.pdf" if procs else "",
             "signoff": f"booklets/role-{rid}-sign.pdf" if procs else "",
         }
@@ -196,13 +207,13 @@ def scenarios_page(content: Content, kind: str, reserved: Callable[[], frozenset
              else "遇到这些情况该怎么做？先自己选，再点开答案看解析。")
 
     def context() -> dict[str, Any]:
-        exam = reserved() if reserved is not None else frozenset()
+        readable = _readable(reserved)
         mine = [s for s in content.scenarios.values() if s.kind == kind]
         items = [(s, next(i for i, o in enumerate(s.options) if o.correct),
                   [(procedure_path(p), content.procedures[p]) for p in s.procedures])
-                 for s in mine if s.id not in exam]
+                 for s in mine if readable(s)]
         return {"title": title, "intro": intro, "scenarios": items, "letters": "ABCDEFGHIJ",
-                "reserved": sum(1 for s in mine if s.id in exam)}
+                "reserved": len(mine) - len(items)}
 
     return PageSpec(front_matter(title), "scenarios.html", later=context)
 

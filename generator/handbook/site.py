@@ -50,13 +50,13 @@ def plan_site(
     versions = VersionBook(content)
     for proc in content.procedures.values():
         plan.pages[P.procedure_path(proc.id)] = P.procedure_page(
-            content, proc, quiz_block, lambda pid=proc.id: versions[pid])
+            content, proc, quiz_block, lambda pid=proc.id: versions[pid], exam_scenarios)
     for did in content.domains:
         if by_domain.get(did):
             plan.pages[P.domain_path(did)] = P.domain_page(content, did)
     plan.pages[P.ROLES_INDEX] = P.roles_index_page(content)
     for rid in content.roles:
-        plan.pages[P.role_path(rid)] = P.role_page(content, rid)
+        plan.pages[P.role_path(rid)] = P.role_page(content, rid, exam_scenarios)
     plan.pages[P.PHRASES] = P.phrases_page(content)
     plan.pages[P.SCENARIOS] = P.scenarios_page(content, "question", exam_scenarios)
     plan.pages[P.CASES] = P.scenarios_page(content, "case", exam_scenarios)

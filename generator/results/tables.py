@@ -667,7 +667,7 @@ class _Reader:
                          "请确认导出的是这次测验、题目没有在 Moodle 里改过", "column matches no question")
         for col, qids in m.ambiguous:
             numbers = "、".join(str(i) for i, q in enumerate(quiz["questions"], 1) if q["id"] in qids)
-            self.problem(head_row, col + 1, "T018", f"这一列对得上 {label} 卷的第 {numbers} 题（它们的选项相同），不看题目文字"
+            self.problem(head_row, col + 1, "T018", f"这一列的回答在 {label} 卷的第 {numbers} 题里都是选项，不看题目文字"
                          "分不出是哪一道；请在 Moodle 的“回答”报表里勾选显示“问题”（题目文字）后重新下载",
                          "column fits several questions")
         found = set(m.mapping.values())
