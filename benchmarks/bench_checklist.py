@@ -2,10 +2,14 @@
 
     python benchmarks/bench_checklist.py [--procedures 1000] [--processes 2]
 
-Generates a content set in a temporary directory, loads it with the real loader, renders
-the HTML once, then lays out and writes all PDFs twice in the same run: in this process,
-and in a pool of worker processes. Prints pages per second for both, so the two can be
-compared on the same machine at the same moment (the load average is printed too).
+Generates a content set in a temporary directory, loads it with the real loader, makes each
+PDF's data once (Typst documents: JSON for ``print/checklist.typ``), then lays out and writes all
+PDFs twice in the same run, "1 process" and "N processes". Typst documents are always laid out in
+the calling process (a few ms each; a worker costs more to start), so the two runs should now take
+about the same time; ``--roles`` times the role sets, which still go to WeasyPrint workers. Prints
+pages per second, so runs can be compared on the same machine at the same moment (the load average
+is printed too). The print cache is turned off unless PLAYBOOK_CACHE is set (the second run would
+otherwise be served from it).
 """
 
 from __future__ import annotations
@@ -88,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=2, help="worker processes for the parallel run")
     parser.add_argument("--roles", action="store_true", help="also time the combined role PDFs")
     args = parser.parse_args(argv)
+    os.environ.setdefault("PLAYBOOK_CACHE", "off")
 
     with tempfile.TemporaryDirectory(prefix="bench-checklist-") as tmp:
         tmp_path = Path(tmp)
@@ -98,8 +103,8 @@ def main(argv: list[str] | None = None) -> int:
               f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         print(f"generate content: {gen_s:.1f} s   load + validate: {load_s:.1f} s")
         views, view_s = timed("views", lambda: checklist_views(content))
-        jobs, html_s = timed("html", lambda: procedure_jobs(views, SIZES))
-        print(f"views (incl. git/mtime dates): {view_s:.2f} s   HTML for {len(jobs)} PDFs: {html_s:.2f} s")
+        jobs, html_s = timed("data", lambda: procedure_jobs(views, SIZES))
+        print(f"views (incl. git/mtime dates): {view_s:.2f} s   data for {len(jobs)} PDFs: {html_s:.2f} s")
 
         results = {}
         for processes in (1, args.processes):

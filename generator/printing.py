@@ -284,6 +284,23 @@ def _take(path: Path | None) -> Printed | None:
     return None
 
 
+def cache_get(key: str) -> Printed | None:
+    """The verified PDF entry under ``key`` (a SHA-256 hex digest of what the PDF is made from),
+    marked used; None when the cache is off or has no whole entry. For layouts other than
+    WeasyPrint's (the Typst print layer, :mod:`generator.print`), which compute their own key."""
+    directory = cache_dir()
+    if directory is None or not _KEY.match(key):
+        return None
+    return _take(_entry(directory, key))
+
+
+def cache_put(key: str, printed: Printed) -> None:
+    """Keep a PDF under ``key`` (see :func:`cache_get`); a cache that cannot be written is skipped."""
+    directory = cache_dir()
+    if directory is not None and _KEY.match(key):
+        _write_entry(_entry(directory, key), printed)
+
+
 def cached_pdf(html: str, base_url: Path | str | None = None) -> Printed | None:
     """The PDF of ``print_pdf(html, base_url)`` if the cache has it, without loading WeasyPrint:
     a site build starts worker processes only for what is missing."""

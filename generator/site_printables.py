@@ -8,6 +8,8 @@ process goes on with MkDocs. After MkDocs wrote the pages, :meth:`SitePrintables
 what no worker has started yet, smallest first, collects the rest and puts each folder
 (``checklists/``, ``booklets/``) in place whole. A worker loads WeasyPrint
 (~1.1 s) once for every PDF it lays out; a build whose PDFs all come from the cache starts none.
+Jobs already on Typst (``PrintJob.document``: the per-procedure checklists) never go to a worker:
+the build process lays each out in milliseconds.
 
     printables = SitePrintables.start(jobs, processes=2)   # before MkDocs renders the pages
     ...
@@ -23,23 +25,44 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from . import printing
 
 
 @dataclass(frozen=True)
 class PrintJob:
-    """One PDF of the site: the folder it goes in, its file name, and what it is laid out from."""
+    """One PDF of the site: the folder it goes in, its file name, and what it is laid out from:
+    a Typst document (:class:`generator.print.TypstDocument`) when ``document`` is set, else HTML
+    for WeasyPrint (the documents not yet ported to Typst)."""
 
     folder: str
     name: str
     html: str
     base_url: str
+    document: Any = None
 
 
 def render_pdf(html: str, base_url: str) -> printing.Printed:
-    """Lay out one PDF (through the print cache, which the worker fills for the next build)."""
+    """Lay out one HTML PDF (through the print cache, which the worker fills for the next build)."""
     return printing.print_pdf(html, base_url)
+
+
+def render_job(job: PrintJob) -> printing.Printed:
+    """Lay out one job here: Typst documents (milliseconds each, in this process) or HTML."""
+    if job.document is not None:
+        from .print import print_document
+
+        return print_document(job.document)
+    return render_pdf(job.html, job.base_url)
+
+
+def cached_job(job: PrintJob) -> printing.Printed | None:
+    if job.document is not None:
+        from .print import cached_document
+
+        return cached_document(job.document)
+    return printing.cached_pdf(job.html, job.base_url)
 
 
 class SitePrintables:
@@ -53,25 +76,28 @@ class SitePrintables:
         self.todo = todo
         self._pool = pool
         self._futures: dict[int, Future[printing.Printed]] = (
-            {i: pool.submit(render_pdf, self.jobs[i].html, self.jobs[i].base_url) for i in todo} if pool else {})
+            {i: pool.submit(render_pdf, self.jobs[i].html, self.jobs[i].base_url) for i in todo
+             if self.jobs[i].document is None} if pool else {})
 
     @classmethod
     def start(cls, jobs: Sequence[PrintJob], processes: int = 1) -> SitePrintables:
-        """Take what the cache has; start ``processes`` workers for the rest (none for fewer than two
-        PDFs: starting one costs more than laying out one PDF here)."""
+        """Take what the cache has; start ``processes`` workers for the WeasyPrint rest (none for fewer
+        than two such PDFs: starting one costs more than laying out one PDF here). Typst documents
+        are laid out in this process: each takes milliseconds, less than starting a worker."""
         done: dict[int, printing.Printed] = {}
         todo: list[int] = []
         for i, job in enumerate(jobs):
-            hit = printing.cached_pdf(job.html, job.base_url)
+            hit = cached_job(job)
             if hit is None:
                 todo.append(i)
             else:
                 done[i] = hit
         todo.sort(key=lambda i: -len(jobs[i].html))  # the HTML's length stands for the PDF's pages
         pool = None
-        if processes > 1 and len(todo) >= 2:
+        weasy = sum(jobs[i].document is None for i in todo)
+        if processes > 1 and weasy >= 2:
             # spawn, not fork: WeasyPrint's Pango/fontconfig state should not be copied into children.
-            pool = ProcessPoolExecutor(max_workers=min(processes, len(todo)), mp_context=get_context("spawn"))
+            pool = ProcessPoolExecutor(max_workers=min(processes, weasy), mp_context=get_context("spawn"))
         return cls(jobs, done, todo, pool)
 
     def collect(self) -> list[printing.Printed]:
@@ -80,7 +106,7 @@ class SitePrintables:
             for i in reversed(self.todo):  # smallest first: the workers took the largest
                 future = self._futures.get(i)
                 if future is None or future.cancel():  # not started by a worker: this process lays it out
-                    self.done[i] = render_pdf(self.jobs[i].html, self.jobs[i].base_url)
+                    self.done[i] = render_job(self.jobs[i])
             for i in self.todo:
                 if i not in self.done:
                     self.done[i] = self._futures[i].result()

@@ -1,4 +1,7 @@
-"""Render checklist PDFs: Jinja2 HTML (autoescaped) laid out by WeasyPrint, written all-or-nothing."""
+"""Render checklist PDFs, written all-or-nothing. A procedure's checklist (A4 page, A6 counter card)
+is laid out by Typst from JSON data (:mod:`generator.print`, template ``print/checklist.typ``); the
+role checklist sets (several procedures in one PDF) are still Jinja2 HTML (autoescaped) laid out by
+WeasyPrint."""
 
 from __future__ import annotations
 
@@ -17,21 +20,28 @@ from markupsafe import Markup
 
 from .. import printing, site_printables
 from ..loader import Content
+from ..print import TypstDocument
 from ..problems import PlaybookError, Problem
 from ..site_printables import PrintJob
 from .view import WEEKDAYS, ChecklistView, checklist_views
 
 SIZES = ("a4", "a6")
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "checklist"
+TYPST_TEMPLATE = "checklist.typ"  # under generator/templates/print/
 CLI = "命令行"  # the "file" named in problems about command-line input
 
 
 @dataclass(frozen=True)
 class Job:
-    """One PDF to write: its file name and the HTML it is laid out from."""
+    """One PDF to write: its file name and what it is laid out from — a Typst document, or (role
+    checklist sets, still on WeasyPrint) HTML."""
 
     name: str
-    html: str
+    html: str = ""
+    document: TypstDocument | None = None
+
+    def print_job(self, folder: str) -> PrintJob:
+        return PrintJob(folder, self.name, self.html, str(TEMPLATES), self.document)
 
 
 def _env() -> Environment:
@@ -51,12 +61,40 @@ def render_html(views: Sequence[ChecklistView], size: str, title: str | None = N
     created = max(v.changed for v in views).isoformat()
     return _env().get_template("document.html").render(
         checklists=list(views), size=size, weekdays=WEEKDAYS, created=created, css=_css(),
-        title=title or (views[0].title + ("检查表" if size == "a4" else "柜台卡")))
+        title=_title(views, size, title))
+
+
+def _title(views: Sequence[ChecklistView], size: str, title: str | None) -> str:
+    return title or (views[0].title + ("检查表" if size == "a4" else "柜台卡"))
+
+
+def checklist_data(views: Sequence[ChecklistView], size: str, title: str | None = None) -> dict:
+    """The JSON data of one Typst PDF holding the given checklists (A4 pages or A6 counter cards):
+    plain strings, lists and flags; the template shows them as text, never as markup."""
+    if size not in SIZES:
+        raise ValueError(f"unknown size {size!r}")
+
+    def step(s) -> dict:
+        return {"number": s.number, "title": s.title, "points": list(s.points), "must": list(s.must),
+                "never": list(s.never), "timing": list(s.timing), "internal": s.internal,
+                "phrases": [{"text": p.text, "when": p.when or ""} for p in s.phrases]}
+
+    return {"size": size, "title": _title(views, size, title), "weekdays": list(WEEKDAYS),
+            "checklists": [{"id": v.id, "title": v.title, "kind": "每日检查表" if v.daily else "检查表",
+                            "summary": v.summary or "", "role_line": v.role_line, "domain": v.domain,
+                            "date": v.date, "digest": v.digest, "running": v.running, "daily": v.daily,
+                            "must": list(v.must), "never": list(v.never), "notes": list(v.notes),
+                            "steps": [step(s) for s in v.steps]} for v in views]}
+
+
+def checklist_document(views: Sequence[ChecklistView], size: str, title: str | None = None) -> TypstDocument:
+    """What one checklist PDF is made from; its date is when its content last changed."""
+    return TypstDocument.of(TYPST_TEMPLATE, checklist_data(views, size, title), max(v.changed for v in views))
 
 
 def write_pdf(html: str, target: Path) -> int:
-    """Lay out one HTML document with WeasyPrint (or take it from the print cache) and write it;
-    returns the number of pages."""
+    """Lay out one HTML document (a role checklist set) with WeasyPrint (or take it from the print
+    cache) and write it; returns the number of pages."""
     printed = printing.print_pdf(html, TEMPLATES)
     Path(target).write_bytes(printed.data)
     return printed.pages
@@ -66,7 +104,7 @@ def write_jobs(jobs: Sequence[Job], directory: Path, processes: int = 1) -> int:
     """Write every job into directory, in `processes` worker processes; returns total pages.
     PDFs the print cache has are taken without a worker (site_printables)."""
     printables = site_printables.SitePrintables.start(
-        [PrintJob(Path(directory).name, job.name, job.html, str(TEMPLATES)) for job in jobs], processes)
+        [job.print_job(Path(directory).name) for job in jobs], processes)
     printed = printables.collect()
     for job, pdf in zip(jobs, printed, strict=True):
         (Path(directory) / job.name).write_bytes(pdf.data)
@@ -78,7 +116,7 @@ def procedure_jobs(views: Iterable[ChecklistView], sizes: Sequence[str]) -> list
     for view in views:
         for size in sizes:
             name = f"{view.id}.pdf" if size == "a4" else f"{view.id}-{size}.pdf"
-            jobs.append(Job(name, render_html([view], size)))
+            jobs.append(Job(name, document=checklist_document([view], size)))
     return jobs
 
 
@@ -195,8 +233,7 @@ def site_jobs(content: Content, folder: str = "checklists") -> list[PrintJob]:
     """Every PDF of the site's checklist folder: per procedure `<id>.pdf` (A4) and `<id>-a6.pdf`
     (counter card), and `role-<role>.pdf` per role."""
     views = checklist_views(content)
-    return [PrintJob(folder, job.name, job.html, str(TEMPLATES))
-            for job in procedure_jobs(views, SIZES) + role_jobs(content, views)]
+    return [job.print_job(folder) for job in procedure_jobs(views, SIZES) + role_jobs(content, views)]
 
 
 def render_site_checklists(content: Content, out_dir: Path, processes: int = 1) -> list[Path]:

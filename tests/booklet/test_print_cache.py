@@ -132,7 +132,15 @@ def test_a_one_line_edit_re_renders_only_the_checklists_it_touches(
         cache: Path, renders: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.checklist import render as checklist
     from generator.loader import load_or_raise
+    from generator.print import documents, typst_compiler
 
+    real_typst = typst_compiler.render_json
+
+    def counting_typst(template: str, data: str, timestamp=None) -> bytes:  # Typst layouts count too
+        renders.append(data)
+        return real_typst(template, data, timestamp)
+
+    monkeypatch.setattr(typst_compiler, "render_json", counting_typst)
     root = write_content(tmp_path / "content", [_procedure("alpha", "接车", "客户进门三秒内起身"),
                                                  _procedure("beta", "交车", "核对结算单")])
 
@@ -157,7 +165,13 @@ def test_a_one_line_edit_re_renders_only_the_checklists_it_touches(
     assert len(renders) == 3 and all("交车" not in t.split("岗位")[0] for t in texts)  # none is beta's own
     assert second["beta.pdf"] == first["beta.pdf"] and second["alpha.pdf"] != first["alpha.pdf"]
 
-    # A template change re-renders every checklist.
+    # A template change re-renders every checklist: the Typst one (procedures), the HTML one (role sets).
+    typst_templates = tmp_path / "print-templates"
+    shutil.copytree(typst_compiler.TEMPLATES, typst_templates)
+    typ = typst_templates / "checklist.typ"
+    typ.write_text(typ.read_text(encoding="utf-8") + "\n// v2\n", encoding="utf-8")
+    monkeypatch.setattr(typst_compiler, "TEMPLATES", typst_templates)
+    documents._templates_hash.cache_clear()
     templates = tmp_path / "templates"
     shutil.copytree(checklist.TEMPLATES, templates)
     page = templates / "document.html"
@@ -167,7 +181,9 @@ def test_a_one_line_edit_re_renders_only_the_checklists_it_touches(
     renders.clear()
     build()
     assert len(renders) == 5
+    monkeypatch.undo()
     checklist._css.cache_clear()
+    documents._templates_hash.cache_clear()
 
 
 def test_a_custom_layout_is_its_own_entry(cache: Path, renders: list[str]) -> None:

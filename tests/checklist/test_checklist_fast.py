@@ -115,13 +115,13 @@ def test_unknown_id_is_a001_and_writes_nothing(small, tmp_path: Path):
 def test_failure_mid_render_leaves_no_partial_files(small, tmp_path: Path, monkeypatch):
     calls = []
 
-    def flaky(html: str, base_url: str) -> printing.Printed:
-        calls.append(html)
+    def flaky(job: site_printables.PrintJob) -> printing.Printed:
+        calls.append(job)
         if len(calls) == 2:
             raise RuntimeError("layout failed")
         return printing.Printed(b"%PDF-fake", 1)
 
-    monkeypatch.setattr(site_printables, "render_pdf", flaky)
+    monkeypatch.setattr(site_printables, "render_job", flaky)
     out = tmp_path / "made" / "out"
     with pytest.raises(RuntimeError):
         render_checklists(small, None, "a4", out)
@@ -147,10 +147,10 @@ def test_failure_mid_render_leaves_no_partial_files(small, tmp_path: Path, monke
 
 
 def test_site_checklists_replace_the_folder_whole(small, tmp_path: Path, monkeypatch):
-    def fake(html: str, base_url: str) -> printing.Printed:
-        return printing.Printed(html.encode("utf-8"), 1)
+    def fake(job: site_printables.PrintJob) -> printing.Printed:  # what the PDF is made from, as its bytes
+        return printing.Printed((job.document.data if job.document else job.html).encode("utf-8"), 1)
 
-    monkeypatch.setattr(site_printables, "render_pdf", fake)
+    monkeypatch.setattr(site_printables, "render_job", fake)
     site = tmp_path / "site" / "checklists"
     site.mkdir(parents=True)
     (site / "stale.pdf").write_bytes(b"%PDF-stale")
@@ -212,3 +212,18 @@ def test_cli_bad_content_is_the_loaders_error(cli, tmp_path: Path):
     assert run.code == 1
     assert "broken.yaml:" in run.err and "error[" in run.err
     assert not out.exists()
+
+
+def test_typst_data_is_plain_data_with_the_daily_table(small):
+    import json
+
+    views = {v.id: v for v in checklist_views(small)}
+    for size in ("a4", "a6"):
+        data = render_mod.checklist_data([views["daily-open"], views["front-desk"]], size)
+        assert json.loads(json.dumps(data)) == data  # strings, numbers, lists, flags: nothing else
+        assert data["weekdays"] == list("一二三四五六日") and data["size"] == size
+        daily, plain = data["checklists"]
+        assert (daily["daily"], plain["daily"]) == (True, False)
+        assert plain["steps"][0]["phrases"][1] == {"text": "请这边坐。", "when": "起身问好"}
+    with pytest.raises(ValueError):
+        render_mod.checklist_data([views["front-desk"]], "a5")

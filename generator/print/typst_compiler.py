@@ -1,0 +1,99 @@
+"""One Typst compiler per process: the font folders are scanned once (the module-level
+``typst.compile`` scans them on every call), then each document costs only its layout.
+
+    pdf = render("checklist.typ", {"checklists": [...]}, timestamp=changed)
+
+``template`` names a ``.typ`` file under :data:`TEMPLATES`; ``data`` goes to it as JSON in
+``sys.inputs.data`` (the template reads ``json(bytes(sys.inputs.data))``): content is data, never
+markup. The PDF's creation date is ``timestamp`` (the content's date; never the clock), so the same
+input gives byte-identical PDFs.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from . import fonts as _fonts
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "print"
+
+
+class PrintError(RuntimeError):
+    """Typst refused a template (a bug in a template, never in content: content is only data)."""
+
+
+@lru_cache(maxsize=1)
+def typst_version() -> str:
+    """The typst package's version (the compiler it bundles comes with it), for cache keys."""
+    try:
+        return version("typst")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree without metadata
+        import typst
+
+        return typst.__version__
+
+
+@lru_cache(maxsize=1)
+def fonts() -> Any:
+    """The font book, built once per process: our CJK font folders plus Typst's own fonts."""
+    import typst
+
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=list(_fonts.font_dirs()))
+
+
+@lru_cache(maxsize=1)
+def compiler() -> Any:
+    """This process's compiler (created on first use)."""
+    import typst
+
+    return typst.Compiler(root=str(TEMPLATES), font_paths=fonts(), ignore_system_fonts=True)
+
+
+def _timestamp(when: datetime | None) -> int:
+    if when is None:
+        return 0
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return int(when.timestamp())
+
+
+def encode(data: dict) -> str:
+    """The JSON a template gets: canonical (sorted keys, no ASCII escaping), so equal data is equal text."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def render_json(template: str, data_json: str, timestamp: datetime | None = None) -> bytes:
+    """:func:`render` with the data already encoded (what the print cache keys on)."""
+    path = TEMPLATES / template
+    if not path.is_file() or TEMPLATES.resolve() not in path.resolve().parents:
+        raise ValueError(f"no print template {template!r}")
+    import typst
+
+    try:
+        pdf = compiler().compile(input=str(path), root=str(TEMPLATES), format="pdf", sys_inputs={"data": data_json},
+                                 timestamp=_timestamp(timestamp))
+    except typst.TypstError as exc:
+        raise PrintError(f"{template}: {exc.message}\n{getattr(exc, 'diagnostic', '')}") from exc
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def render(template: str, data: dict, timestamp: datetime | None = None) -> bytes:
+    """Lay out ``template`` with ``data`` (JSON-serialisable) into PDF bytes; reproducible."""
+    return render_json(template, encode(data), timestamp)
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages of a PDF (Typst writes one page tree: its root holds the total)."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        return len(doc)
+    finally:
+        doc.close()
