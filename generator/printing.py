@@ -45,6 +45,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined
 from markupsafe import Markup
 
+from .print.fonts import file_identity
+
 FONT_FAMILY = '"Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif'
 """Debian's fonts-noto-cjk; WeasyPrint embeds the subset it uses."""
 
@@ -155,16 +157,8 @@ def font_fingerprint() -> str:
                                  timeout=10, check=False).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             out = ""
-        rows.append(f"{pattern}={_stat(out) if out else 'unresolved'}")
+        rows.append(f"{pattern}={file_identity(out) if out else 'unresolved'}")
     return "\n".join(rows)
-
-
-def _stat(path: str) -> str:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return f"{path}:missing"
-    return f"{path}:{st.st_size}:{st.st_mtime_ns}"
 
 
 @lru_cache(maxsize=1)
@@ -199,7 +193,7 @@ def referenced_files(html: str, base_url: Path | str | None) -> list[str]:
         if not ref or ref.startswith("#") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", ref):
             continue  # anchors, data:, http:, file: … (file: is absolute and rare; not ours)
         found.add(ref.split("#", 1)[0].split("?", 1)[0])
-    return [f"{ref}={_stat(str(base / ref))}" for ref in sorted(found)]
+    return [f"{ref}={file_identity(str(base / ref))}" for ref in sorted(found)]
 
 
 @cache

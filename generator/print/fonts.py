@@ -38,7 +38,8 @@ def font_dirs() -> tuple[str, ...]:
     return tuple(dict.fromkeys(dirs))
 
 
-def _stat(path: str) -> str:
+def file_identity(path: str) -> str:
+    """A file as cache keys know it: path, size and modification time (``missing`` if absent)."""
     try:
         st = os.stat(path)
     except OSError:
@@ -52,4 +53,4 @@ def font_identities() -> str:
     Noto CJK fonts changes every print cache key. No font is loaded for it (a build whose PDFs all
     come from the cache never starts Typst). Computed once per process."""
     files = sorted(str(p) for d in font_dirs() for p in Path(d).iterdir() if "CJK" in p.name and p.is_file())
-    return "\n".join(_stat(f) for f in files) or "no CJK fonts"
+    return "\n".join(file_identity(f) for f in files) or "no CJK fonts"
