@@ -909,12 +909,6 @@ def _read_quiz(path: Path, code: str) -> tuple[dict | None, _Doc | None, list[Pr
     return doc.data, doc, problems
 
 
-def read_layout_json(path: Path, code: str = "G007") -> tuple[dict | None, list[Problem]]:
-    """A sheet-<version>.json (the answer-sheet layout the grader reads), checked field by field."""
-    layout, _doc, problems = _read_layout(path, code)
-    return layout, problems
-
-
 def _read_layout(path: Path, code: str) -> tuple[dict | None, _Doc | None, list[Problem]]:
     doc, problems = _load(path, code, MAX_QUIZ_BYTES, LAYOUT_WHAT)
     if doc is None:
