@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import shutil
 import subprocess
 import sys
@@ -19,10 +20,12 @@ pytestmark = pytest.mark.slow
 
 
 def _fetch(url: str) -> str | None:
+    """The page, or None while the server cannot give it whole (not up yet, or a file it was
+    sending was rewritten by the rebuild under it: the next poll asks again)."""
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8")
-    except OSError:
+    except (OSError, http.client.HTTPException):
         return None
 
 
