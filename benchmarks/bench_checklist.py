@@ -1,15 +1,14 @@
-"""Benchmark: every checklist (A4 page and A6 card) for N synthetic procedures.
+"""Benchmark: every checklist (A4 page and A6 card) for N synthetic procedures, and the role sets.
 
-    python benchmarks/bench_checklist.py [--procedures 1000] [--processes 2]
+    python benchmarks/bench_checklist.py [--procedures 1000] [--roles]
 
 Generates a content set in a temporary directory, loads it with the real loader, makes each
 PDF's data once (Typst documents: JSON for ``print/checklist.typ``), then lays out and writes all
-PDFs twice in the same run, "1 process" and "N processes". Typst documents are always laid out in
-the calling process (a few ms each; a worker costs more to start), so the two runs should now take
-about the same time; ``--roles`` times the role sets, which still go to WeasyPrint workers. Prints
-pages per second, so runs can be compared on the same machine at the same moment (the load average
-is printed too). The print cache is turned off unless PLAYBOOK_CACHE is set (the second run would
-otherwise be served from it).
+PDFs the way a build does (:class:`generator.print.batch.PrintBatch`: a layout thread beside the
+calling one), then the same PDFs one at a time in this thread, so the two can be compared in one
+run. ``--roles`` also times the role checklist sets (every checklist of a role in one PDF). Prints
+pages per second and CPU seconds (the load average too). The print cache is turned off unless
+PLAYBOOK_CACHE is set (the second run would otherwise be served from it).
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.checklist.render import SIZES, procedure_jobs, role_jobs, write_jobs  # noqa: E402
+from generator.print import print_document  # noqa: E402
 from generator.checklist.view import checklist_views  # noqa: E402
 from generator.loader import load_or_raise  # noqa: E402
 
@@ -74,9 +74,9 @@ def make_content(root: Path, n: int, seed: int = 1) -> Path:
 
 
 def _cpu_seconds() -> float:
-    """CPU time of this process and its finished children (the worker pool)."""
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    """CPU time of this process (all its threads)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    return me.ru_utime + me.ru_stime
 
 
 def timed(label: str, func):
@@ -89,7 +89,6 @@ def timed(label: str, func):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--procedures", type=int, default=1000, help="number of procedures (default 1000)")
-    parser.add_argument("--processes", type=int, default=2, help="worker processes for the parallel run")
     parser.add_argument("--roles", action="store_true", help="also time the combined role PDFs")
     args = parser.parse_args(argv)
     os.environ.setdefault("PLAYBOOK_CACHE", "off")
@@ -106,31 +105,34 @@ def main(argv: list[str] | None = None) -> int:
         jobs, html_s = timed("data", lambda: procedure_jobs(views, SIZES))
         print(f"views (incl. git/mtime dates): {view_s:.2f} s   data for {len(jobs)} PDFs: {html_s:.2f} s")
 
+        def one_by_one(out: Path) -> int:
+            pages = 0
+            for job in jobs:
+                printed = print_document(job.document)
+                (out / job.name).write_bytes(printed.data)
+                pages += printed.pages
+            return pages
+
         results = {}
-        for processes in (1, args.processes):
-            out = tmp_path / f"out-{processes}"
+        for label, run in (("batch (2 threads)", lambda out: write_jobs(jobs, out)), ("one by one", one_by_one)):
+            out = tmp_path / label.split()[0]
             out.mkdir()
             cpu_before = _cpu_seconds()
-            pages, seconds = timed("pdf", lambda: write_jobs(jobs, out, processes))
+            pages, seconds = timed("pdf", lambda: run(out))  # noqa: B023
             cpu = _cpu_seconds() - cpu_before
             size_mb = sum(f.stat().st_size for f in out.iterdir()) / 1e6
-            results[processes] = (pages, seconds)
-            print(f"PDF, {processes} process{'es' if processes > 1 else ''}: {len(jobs)} files, {pages} pages in "
-                  f"{seconds:.1f} s = {pages / seconds:.1f} pages/s, {len(jobs) / seconds:.1f} files/s, "
-                  f"{size_mb:.0f} MB; CPU {cpu:.1f} s = {pages / cpu:.1f} pages per CPU-second; "
+            results[label] = (pages, seconds)
+            print(f"PDF, {label}: {len(jobs)} files, {pages} pages in {seconds:.1f} s = {pages / seconds:.1f} pages/s, "
+                  f"{len(jobs) / seconds:.1f} files/s, {size_mb:.1f} MB; CPU {cpu:.1f} s; "
                   f"load average now {os.getloadavg()[0]:.1f}")
-            for f in out.iterdir():
-                f.unlink()
-        (p1, s1), (p2, s2) = results[1], results[args.processes]
+        (p1, s1), (p2, s2) = results.values()
         assert p1 == p2, "both runs must lay out the same pages"
-        verdict = "helps" if s2 < s1 * 0.9 else "does not help"
-        print(f"parallel ({args.processes} processes) vs one: {s1 / s2:.2f}x speed-up -> parallel rendering {verdict}"
-              " (wall clock; on a busy machine other processes take the second core)")
+        print(f"batch vs one by one: {s2 / s1:.2f}x (wall clock; on a busy machine other processes take the second core)")
         if args.roles:
             rjobs = role_jobs(content, views)
             out = tmp_path / "roles"
             out.mkdir()
-            pages, seconds = timed("roles", lambda: write_jobs(rjobs, out, args.processes))
+            pages, seconds = timed("roles", lambda: write_jobs(rjobs, out))
             print(f"role PDFs: {len(rjobs)} files, {pages} pages in {seconds:.1f} s = {pages / seconds:.1f} pages/s")
     return 0
 

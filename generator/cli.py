@@ -18,7 +18,7 @@ from .problems import PlaybookError, Problem
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 # subcommand -> "module:function" taking (args) and returning an exit code. Imported lazily so
-# `playbook check` does not pay for WeasyPrint or MkDocs.
+# `playbook check` does not pay for MkDocs, Typst or OpenCV.
 HANDLERS = {
     "check": "generator.check:run",
     "schema": "generator.schema:run",

@@ -10,8 +10,8 @@
 - under `mkdocs serve`, content problems do not stop the server: the last good content is built
   again and every page carries an overlay listing the problems (handbook/problems_page.py) until
   the file is fixed.
-- on_pre_build starts the site's PDFs (checklists, role booklets, read-and-sign sheets) in worker
-  processes; on_post_build collects them and writes quiz papers/exports (skipped under `mkdocs serve`).
+- on_pre_build starts the site's PDFs (checklists, role booklets, read-and-sign sheets) in a
+  layout thread; on_post_build collects them and writes quiz papers/exports (skipped under `mkdocs serve`).
 
 `playbook serve` drives these same events through handbook/live.py, which renders only what a save
 changed; plain `mkdocs serve` rebuilds everything on each save.
@@ -25,7 +25,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 from mkdocs import utils
@@ -37,15 +37,16 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import quiz
 from .handbook.problems_page import problems_overlay, with_overlay
+from .booklet.render import site_jobs as booklet_jobs
+from .checklist.render import site_jobs as checklist_jobs
 from .handbook.render import Glossary, Links, render_page
 from .handbook.search import compact_search_index, patch_search_worker, segmenter
 from .handbook.searchwords import domain_words, jieba_userdict
 from .handbook.site import SitePlan, glossary_tooltips, plan_site
 from .loader import YAML_SUFFIXES, Content, load_or_raise
+from .print.batch import PrintBatch
 from .problems import PlaybookError
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .site_printables import SitePrintables
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
@@ -94,7 +95,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """The problems overlay's HTML, made once per build ("" when there are none)."""
         self.search_words: tuple[str, ...] = ()
         """The domain words search segments with (what every page's search entries depend on)."""
-        self.printables: SitePrintables | None = None
+        self.printables: PrintBatch | None = None
         """The site's PDFs being made during a build (started in on_pre_build)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -249,20 +250,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return mode == "always" or (mode == "auto" and self.command != "serve")
 
     def _start_printables(self) -> None:
-        """Start the site's PDFs in worker processes (site_printables.py). A build starts them in
+        """Start the site's PDFs (print/batch.py: a layout thread). A build starts them in
         on_pre_build, so they are laid out while MkDocs renders the pages; on_post_build collects
         them. Under serve (``printables: always``) on_post_build starts them itself: `playbook serve`
         runs first passes that end without an on_post_build."""
         assert self.content is not None
-        from .booklet.render import site_jobs as booklet_jobs
-        from .checklist.render import site_jobs as checklist_jobs
-        from .site_printables import SitePrintables
-
         try:
             jobs = checklist_jobs(self.content) + booklet_jobs(self.content)
         except PlaybookError as exc:
             raise PluginError(str(exc)) from exc
-        self.printables = SitePrintables.start(jobs, processes=os.cpu_count() or 1)
+        self.printables = PrintBatch.start(jobs)
 
     @event_priority(-100)
     def on_post_build(self, *, config: Any) -> None:
@@ -278,7 +275,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         site_dir = Path(config.site_dir)
         printables, self.printables = self.printables, None
         try:
-            if self.quizzes_dir.is_dir():  # while the workers lay out PDFs
+            if self.quizzes_dir.is_dir():  # while the layout thread lays out PDFs
                 quiz.build_quiz_outputs(self.content, self.quizzes_dir, site_dir, self.pack_dir,
                                         pack_in_site=self.config.trainer_pack_in_site)
             printables.finish(site_dir)

@@ -1,41 +1,62 @@
-"""Booklets and read-and-sign sheets as HTML (Jinja, autoescaped) and PDF (WeasyPrint), through the
-shared print layer; every file is written all or nothing."""
+"""Booklets and read-and-sign sheets as PDFs laid out by Typst from JSON data (:mod:`generator.print`,
+templates ``print/booklet.typ`` and ``print/signoff.typ``); every file is written all or nothing."""
 
 from __future__ import annotations
 
 import errno
 from pathlib import Path
 
-from .. import printing, site_printables
+from ..changes import changed_since
 from ..loader import Content
+from ..print import TypstDocument, batch, print_document
+from ..print.batch import PrintJob
+from ..print.publish import write_atomic
 from ..problems import PlaybookError, Problem
-from ..site_printables import PrintJob
 from ..versions import procedure_versions
-from .view import CLI, BookletView, booklet_view
+from .view import CLI, BookletView, ProcedureView, booklet_view
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "booklet"
-
-
-def _css():
-    return printing.stylesheet(TEMPLATES / "booklet.css")
+BOOKLET_TEMPLATE = "booklet.typ"  # under generator/templates/print/
+SIGNOFF_TEMPLATE = "signoff.typ"
 
 
-def booklet_html(view: BookletView) -> str:
-    """The whole booklet: cover, contents, procedures, the role's phrases, glossary, notes page."""
-    return printing.environment(TEMPLATES).get_template("booklet.html").render(
-        b=view, css=_css(), head=printing.meta_tags(view.title, view.date, {"playbook.fingerprint": view.fingerprint}))
+def _phrase(p) -> dict:
+    return {"text": p.text, "when": p.when or ""}
 
 
-def signoff_html(view: BookletView) -> str:
-    """The 阅读确认单: every procedure with its version, columns for 姓名 / 日期 / 签字."""
-    title = f"{view.audience}阅读确认单"
-    return printing.environment(TEMPLATES).get_template("signoff.html").render(
-        b=view, title=title, css=_css(),
-        head=printing.meta_tags(title, view.date, {"playbook.fingerprint": view.fingerprint}))
+def _procedure(p: ProcedureView) -> dict:
+    steps = [{"number": s.number, "title": s.title, "points": list(s.points), "timing": list(s.timing),
+              "must": list(s.must), "never": list(s.never), "phrases": [_phrase(ph) for ph in s.phrases],
+              "why": s.why or "", "internal": s.internal} for s in p.steps]
+    return {"title": p.title, "summary": p.summary or "", "version": p.version.label, "domain": p.domain,
+            "roles": p.roles, "unordered": p.kind == "rules", "must": list(p.must), "never": list(p.never),
+            "notes": list(p.notes), "steps": steps}
 
 
-def pdf(html: str) -> bytes:
-    return printing.pdf_bytes(html, TEMPLATES)
+def booklet_data(view: BookletView) -> dict:
+    """The JSON data of a booklet: cover, contents, procedures, the role's phrases, glossary (the
+    template adds the notes page). Plain strings, lists and flags, shown as text, never as markup."""
+    return {"title": view.title, "audience": view.audience, "date": view.date, "fingerprint": view.fingerprint,
+            "uncommitted": view.uncommitted, "procedures": [_procedure(p) for p in view.procedures],
+            "phrases": [_phrase(p) for p in view.phrases],
+            "glossary": [{"term": t.term, "full": t.full or "", "definition": t.definition} for t in view.glossary]}
+
+
+def signoff_data(view: BookletView) -> dict:
+    """The JSON data of a 阅读确认单: every procedure with its version and whether it must be signed again."""
+    return {"title": f"{view.audience}阅读确认单", "audience": view.audience, "date": view.date,
+            "fingerprint": view.fingerprint, "since": view.since,
+            "procedures": [{"title": p.title, "date": p.version.date, "digest": p.version.digest,
+                            "recheck": p.recheck} for p in view.procedures]}
+
+
+def booklet_document(view: BookletView) -> TypstDocument:
+    """What a booklet PDF is made from; its date is when its newest procedure last changed."""
+    return TypstDocument.of(BOOKLET_TEMPLATE, booklet_data(view), view.changed)
+
+
+def signoff_document(view: BookletView) -> TypstDocument:
+    """What a read-and-sign sheet PDF is made from (content only, no names: it is filled in by hand)."""
+    return TypstDocument.of(SIGNOFF_TEMPLATE, signoff_data(view), view.changed)
 
 
 _REASONS = {errno.ENOENT: "目录不存在", errno.ENOTDIR: "路径里有一段不是目录", errno.EACCES: "没有写权限",
@@ -54,12 +75,15 @@ def _check_target(target: Path) -> None:
         raise _unwritable(target, "所在目录不存在", "output directory does not exist")
 
 
-def _write(target: Path, data: bytes) -> None:
+def _write(target: Path, document: TypstDocument) -> int:
+    """Lay out (or take from the print cache) and write all or nothing; returns the page count."""
+    printed = print_document(document)
     try:
-        printing.write_atomic(target, data)
+        write_atomic(target, printed.data)
     except OSError as exc:
         raise _unwritable(target, _REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__,
                           f"cannot write: {exc}") from exc
+    return printed.pages
 
 
 def write_booklet(content: Content, target: Path, role: str | None = None, domain: str | None = None) -> int:
@@ -67,26 +91,18 @@ def write_booklet(content: Content, target: Path, role: str | None = None, domai
     view = booklet_view(content, role, domain)
     target = Path(target)
     _check_target(target)
-    printed = printing.print_pdf(booklet_html(view), TEMPLATES)
-    _write(target, printed.data)
-    return printed.pages
+    return _write(target, booklet_document(view))
 
 
 def write_signoff(content: Content, target: Path, role: str | None = None, domain: str | None = None,
                   since: str | None = None) -> int:
     """`playbook booklet --sign`: the read-and-sign sheet; with ``since`` the procedures changed
     since that revision or date are marked 需重新确认."""
-    recheck: set[str] = set()
-    if since:
-        from ..changes import changed_since
-
-        recheck = changed_since(content, since)
+    recheck = changed_since(content, since) if since else set()
     view = booklet_view(content, role, domain, recheck=recheck, since=since or "")
     target = Path(target)
     _check_target(target)
-    printed = printing.print_pdf(signoff_html(view), TEMPLATES)
-    _write(target, printed.data)
-    return printed.pages
+    return _write(target, signoff_document(view))
 
 
 def site_jobs(content: Content, folder: str = "booklets") -> list[PrintJob]:
@@ -97,13 +113,13 @@ def site_jobs(content: Content, folder: str = "booklets") -> list[PrintJob]:
     for rid in content.roles:
         view = booklet_view(content, role=rid, versions=versions)
         if view.procedures:
-            jobs.append(PrintJob(folder, f"{view.key}.pdf", booklet_html(view), str(TEMPLATES)))
-            jobs.append(PrintJob(folder, f"{view.key}-sign.pdf", signoff_html(view), str(TEMPLATES)))
+            jobs.append(PrintJob(folder, f"{view.key}.pdf", booklet_document(view)))
+            jobs.append(PrintJob(folder, f"{view.key}-sign.pdf", signoff_document(view)))
     return jobs
 
 
-def build_site_booklets(content: Content, out_dir: Path, processes: int = 1) -> list[Path]:
+def build_site_booklets(content: Content, out_dir: Path) -> list[Path]:
     """The site's booklet folder (:func:`site_jobs`) on its own. out_dir is replaced as a whole,
     and only after every PDF rendered."""
     out_dir = Path(out_dir)
-    return site_printables.make(site_jobs(content, out_dir.name), out_dir.parent, processes)
+    return batch.make(site_jobs(content, out_dir.name), out_dir.parent)

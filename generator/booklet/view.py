@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from ..checklist.view import PhraseView, step_phrases
 from ..loader import Content
@@ -75,6 +76,11 @@ class BookletView:
         return max((p.version.date for p in self.procedures), default="1970-01-01")
 
     @property
+    def changed(self) -> datetime | None:
+        """When its newest procedure last changed: the PDF's date (None without procedures)."""
+        return max((p.version.changed for p in self.procedures), default=None)
+
+    @property
     def fingerprint(self) -> str:
         return fingerprint([p.version for p in self.procedures])
 
@@ -127,8 +133,6 @@ def booklet_view(content: Content, role: str | None = None, domain: str | None =
     versions = versions if versions is not None else procedure_versions(content, ids)
     procs = [procedure_view(content, content.procedures[pid], versions[pid]) for pid in ids]
     if recheck:
-        from dataclasses import replace
-
         procs = [replace(p, recheck=p.id in recheck) for p in procs]
     if role is not None:
         phrases = [PhraseView(ph.text, ph.when) for ph in content.phrases.values() if role in ph.roles]

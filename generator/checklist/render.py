@@ -1,7 +1,6 @@
-"""Render checklist PDFs, written all-or-nothing. A procedure's checklist (A4 page, A6 counter card)
-is laid out by Typst from JSON data (:mod:`generator.print`, template ``print/checklist.typ``); the
-role checklist sets (several procedures in one PDF) are still Jinja2 HTML (autoescaped) laid out by
-WeasyPrint."""
+"""Render checklist PDFs, written all-or-nothing: a procedure's checklist (A4 page, A6 counter card)
+and a role's checklist set (every procedure of the role in one A4 PDF), laid out by Typst from JSON
+data (:mod:`generator.print`, template ``print/checklist.typ``)."""
 
 from __future__ import annotations
 
@@ -11,57 +10,17 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment
-from markupsafe import Markup
-
-from .. import printing, site_printables
 from ..loader import Content
-from ..print import TypstDocument
+from ..print import TypstDocument, batch
+from ..print.batch import PrintBatch, PrintJob
 from ..problems import PlaybookError, Problem
-from ..site_printables import PrintJob
 from .view import WEEKDAYS, ChecklistView, checklist_views
 
 SIZES = ("a4", "a6")
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "checklist"
 TYPST_TEMPLATE = "checklist.typ"  # under generator/templates/print/
 CLI = "命令行"  # the "file" named in problems about command-line input
-
-
-@dataclass(frozen=True)
-class Job:
-    """One PDF to write: its file name and what it is laid out from — a Typst document, or (role
-    checklist sets, still on WeasyPrint) HTML."""
-
-    name: str
-    html: str = ""
-    document: TypstDocument | None = None
-
-    def print_job(self, folder: str) -> PrintJob:
-        return PrintJob(folder, self.name, self.html, str(TEMPLATES), self.document)
-
-
-def _env() -> Environment:
-    return printing.environment(TEMPLATES)
-
-
-@lru_cache(maxsize=1)
-def _css() -> Markup:
-    # The print layer's page basics, then our static, trusted stylesheet.
-    return printing.stylesheet(TEMPLATES / "checklist.css")
-
-
-def render_html(views: Sequence[ChecklistView], size: str, title: str | None = None) -> str:
-    """The HTML of one PDF holding the given checklists (A4 pages or A6 counter cards)."""
-    if size not in SIZES:
-        raise ValueError(f"unknown size {size!r}")
-    created = max(v.changed for v in views).isoformat()
-    return _env().get_template("document.html").render(
-        checklists=list(views), size=size, weekdays=WEEKDAYS, created=created, css=_css(),
-        title=_title(views, size, title))
 
 
 def _title(views: Sequence[ChecklistView], size: str, title: str | None) -> str:
@@ -92,42 +51,32 @@ def checklist_document(views: Sequence[ChecklistView], size: str, title: str | N
     return TypstDocument.of(TYPST_TEMPLATE, checklist_data(views, size, title), max(v.changed for v in views))
 
 
-def write_pdf(html: str, target: Path) -> int:
-    """Lay out one HTML document (a role checklist set) with WeasyPrint (or take it from the print
-    cache) and write it; returns the number of pages."""
-    printed = printing.print_pdf(html, TEMPLATES)
-    Path(target).write_bytes(printed.data)
-    return printed.pages
-
-
-def write_jobs(jobs: Sequence[Job], directory: Path, processes: int = 1) -> int:
-    """Write every job into directory, in `processes` worker processes; returns total pages.
-    PDFs the print cache has are taken without a worker (site_printables)."""
-    printables = site_printables.SitePrintables.start(
-        [job.print_job(Path(directory).name) for job in jobs], processes)
-    printed = printables.collect()
+def write_jobs(jobs: Sequence[PrintJob], directory: Path) -> int:
+    """Write every job's PDF into directory (their folder names aside); returns total pages."""
+    printed = PrintBatch.start(jobs).collect()
     for job, pdf in zip(jobs, printed, strict=True):
         (Path(directory) / job.name).write_bytes(pdf.data)
     return sum(pdf.pages for pdf in printed)
 
 
-def procedure_jobs(views: Iterable[ChecklistView], sizes: Sequence[str]) -> list[Job]:
+def procedure_jobs(views: Iterable[ChecklistView], sizes: Sequence[str], folder: str = "checklists") -> list[PrintJob]:
+    """Per procedure and size: ``<id>.pdf`` (A4) or ``<id>-<size>.pdf``."""
     jobs = []
     for view in views:
         for size in sizes:
             name = f"{view.id}.pdf" if size == "a4" else f"{view.id}-{size}.pdf"
-            jobs.append(Job(name, document=checklist_document([view], size)))
+            jobs.append(PrintJob(folder, name, checklist_document([view], size)))
     return jobs
 
 
-def role_jobs(content: Content, views: Sequence[ChecklistView]) -> list[Job]:
+def role_jobs(content: Content, views: Sequence[ChecklistView], folder: str = "checklists") -> list[PrintJob]:
     """One A4 PDF per role holding every checklist of that role (e.g. 服务顾问(SA)全部检查表)."""
     by_id = {v.id: v for v in views}
     jobs = []
     for rid, role in content.roles.items():
         mine = [by_id[pid] for pid, proc in content.procedures.items() if rid in proc.roles and pid in by_id]
         if mine:
-            jobs.append(Job(f"role-{rid}.pdf", render_html(mine, "a4", title=f"{role.name}全部检查表")))
+            jobs.append(PrintJob(folder, f"role-{rid}.pdf", checklist_document(mine, "a4", title=f"{role.name}全部检查表")))
     return jobs
 
 
@@ -190,10 +139,9 @@ def _stage(out_dir: Path) -> tuple[Path, list[Path]]:
     return staging, created
 
 
-def _render_staged(jobs: Sequence[Job], staging: Path, out_dir: Path, created: list[Path],
-                   processes: int) -> None:
+def _render_staged(jobs: Sequence[PrintJob], staging: Path, out_dir: Path, created: list[Path]) -> None:
     try:
-        write_jobs(jobs, staging, processes)
+        write_jobs(jobs, staging)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         _remove_dirs(created)
@@ -202,8 +150,7 @@ def _render_staged(jobs: Sequence[Job], staging: Path, out_dir: Path, created: l
         raise
 
 
-def render_checklists(content: Content, ids: list[str] | None, size: str, out_dir: Path,
-                      processes: int = 1) -> list[Path]:
+def render_checklists(content: Content, ids: list[str] | None, size: str, out_dir: Path) -> list[Path]:
     """`playbook checklist`: one PDF per procedure (all when ids is None or empty) in out_dir.
 
     Unknown ids and unwritable directories raise PlaybookError before anything is written;
@@ -220,7 +167,7 @@ def render_checklists(content: Content, ids: list[str] | None, size: str, out_di
     jobs = procedure_jobs(checklist_views(content, wanted), [size])
     out_dir = Path(out_dir)
     staging, created = _stage(out_dir)
-    _render_staged(jobs, staging, out_dir, created, processes)
+    _render_staged(jobs, staging, out_dir, created)
     results = []
     for job in jobs:
         os.replace(staging / job.name, out_dir / job.name)
@@ -233,11 +180,11 @@ def site_jobs(content: Content, folder: str = "checklists") -> list[PrintJob]:
     """Every PDF of the site's checklist folder: per procedure `<id>.pdf` (A4) and `<id>-a6.pdf`
     (counter card), and `role-<role>.pdf` per role."""
     views = checklist_views(content)
-    return [job.print_job(folder) for job in procedure_jobs(views, SIZES) + role_jobs(content, views)]
+    return procedure_jobs(views, SIZES, folder) + role_jobs(content, views, folder)
 
 
-def render_site_checklists(content: Content, out_dir: Path, processes: int = 1) -> list[Path]:
+def render_site_checklists(content: Content, out_dir: Path) -> list[Path]:
     """The site's checklist folder (:func:`site_jobs`) on its own. out_dir is replaced as a whole,
     and only after all rendered."""
     out_dir = Path(out_dir)
-    return site_printables.make(site_jobs(content, out_dir.name), out_dir.parent, processes)
+    return batch.make(site_jobs(content, out_dir.name), out_dir.parent)

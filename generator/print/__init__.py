@@ -1,16 +1,16 @@
-"""The Typst print layer (issue 23): templates under ``generator/templates/print/`` take their data
-as JSON (``sys.inputs.data``), never generated Typst markup, so no text from content can change the
-layout program.
+"""The print layer: every PDF Playbook makes — counter checklists and cards, role checklist sets,
+role booklets and read-and-sign sheets, quiz papers and keys, answer sheets, results reports — is
+laid out by Typst from a template under ``generator/templates/print/`` that takes its data as JSON
+(``sys.inputs.data``), never generated Typst markup, so no text from content can change the layout
+program.
 
-    pdf = typst_compiler.render("checklist.typ", data, timestamp=changed)   # bytes, reproducible
-    printed = documents.print_document(TypstDocument.of("checklist.typ", data, changed))  # cached
+    printed = print_document(TypstDocument.of("checklist.typ", data, changed))  # through the cache
+    pdf = typst_compiler.render("trainees.typ", data, timestamp)                  # personal data: no cache
 
 Modules, one concept each: :mod:`.fonts` (which font files, and their identities for cache keys),
-:mod:`.typst_compiler` (one Compiler per process, render), :mod:`.documents` (a document to print and
-its place in the shared print cache of :mod:`generator.printing`).
-
-Ported so far: the per-procedure checklists (A4 page, A6 counter card). Role checklist sets, booklets,
-sign sheets, quiz papers, answer sheets and reports still print with WeasyPrint.
+:mod:`.typst_compiler` (one compiler per thread, render), :mod:`.documents` (a document to print and
+its cache key), :mod:`.cache` (the print cache and its pruning), :mod:`.publish` (a file all or
+nothing, a folder swapped in whole), :mod:`.batch` (the site's PDFs, laid out beside the MkDocs build).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A document to print with Typst — template, JSON data, date — and its entry in the one print cache
-(:mod:`generator.printing`): the key covers the Typst version, the font files, every template file and
+(:mod:`.cache`): the key covers the Typst version, the font files, every template file and
 the data, so changing any of them lays the document out again."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from .. import printing
-from . import fonts, typst_compiler
+from . import cache, fonts, typst_compiler
 
 KEY_FORMAT = "playbook-typst-1"
 
@@ -48,18 +47,18 @@ def fingerprint(doc: TypstDocument) -> str:
     return hashlib.sha256("\n\x00".join(parts).encode("utf-8")).hexdigest()
 
 
-def cached_document(doc: TypstDocument) -> printing.Printed | None:
+def cached_document(doc: TypstDocument) -> cache.Printed | None:
     """The PDF if the cache has it (nothing is laid out)."""
-    return printing.cache_get(fingerprint(doc))
+    return cache.cache_get(fingerprint(doc))
 
 
-def print_document(doc: TypstDocument) -> printing.Printed:
+def print_document(doc: TypstDocument) -> cache.Printed:
     """Lay out ``doc`` (or take it from the cache); the PDF and its page count."""
     key = fingerprint(doc)
-    hit = printing.cache_get(key)
+    hit = cache.cache_get(key)
     if hit is not None:
         return hit
     data = typst_compiler.render_json(doc.template, doc.data, doc.timestamp)
-    printed = printing.Printed(data, typst_compiler.page_count(data))
-    printing.cache_put(key, printed)
+    printed = cache.Printed(data, typst_compiler.page_count(data))
+    cache.cache_put(key, printed)
     return printed

@@ -1,5 +1,7 @@
-"""One Typst compiler per process: the font folders are scanned once (the module-level
-``typst.compile`` scans them on every call), then each document costs only its layout.
+"""One Typst compiler per thread (a compiler is not shared between threads; Typst lays out with
+the GIL released, so a thread laying out PDFs runs beside the MkDocs build): the font folders are
+scanned once per process (the module-level ``typst.compile`` scans them on every call), then each
+document costs only its layout.
 
     pdf = render("checklist.typ", {"checklists": [...]}, timestamp=changed)
 
@@ -12,11 +14,15 @@ input gives byte-identical PDFs.
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
+
+import pypdfium2
+import typst
 
 from . import fonts as _fonts
 
@@ -33,25 +39,24 @@ def typst_version() -> str:
     try:
         return version("typst")
     except PackageNotFoundError:  # pragma: no cover - run from a source tree without metadata
-        import typst
-
         return typst.__version__
 
 
 @lru_cache(maxsize=1)
 def fonts() -> Any:
     """The font book, built once per process: our CJK font folders plus Typst's own fonts."""
-    import typst
-
     return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=list(_fonts.font_dirs()))
 
 
-@lru_cache(maxsize=1)
-def compiler() -> Any:
-    """This process's compiler (created on first use)."""
-    import typst
+_local = threading.local()
 
-    return typst.Compiler(root=str(TEMPLATES), font_paths=fonts(), ignore_system_fonts=True)
+
+def compiler() -> Any:
+    """This thread's compiler (created on first use)."""
+    made = getattr(_local, "compiler", None)
+    if made is None:
+        made = _local.compiler = typst.Compiler(root=str(TEMPLATES), font_paths=fonts(), ignore_system_fonts=True)
+    return made
 
 
 def _timestamp(when: datetime | None) -> int:
@@ -72,8 +77,6 @@ def render_json(template: str, data_json: str, timestamp: datetime | None = None
     path = TEMPLATES / template
     if not path.is_file() or TEMPLATES.resolve() not in path.resolve().parents:
         raise ValueError(f"no print template {template!r}")
-    import typst
-
     try:
         pdf = compiler().compile(input=str(path), root=str(TEMPLATES), format="pdf", sys_inputs={"data": data_json},
                                  timestamp=_timestamp(timestamp))
@@ -90,8 +93,6 @@ def render(template: str, data: dict, timestamp: datetime | None = None) -> byte
 
 def page_count(pdf: bytes) -> int:
     """Pages of a PDF (Typst writes one page tree: its root holds the total)."""
-    import pypdfium2
-
     doc = pypdfium2.PdfDocument(pdf)
     try:
         return len(doc)

@@ -1,7 +1,7 @@
 """Every output file of one quiz, rendered in memory first (then written all at once).
 
 ``playbook build`` goes through :func:`spec_outputs`, which reuses what did not change between builds
-from the print cache (``printing.read_blob``; pruned with the PDFs). Two kinds of entries:
+from the print cache (``print_cache.read_blob``; pruned with the PDFs). Two kinds of entries:
 
 - a spec's whole set of files, keyed by the spec (as parsed), the content as loaded (every model),
   when the content last changed (the Anki deck's note time), ``SOURCE_DATE_EPOCH`` and the recipe
@@ -21,14 +21,15 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import printing
+from ..print import cache as print_cache
+from ..print import fonts
+from ..print.publish import write_atomic
 from .assemble import Quiz, label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -109,14 +110,12 @@ def version_files(data: dict, formats=FORMATS, topic_names: dict[str, str] | Non
     timed = timed or _timer(None)
     v = data["version"]
     files: dict[str, bytes] = {}
-    if "html" in formats or "pdf" in formats:
-        p_html, k_html = timed("html", lambda: (paper.paper_html(data), paper.key_html(data)))
-        if "html" in formats:
-            files[f"paper-{v}.html"] = p_html.encode("utf-8")
-            files[f"key-{v}.html"] = k_html.encode("utf-8")
-        if "pdf" in formats:
-            files[f"paper-{v}.pdf"] = timed("pdf", lambda: paper.pdf(p_html))
-            files[f"key-{v}.pdf"] = timed("pdf", lambda: paper.pdf(k_html))
+    if "html" in formats:
+        files[f"paper-{v}.html"] = timed("html", lambda: paper.paper_html(data).encode("utf-8"))
+        files[f"key-{v}.html"] = timed("html", lambda: paper.key_html(data).encode("utf-8"))
+    if "pdf" in formats:
+        files[f"paper-{v}.pdf"] = timed("pdf", lambda: paper.paper_pdf(data))
+        files[f"key-{v}.pdf"] = timed("pdf", lambda: paper.key_pdf(data))
     if "json" in formats:
         files[f"quiz-{v}.json"] = timed("json", lambda: quiz_json_bytes(data))
     if "moodle" in formats:
@@ -162,21 +161,12 @@ def _spec_file(spec: QuizSpec) -> str:
 
 
 def write(files: dict[str, bytes], out: Path) -> list[Path]:
-    """Write every file through a temporary name and an atomic rename."""
+    """Write every file all or nothing (a temporary name, then an atomic rename)."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data in files.items():
-        target = out / name
-        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        written.append(target)
+        write_atomic(out / name, data)
+        written.append(out / name)
     return written
 
 
@@ -200,7 +190,7 @@ def spec_outputs(content: Content, quizzes_dir: Path) -> dict[str, tuple[str, di
 
     paths = spec_files(quizzes_dir)
     shared = overlap(content, quizzes_dir) if paths else {}
-    reuse = printing.cache_dir() is not None
+    reuse = print_cache.cache_dir() is not None
     made: dict[Path, tuple[str, dict[str, bytes]] | None] = {p: None for p in paths}
     state = _Reuse(content, shared) if reuse and paths else None
     if state is not None:
@@ -327,7 +317,7 @@ def recipe() -> str:
         except OSError:
             continue
     return "\n".join([CACHE_FORMAT, f"generator={__version__}:{digest.hexdigest()}", *sorted(installed),
-                      f"python={sys.version}", f"zlib={zlib.ZLIB_RUNTIME_VERSION}", printing.font_fingerprint()])
+                      f"python={sys.version}", f"zlib={zlib.ZLIB_RUNTIME_VERSION}", fonts.font_identities()])
 
 
 def _key(kind: str, *parts: str) -> str:
@@ -358,15 +348,15 @@ def unbundle(raw: bytes) -> dict[str, bytes] | None:
 
 
 def _read(key: str, expected: list[str]) -> dict[str, bytes] | None:
-    raw = printing.read_blob(CACHE_FOLDER, key)
+    raw = print_cache.read_blob(CACHE_FOLDER, key)
     files = unbundle(raw) if raw is not None else None
     if files is None or sorted(files) != sorted(expected):
         if raw is not None:
-            printing.drop_blob(CACHE_FOLDER, key)
+            print_cache.drop_blob(CACHE_FOLDER, key)
         return None
     return files
 
 
 def _store(key: str, files: dict[str, bytes], expected: list[str]) -> None:
     if sorted(files) == sorted(expected):  # never keep an incomplete set
-        printing.write_blob(CACHE_FOLDER, key, bundle(files))
+        print_cache.write_blob(CACHE_FOLDER, key, bundle(files))

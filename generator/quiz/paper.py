@@ -1,47 +1,40 @@
-"""Print-ready A4 papers and answer keys (HTML, and PDF through WeasyPrint), rendered from the JSON quiz."""
+"""Print-ready A4 papers and answer keys of one quiz version, made from its JSON: PDFs laid out by
+Typst (``templates/print/paper.typ`` and ``key.typ``, content passed as JSON data) and the same
+papers as HTML (``templates/quiz/*.html.j2``, the ``html`` output format)."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment
+import typst
+from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
-from .. import printing
+from ..print import TypstDocument, print_document, typst_compiler
 from .question import TYPES
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "quiz"
+PAPER_TEMPLATE = "paper.typ"  # under generator/templates/print/
+KEY_TEMPLATE = "key.typ"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _NUMERALS = "一二三四五六七八九十"
 MIN_LAST = 3
 """Questions the last page of a paper should hold: one or two there look left over."""
-_QUESTION_ANCHOR = re.compile(r"q(\d+)")
 # The end of a text kept on one line: a short closing parenthetical with the two characters before
 # it (「首期款（房款）」), else the last three characters (no line holds a lone 「款。」).
 _TAIL = re.compile(r"(?:..[（(][^（）()]{1,12}[）)]|...)[。！？；，、…”’」.!?]*$", re.S)
 
 
-@lru_cache(maxsize=1)
-def environment() -> Environment:
-    env = printing.environment(TEMPLATES, strict=False, compact=False, keep_trailing_newline=True)
-    env.filters["keep_tail"] = keep_tail
-    return env
-
-
-def keep_tail(text: str) -> Markup:
-    """Text (escaped) whose last few characters cannot wrap apart: no orphaned 「（80%）」 or 「款。」."""
+def split_tail(text: str) -> list[str]:
+    """``[head, tail]``: the tail is the end of ``text`` that must not wrap apart ("" if none)."""
     m = _TAIL.search(text)
     if m is None or m.start() < 4:
-        return escape(text)
-    return escape(text[:m.start()]) + Markup('<span class="nw">') + escape(m.group()) + Markup("</span>")
-
-
-@lru_cache(maxsize=1)
-def css() -> Markup:
-    return printing.stylesheet(TEMPLATES / "paper.css")
+        return [text, ""]
+    return [text[:m.start()], m.group()]
 
 
 def letters(answer: int | list[int]) -> str:
@@ -75,8 +68,123 @@ def _view(quiz: dict) -> tuple[list[dict], list[dict]]:
     return questions, sections
 
 
+# -- PDF (Typst) -----------------------------------------------------------------------------------
+
+def _pass_line(quiz: dict) -> str:
+    return f"答对 {pass_count(quiz)} 题及格（{quiz.get('pass_mark', 80)}%）"
+
+
+def paper_data(quiz: dict, break_before: int | None = None) -> dict:
+    """The JSON data of ``paper.typ``: plain strings, numbers and lists; texts that wrap come as
+    ``[head, tail]`` (:func:`split_tail`), subtitle items as ``[lead, head, tail]`` (lead and tail
+    kept whole). ``break_before``: a question that starts a new page."""
+    _, sections = _view(quiz)
+    audience = quiz.get("audience") or ""
+    items = [f"共 {len(quiz['questions'])} 题，每题 1 分", f"限时 {quiz['time_limit']} 分钟", _pass_line(quiz)]
+    subtitle = ([["适用：", *split_tail(audience)]] if audience else []) + [[item, "", ""] for item in items]
+    return {"title": quiz["title"], "version": quiz["version"], "paper_id": f"{quiz['title']} · {quiz['version']} 卷",
+            "subtitle": subtitle,
+            "letters": list(LETTERS), "break_before": break_before,
+            "sections": [{"number": s["number"], "name": s["name"],
+                          "questions": [{"n": q["n"], "ordering": q["ordering"],
+                                         "lines": [split_tail(line) for line in q["lines"]],
+                                         "options": [split_tail(o) for o in q["options"]]}
+                                        for q in s["questions"]]} for s in sections]}
+
+
+def key_data(quiz: dict) -> dict:
+    """The JSON data of ``key.typ``: the grid of answers, then each answer with its explanation."""
+    questions, _ = _view(quiz)
+    return {"title": quiz["title"], "version": quiz["version"],
+            "paper_id": f"{quiz['title']} · {quiz['version']} 卷 答案（阅卷用）",
+            "subtitle": ["阅卷用，勿发给考生", f"共 {len(quiz['questions'])} 题", _pass_line(quiz),
+                         f"随机种子 {quiz['seed']}"],
+            "questions": [{"n": q["n"], "type_name": q["type_name"], "answer_letters": q["answer_letters"],
+                           "answer_text": q["answer_text"], "explanation": q["explanation"], "source": q["source"]}
+                          for q in questions]}
+
+
+def questions_per_page(data: dict) -> list[list[int]]:
+    """The numbers of the questions ``paper.typ`` lays out on each page for ``data`` (the last page
+    may hold none: only the closing line). A query needs a compiler made for one document (the
+    shared one takes its input per compile, and its ``query`` has none); it shares the font book,
+    and Typst's memoised layout makes rendering the same data afterwards cheap."""
+    compiler = typst.Compiler(input=str(typst_compiler.TEMPLATES / PAPER_TEMPLATE),
+                              root=str(typst_compiler.TEMPLATES), font_paths=typst_compiler.fonts(),
+                              ignore_system_fonts=True, sys_inputs={"data": typst_compiler.encode(data)})
+    try:
+        marks = json.loads(compiler.query("<question>", field="value"))
+    except typst.TypstError as exc:
+        raise typst_compiler.PrintError(f"{PAPER_TEMPLATE}: {exc.message}") from exc
+    pages: list[list[int]] = [[] for _ in range(max(m["page"] for m in marks))]
+    for m in marks:
+        if m["n"]:
+            pages[m["page"] - 1].append(m["n"])
+    return pages
+
+
+def balanced(quiz: dict) -> dict:
+    """The paper's data, its last page holding at least ``MIN_LAST`` questions when a better break exists.
+
+    When the last page is left with one or two questions (or only the closing line), the page before
+    it is broken earlier so both share its questions; a break is kept only if the paper does not
+    grow a page.
+    """
+    data = paper_data(quiz)
+    pages = questions_per_page(data)
+    if len(pages) < 2 or len(pages[-1]) >= MIN_LAST or len(pages[-2]) < 2:
+        return data
+    before, last = pages[-2], pages[-1]
+    wanted = max(MIN_LAST, (len(before) + len(last)) // 2) - len(last)
+    for move in range(min(wanted, len(before) - 1), 0, -1):
+        trial = paper_data(quiz, break_before=before[-move])
+        got = questions_per_page(trial)
+        if len(got) == len(pages) and len(got[-1]) > len(last):
+            return trial
+    return data
+
+
+def paper_document(quiz: dict) -> TypstDocument:
+    """The paper of one quiz version, its pages balanced. No dates: the same quiz, the same bytes."""
+    return TypstDocument.of(PAPER_TEMPLATE, balanced(quiz))
+
+
+def key_document(quiz: dict) -> TypstDocument:
+    return TypstDocument.of(KEY_TEMPLATE, key_data(quiz))
+
+
+def paper_pdf(quiz: dict) -> bytes:
+    return print_document(paper_document(quiz)).data
+
+
+def key_pdf(quiz: dict) -> bytes:
+    return print_document(key_document(quiz)).data
+
+
+# -- HTML (the ``html`` format) ----------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, keep_trailing_newline=True)
+    env.filters["keep_tail"] = keep_tail
+    return env
+
+
+def keep_tail(text: str) -> Markup:
+    """Text (escaped) whose last few characters cannot wrap apart: no orphaned 「（80%）」 or 「款。」."""
+    head, tail = split_tail(text)
+    if not tail:
+        return escape(text)
+    return escape(head) + Markup('<span class="nw">') + escape(tail) + Markup("</span>")
+
+
+@lru_cache(maxsize=1)
+def css() -> Markup:
+    return Markup((TEMPLATES / "paper.css").read_text(encoding="utf-8"))
+
+
 def paper_html(quiz: dict) -> str:
-    questions, sections = _view(quiz)
+    _, sections = _view(quiz)
     return environment().get_template("paper.html.j2").render(
         quiz=quiz, sections=sections, letters=LETTERS, css=css(), need=pass_count(quiz))
 
@@ -85,46 +193,3 @@ def key_html(quiz: dict) -> str:
     questions, _ = _view(quiz)
     return environment().get_template("key.html.j2").render(
         quiz=quiz, questions=questions, css=css(), need=pass_count(quiz))
-
-
-def pdf(html: str) -> bytes:
-    """HTML -> PDF bytes; no dates or random ids, so the same HTML gives the same bytes."""
-    return printing.print_pdf(html, TEMPLATES, kind="quiz-balanced", layout=balanced).data
-
-
-def _render(html: str):
-    return printing.render(html, TEMPLATES)
-
-
-def questions_per_page(document) -> list[list[int]]:
-    """The numbers of the questions (``id="q12"``) laid out on each page of a rendered paper."""
-    return [sorted(int(m.group(1)) for a in page.anchors if (m := _QUESTION_ANCHOR.fullmatch(a)))
-            for page in document.pages]
-
-
-def balanced(html: str):
-    """The rendered paper, its last page holding at least ``MIN_LAST`` questions when a better break exists.
-
-    When the last page is left with one or two questions (or only the closing line), the page before
-    it is broken earlier so both share its questions; a break is kept only if the paper does not
-    grow a page. Papers without question anchors (answer keys) are rendered as they are.
-    """
-    document = _render(html)
-    pages = questions_per_page(document)
-    if len(pages) < 2 or len(pages[-1]) >= MIN_LAST or len(pages[-2]) < 2:
-        return document
-    before, last = pages[-2], pages[-1]
-    wanted = max(MIN_LAST, (len(before) + len(last)) // 2) - len(last)
-    for move in range(min(wanted, len(before) - 1), 0, -1):
-        trial = _render(_break_before(html, before[-move]))
-        got = questions_per_page(trial)
-        if len(got) == len(pages) and len(got[-1]) > len(last):
-            return trial
-    return document
-
-
-def _break_before(html: str, number: int) -> str:
-    """The paper with a page break before question ``number`` (before its section heading when it
-    opens a section, so the heading goes with it)."""
-    target = f"sec{number}" if f'id="sec{number}"' in html else f"q{number}"
-    return html.replace("</head>", f"<style>#{target} {{ break-before: page; }}</style>\n</head>", 1)

@@ -1,6 +1,8 @@
 """`playbook report`: from results.json files to scores per trainee, an item analysis per question,
 test statistics, and the weakest steps and phrases per procedure; rendered as HTML, PDF, XLSX and
-SVG charts. Pure: :func:`analyse` returns plain data, the renderers return bytes.
+SVG charts. Pure: :func:`analyse` returns plain data, the renderers return bytes. The PDFs are laid out
+by Typst (templates ``print/report.typ`` and ``print/trainees.typ``) from JSON data, never through the
+print cache: they hold names and scores.
 
 Which step a question cites is derived from its id and the content (the id names the procedure
 and step: ``next_step:<procedure>:<n>``, ``ordering:<procedure>:<a>-<b>``, ``cloze:<phrase>:<n>``…);
@@ -15,6 +17,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,11 +25,18 @@ import numpy as np
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
+from ..print import typst_compiler
 from ..spreadsheet import stable_xlsx, xlsx_row
 from . import stats
 from .model import FLAG_NAMES, Sheet
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "report"
+"""The HTML report and score sheets (report.html, trainees.html) handed to the trainer."""
+REPORT_TEMPLATE = "report.typ"  # under generator/templates/print/
+TRAINEES_TEMPLATE = "trainees.typ"
+PRINTED = datetime(2000, 1, 1, tzinfo=UTC)
+"""The PDFs' creation date: results carry no date of their own, and never the clock, so the same
+results always give byte-identical PDFs."""
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 TYPE_NAMES = {"ordering": "排序题", "next_step": "下一步是什么", "step_of_point": "这个做法属于哪一步",
               "timing": "时间与数字", "cloze": "规范用语填空", "matching": "情境与规范用语", "rule": "必须与禁止（判断）",
@@ -468,11 +478,21 @@ def charts(test: dict) -> dict[str, str]:
 # --- HTML, PDF, XLSX -----------------------------------------------------------------------------
 
 
+def pct(x: float | None) -> str:
+    """0.571 -> "57%"; None -> "—"."""
+    return "—" if x is None else f"{x * 100:.0f}%"
+
+
+def num(x: float | None, digits: int = 1) -> str:
+    """72.14 -> "72.1"; None -> "—"."""
+    return "—" if x is None else f"{x:.{digits}f}"
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, keep_trailing_newline=True)
-    env.filters["pct"] = lambda x: "—" if x is None else f"{x * 100:.0f}%"
-    env.filters["num"] = lambda x, d=1: "—" if x is None else f"{x:.{d}f}"
+    env.filters["pct"] = pct
+    env.filters["num"] = num
     return env
 
 
@@ -489,10 +509,86 @@ def trainees_html(data: dict) -> str:
     return environment().get_template("trainees.html.j2").render(data=data, css=css())
 
 
-def pdf(html: str) -> bytes:
-    from weasyprint import HTML
+DOT = "\u00a0· "
+"""A separator that never starts a line (no break before the dot)."""
 
-    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+
+def _keep_arrows(text: str) -> str:
+    """An ordering answer "A → B → C" that wraps after an arrow, never before one."""
+    return text.replace(" → ", "\u00a0→ ")
+
+
+def _test_pdf_data(t: dict, svgs: dict[str, str]) -> dict:
+    """One test of report.pdf as plain strings: numbers formatted as the HTML report shows them."""
+    desc = t["describe"]
+    many = len(t["alphas"]) > 1
+    meta = [f"测验规格 {t['spec']}", f"{'、'.join(t['versions'])} 卷", f"{t['n']} 份答卷", f"每份 {t['k']} 题"]
+    if not t["graded_against"]:
+        meta.append("找不到出卷时的试卷，题目文字和选项分析从略")
+    alpha = "；".join(num(a["alpha"], 2) + (f"（{a['versions']} 卷）" if many else "") for a in t["alphas"])
+    readings = [t["reading"]] + [(f"信度 α（{a['versions']} 卷，{a['n']} 份）：" if many else "信度 α：") + a["reading"]
+                                 for a in t["alphas"]]
+
+    def weak(r: dict) -> dict:
+        return {"label": r["label"], "facility": pct(r["facility"]), "n": str(r["n"]),
+                "questions": "、".join(map(str, r["questions"])),
+                "stores": [pct(r["stores"].get(s)) for s in t["stores"]]}
+
+    return {
+        "title": t["title"], "meta": DOT.join(meta), "pass_mark": num(t["pass_mark"], 0),
+        "overall": [num(desc["mean"]), num(desc["median"]), num(desc["sd"]), num(desc["min"]), num(desc["max"]),
+                    pct(t["pass_rate"]), alpha],
+        "readings": readings,
+        "charts": {name: svgs.get(name, "") for name in ("scores", "steps", "facility")},
+        "stores": list(t["stores"]),
+        "weakest_steps": [weak(r) for r in t["weakest_steps"]],
+        "store_weakest": [{"store": s, "text": "；".join(f"{r['label']}（{pct(r['facility'])}）" for r in rows)}
+                          for s, rows in t["store_weakest"].items()],
+        "weakest_phrases": [weak(r) for r in t["weakest_phrases"]],
+        "to_fix": [{"number": str(q["number"]), "prompt": q["prompt"], "id": q["id"], "flags": list(q["flags"])}
+                   for q in t["to_fix"]],
+        "first_version": t["versions"][0] if t["versions"] else "",
+        "questions": [{
+            "number": str(q["number"]), "prompt": q["prompt"], "cite": f"{q['type_name']}{DOT}{'；'.join(q['cites'])}",
+            "facility": pct(q["facility"]), "facility_reading": q["facility_reading"],
+            "discrimination": num(q["discrimination"], 0), "discrimination_reading": q["discrimination_reading"],
+            "by_version": [f"{v['version']} {pct(v['facility'])}" for v in q["by_version"]],
+            "options": [{"right": o["right"], "text": f"{o['text']}：{pct(o['share'])}"} for o in q["options"]],
+        } for q in t["questions"]],
+        "trainees": [{"name": p["name"], "id": p["id"], "store": p["store"], "version": p["version"],
+                      "score": num(p["score"]), "passed": p["passed"],
+                      "missed": "、".join(str(m["n"]) for m in p["missed"])}
+                     for p in t["trainees"]],
+    }
+
+
+def report_pdf_data(data: dict, svgs: dict[str, dict[str, str]]) -> dict:
+    """The JSON data of report.pdf: plain strings, lists and flags, and each chart's SVG text."""
+    return {"sheets": data["sheets"], "tests": [_test_pdf_data(t, svgs.get(t["spec"], {})) for t in data["tests"]]}
+
+
+def trainees_pdf_data(data: dict) -> dict:
+    """The JSON data of trainees.pdf: one entry per trainee, in the order of the report."""
+    def person(p: dict) -> dict:
+        who = " ".join(x for x in (p["name"], p["id"], p["store"]) if x) or "（无名）"
+        return {"bookmark": who, "name": p["name"], "id": p["id"], "store": p["store"], "version": p["version"],
+                "score": f"{num(p['score'])}（答对 {p['right']} / {p['total']} 题）", "passed": p["passed"],
+                "missed": [{"n": str(m["n"]), "prompt": m["prompt"], "yours": _keep_arrows(m["yours"]),
+                            "right": _keep_arrows(m["right"]),
+                            "cites": "；".join(m["cites"])} for m in p["missed"]]}
+
+    return {"tests": [{"title": t["title"], "pass_mark": num(t["pass_mark"], 0),
+                       "trainees": [person(p) for p in t["trainees"]]} for t in data["tests"]]}
+
+
+def report_pdf(data: dict, svgs: dict[str, dict[str, str]]) -> bytes:
+    """report.pdf, laid out by Typst; personal data, so never through the print cache."""
+    return typst_compiler.render(REPORT_TEMPLATE, report_pdf_data(data, svgs), PRINTED)
+
+
+def trainees_pdf(data: dict) -> bytes:
+    """trainees.pdf (one page or more per trainee), laid out by Typst; never through the print cache."""
+    return typst_compiler.render(TRAINEES_TEMPLATE, trainees_pdf_data(data), PRINTED)
 
 
 def report_xlsx(data: dict) -> bytes:
@@ -543,7 +639,8 @@ def report_xlsx(data: dict) -> bytes:
 
 def render(data: dict, with_pdf: bool = True, timings: dict[str, float] | None = None) -> dict[str, bytes]:
     """file name -> bytes: report.html / report.pdf (the whole class), trainees.html / trainees.pdf
-    (one page per trainee to hand back), report.xlsx (every figure), charts/*.svg."""
+    (a page or more per trainee to hand back), report.xlsx (every figure), charts/*.svg. The PDFs
+    show the very charts written to charts/."""
     import time
 
     def timed(name: str, fn):
@@ -565,6 +662,6 @@ def render(data: dict, with_pdf: bool = True, timings: dict[str, float] | None =
     files["trainees.html"] = people.encode("utf-8")
     files["report.xlsx"] = timed("xlsx", lambda: report_xlsx(data))
     if with_pdf:
-        files["report.pdf"] = timed("pdf", lambda: pdf(html))
-        files["trainees.pdf"] = timed("pdf", lambda: pdf(people))
+        files["report.pdf"] = timed("report.pdf", lambda: report_pdf(data, svgs))
+        files["trainees.pdf"] = timed("trainees.pdf", lambda: trainees_pdf(data))
     return dict(sorted(files.items()))

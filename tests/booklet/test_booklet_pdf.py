@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from generator.booklet.render import write_booklet
 from generator.booklet.view import booklet_view
 from generator.loader import load_or_raise
 from generator.versions import procedure_versions
@@ -120,9 +121,8 @@ def test_a_page_renders_to_png(booklet: Path, tmp_path: Path) -> None:
     assert png.stat().st_size > 5000
 
 
-def test_same_content_same_bytes(tmp_path: Path, content) -> None:
-    from generator.booklet.render import write_booklet
-
+def test_same_content_same_bytes(tmp_path: Path, content, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYBOOK_CACHE", "off")  # both laid out, not the second taken from the cache
     a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
     write_booklet(content, a, role="unit-manager")
     write_booklet(content, b, role="unit-manager")

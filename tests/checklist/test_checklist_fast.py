@@ -1,7 +1,8 @@
-"""Checklist views, HTML, dates and error handling: no PDF layout, so these run in a blink."""
+"""Checklist views, layout data, dates and error handling: no PDF layout, so these run in a blink."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from checklist_support import CONTENT, REPO, long_procedure, write_content  # noqa: E402
 
-from generator import printing, site_printables  # noqa: E402
+from generator.print import batch, cache  # noqa: E402
 from generator.checklist import render as render_mod  # noqa: E402
 from generator.checklist import render_checklists, render_site_checklists  # noqa: E402
 from generator.checklist.view import checklist_views  # noqa: E402
@@ -45,31 +46,6 @@ def test_views_resolve_phrase_ids_and_inline_phrases(small):
     assert view.roles == ("前台接待", "服务顾问(SA)")
     assert not view.daily
     assert {v.id: v.daily for v in checklist_views(small)}["daily-open"] is True
-
-
-def test_html_escapes_content_text(tmp_path: Path):
-    root = write_content(tmp_path / "content", [
-        {"id": "evil", "title": "<script>alert(1)</script>标题", "summary": "A & B <b>粗</b>",
-         "steps": [{"title": "<img src=x onerror=alert(1)>", "points": ["</p><h1>注入</h1>"],
-                    "phrases": [{"text": "“引号” <i>斜</i>"}]}]}])
-    content, _ = load_or_raise(root)
-    view = checklist_views(content)
-    for size in ("a4", "a6"):
-        html = render_mod.render_html(view, size)
-        assert "<script>" not in html and "<img" not in html and "<h1>注入" not in html and "<i>斜" not in html
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;标题" in html
-        assert "&lt;img src=x onerror=alert(1)&gt;" in html
-
-
-def test_daily_procedure_renders_a_weekday_table(small):
-    view = [v for v in checklist_views(small) if v.id == "daily-open"]
-    for size in ("a4", "a6"):
-        html = render_mod.render_html(view, size)
-        assert 'class="daily"' in html
-        heads = [f'<th class="day">{d}</th>' for d in "一二三四五六日"]
-        assert all(h in html for h in heads)
-    plain = [v for v in checklist_views(small) if v.id == "front-desk"]
-    assert 'class="daily"' not in render_mod.render_html(plain, "a4")
 
 
 def test_version_date_is_the_git_commit_date_of_a_committed_file():
@@ -115,13 +91,13 @@ def test_unknown_id_is_a001_and_writes_nothing(small, tmp_path: Path):
 def test_failure_mid_render_leaves_no_partial_files(small, tmp_path: Path, monkeypatch):
     calls = []
 
-    def flaky(job: site_printables.PrintJob) -> printing.Printed:
-        calls.append(job)
+    def flaky(document) -> cache.Printed:
+        calls.append(document)
         if len(calls) == 2:
             raise RuntimeError("layout failed")
-        return printing.Printed(b"%PDF-fake", 1)
+        return cache.Printed(b"%PDF-fake", 1)
 
-    monkeypatch.setattr(site_printables, "render_job", flaky)
+    monkeypatch.setattr(batch, "print_document", flaky)
     out = tmp_path / "made" / "out"
     with pytest.raises(RuntimeError):
         render_checklists(small, None, "a4", out)
@@ -147,10 +123,10 @@ def test_failure_mid_render_leaves_no_partial_files(small, tmp_path: Path, monke
 
 
 def test_site_checklists_replace_the_folder_whole(small, tmp_path: Path, monkeypatch):
-    def fake(job: site_printables.PrintJob) -> printing.Printed:  # what the PDF is made from, as its bytes
-        return printing.Printed((job.document.data if job.document else job.html).encode("utf-8"), 1)
+    def fake(document) -> cache.Printed:  # what the PDF is made from, as its bytes
+        return cache.Printed(document.data.encode("utf-8"), 1)
 
-    monkeypatch.setattr(site_printables, "render_job", fake)
+    monkeypatch.setattr(batch, "print_document", fake)
     site = tmp_path / "site" / "checklists"
     site.mkdir(parents=True)
     (site / "stale.pdf").write_bytes(b"%PDF-stale")
@@ -159,11 +135,11 @@ def test_site_checklists_replace_the_folder_whole(small, tmp_path: Path, monkeyp
     assert names == sorted(p.name for p in written)
     assert names == ["daily-open-a6.pdf", "daily-open.pdf", "front-desk-a6.pdf", "front-desk.pdf",
                      "role-receptionist.pdf", "role-service-advisor.pdf"]
-    receptionist = (site / "role-receptionist.pdf").read_text(encoding="utf-8")
-    assert "<title>前台接待全部检查表</title>" in receptionist
-    assert 'id="front-desk"' in receptionist and 'id="daily-open"' in receptionist
-    advisor = (site / "role-service-advisor.pdf").read_text(encoding="utf-8")
-    assert 'id="front-desk"' in advisor and 'id="daily-open"' not in advisor
+    receptionist = json.loads((site / "role-receptionist.pdf").read_text(encoding="utf-8"))
+    assert receptionist["title"] == "前台接待全部检查表"
+    assert [c["id"] for c in receptionist["checklists"]] == ["daily-open", "front-desk"]
+    advisor = json.loads((site / "role-service-advisor.pdf").read_text(encoding="utf-8"))
+    assert [c["id"] for c in advisor["checklists"]] == ["front-desk"]
     assert sorted(p.name for p in site.parent.iterdir()) == ["checklists"]  # no staging left behind
 
 

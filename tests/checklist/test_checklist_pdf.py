@@ -1,4 +1,4 @@
-"""Real PDFs from WeasyPrint, read back with poppler: text, fonts, pages, page breaks."""
+"""Real checklist PDFs from Typst, read back with poppler: text, fonts, pages, page breaks."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from checklist_support import CONTENT, long_procedure, pages, pdffonts, pdfinfo, pdftotext, squash, write_content  # noqa: E402
 
 from generator.checklist import render_checklists  # noqa: E402
-from generator.checklist.render import role_jobs, write_pdf  # noqa: E402
+from generator.checklist.render import role_jobs  # noqa: E402
+from generator.print import print_document  # noqa: E402
 from generator.checklist.view import checklist_views  # noqa: E402
 from generator.loader import load_or_raise  # noqa: E402
 
@@ -171,7 +172,7 @@ def test_shipped_role_pdf_holds_all_its_procedures(shipped, tmp_path):
     # the role with the fewest procedures keeps this test quick; every role is built the same way
     rid = min((r for r, c in counts.items() if c), key=lambda r: (counts[r], r))
     pdf = tmp_path / f"role-{rid}.pdf"
-    write_pdf(jobs[pdf.name].html, pdf)
+    pdf.write_bytes(print_document(jobs[pdf.name].document).data)
     assert pdfinfo(pdf)["Title"] == f"{shipped.roles[rid].name}全部检查表"
     text = squash(pdftotext(pdf))
     for proc in shipped.procedures.values():
@@ -189,7 +190,7 @@ def test_role_pdf_each_procedure_starts_on_a_new_page(tmp_path):
     content, _ = load_or_raise(root)
     jobs = {job.name: job for job in role_jobs(content, checklist_views(content))}
     pdf = tmp_path / "role-service-advisor.pdf"
-    write_pdf(jobs[pdf.name].html, pdf)
+    pdf.write_bytes(print_document(jobs[pdf.name].document).data)
     assert pages(pdf) == 2
     assert "甲流程" in pdftotext(pdf, 1) and "乙流程" in pdftotext(pdf, 2)
     assert "丙流程" not in pdftotext(pdf)

@@ -107,6 +107,9 @@ def test_report_command_writes_only_to_out(small, tmp_path):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "学员000" in html and "最薄弱的步骤" in html and "cdn" not in html.lower()
     assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
+    from generator.print.typst_compiler import page_count
+
+    assert page_count((out / "trainees.pdf").read_bytes()) >= 14  # a sheet (a page or more) per trainee
     svg = (out / "charts/new-hire-sales-office-scores.svg").read_text(encoding="utf-8")
     assert "<svg" in svg and "<text" not in svg  # text drawn as paths: no font needed to view it
     from python_calamine import CalamineWorkbook

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import printing
+from generator.print import cache as print_cache
+from generator.print import documents
 
 REPO = Path(__file__).resolve().parents[2]
 DAY = 86400
@@ -53,22 +54,22 @@ def _size(cache: Path) -> int:
 def test_a_cache_over_the_cap_keeps_the_most_recently_used(cache: Path) -> None:
     # 20 entries of 10 KB, entry i last used i days ago; the cap is 100 KB.
     entries = [_entry(cache, f"e{i}", 10 * KB, age_days=i + 0.5)[0] for i in range(20)]
-    result = printing.prune_cache(max_bytes=100 * KB)
+    result = print_cache.prune_cache(max_bytes=100 * KB)
     assert _size(cache) <= 100 * KB and result.kept == _size(cache)
     kept = [p.exists() for p in entries]
     assert kept == sorted(kept, reverse=True)  # everything kept is newer than everything removed
     assert kept[:9] == [True] * 9 and not any(kept[10:])  # down to 90% of the cap
     assert result.removed == 20 - sum(kept)
-    assert printing.prune_cache(max_bytes=100 * KB).removed == 0  # under the cap: nothing more
+    assert print_cache.prune_cache(max_bytes=100 * KB).removed == 0  # under the cap: nothing more
 
 
 def test_the_cap_comes_from_the_environment(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     entries = [_entry(cache, f"e{i}", 100 * KB, age_days=i + 0.5)[0] for i in range(12)]
     monkeypatch.setenv("PLAYBOOK_CACHE_MAX_MB", "0.5")
-    printing.prune_cache()
+    print_cache.prune_cache()
     assert _size(cache) <= 512 * KB and [p.exists() for p in entries] == [True] * 4 + [False] * 8
     monkeypatch.setenv("PLAYBOOK_CACHE_MAX_MB", "lots")  # not a number: the default, no failure
-    assert printing.cache_limits() == (printing.DEFAULT_MAX_MB * 1024 * 1024, printing.DEFAULT_MAX_DAYS * DAY)
+    assert print_cache.cache_limits() == (print_cache.DEFAULT_MAX_MB * 1024 * 1024, print_cache.DEFAULT_MAX_DAYS * DAY)
 
 
 def test_an_entry_unused_for_long_goes(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,28 +77,30 @@ def test_an_entry_unused_for_long_goes(cache: Path, monkeypatch: pytest.MonkeyPa
     recent = _entry(cache, "recent", KB, age_days=59)[0]
     layer = _entry(cache, "layer", 2 * KB, age_days=90, folder="sheet-layers", suffixes=(".png", ".sha256"))
     quiz = _entry(cache, "quiz", KB, age_days=61, folder="quiz", suffixes=(".bundle",))[0]
-    result = printing.prune_cache()
+    result = print_cache.prune_cache()
     assert not old.exists() and recent.exists() and not quiz.exists()
     assert not any(p.exists() for p in layer)  # a sheet layer goes with its checksum
     assert result.removed == 3
     monkeypatch.setenv("PLAYBOOK_CACHE_MAX_DAYS", "30")
-    printing.prune_cache()
+    print_cache.prune_cache()
     assert not recent.exists()
 
 
-HTML = "<html><head><style>{}</style></head><body><p>{}</p></body></html>"
+DOCUMENT = documents.TypstDocument.of("checklist.typ", {
+    "size": "a4", "title": "接车检查", "weekdays": [], "checklists": [{
+        "id": "x", "title": "接车检查", "kind": "检查表", "summary": "", "role_line": "", "domain": "", "date": "",
+        "digest": "", "running": "接车检查", "daily": False, "must": [], "never": [], "notes": [], "steps": []}]})
 
 
 def test_an_entry_served_recently_survives(cache: Path) -> None:
-    html = HTML.format(printing.stylesheet(), "接车检查")
-    assert not printing.print_pdf(html).cached
+    assert not documents.print_document(DOCUMENT).cached
     [served] = cache.rglob("*.pdf")
     long_ago = time.time() - 70 * DAY
     os.utime(served, (long_ago, long_ago))
     # Newer entries that were not used since; then the old entry is served from the cache.
     others = [_entry(cache, f"e{i}", served.stat().st_size, age_days=10 + i)[0] for i in range(3)]
-    assert printing.print_pdf(html).cached
-    printing.prune_cache(max_bytes=served.stat().st_size * 3)
+    assert documents.print_document(DOCUMENT).cached
+    print_cache.prune_cache(max_bytes=served.stat().st_size * 3)
     assert served.exists()  # served just now: the most recently used, neither too old nor evicted
     assert [p.exists() for p in others] == [True, False, False]
 
@@ -110,7 +113,7 @@ def test_a_writers_temporary_file_is_left_alone(cache: Path) -> None:
     crashed = entry.parent / f".{key}.pdf-zz91.part"  # left two days ago by a writer that crashed
     crashed.write_bytes(b"%PDF half")
     os.utime(crashed, (time.time() - 2 * DAY,) * 2)
-    printing.prune_cache(max_bytes=0)
+    print_cache.prune_cache(max_bytes=0)
     assert not entry.exists() and writing.read_bytes() == b"%PDF half" and not crashed.exists()
 
 
@@ -123,7 +126,7 @@ def test_files_that_are_not_entries_are_never_removed(tmp_path: Path, monkeypatc
     for path in notes:
         path.write_bytes(b"keep me")
         os.utime(path, (time.time() - 100 * DAY,) * 2)
-    printing.prune_cache(max_bytes=0)
+    print_cache.prune_cache(max_bytes=0)
     assert not mine.exists() and all(p.exists() for p in notes)
 
 
@@ -133,7 +136,7 @@ def test_off_does_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     default.mkdir(parents=True)
     entry = _entry(default, "old", KB, age_days=100)[0]
     monkeypatch.setenv("PLAYBOOK_CACHE", "off")
-    assert printing.prune_cache(max_bytes=0) == printing.Pruned()
+    assert print_cache.prune_cache(max_bytes=0) == print_cache.Pruned()
     assert entry.exists() and sorted(p.name for p in default.iterdir()) == [entry.parent.name]
 
 
@@ -143,17 +146,17 @@ def test_another_process_pruning_means_skip_not_fail(cache: Path) -> None:
     entry = _entry(cache, "old", KB, age_days=100)[0]
     with open(cache / ".prune.lock", "a+b") as held:  # another process is in the middle of a pass
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)
-        assert printing.prune_cache(max_bytes=0).skipped
+        assert print_cache.prune_cache(max_bytes=0).skipped
         assert entry.exists()
-    assert printing.prune_cache(max_bytes=0).removed == 1 and not entry.exists()
+    assert print_cache.prune_cache(max_bytes=0).removed == 1 and not entry.exists()
 
 
 def test_concurrent_passes_do_not_fail(cache: Path) -> None:
     """Passes racing over the same entries (the lock bypassed) each tolerate the others' removals."""
     for i in range(300):
         _entry(cache, f"e{i}", KB, age_days=i / 100)
-    code = ("import time; from generator import printing; "
-            "printing._prune(printing.cache_dir(), 100 * 1024, 60 * 86400, time.time())")
+    code = ("import time; from generator.print import cache as print_cache; "
+            "print_cache._prune(print_cache.cache_dir(), 100 * 1024, 60 * 86400, time.time())")
     procs = [subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=dict(os.environ)) for _ in range(3)]
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
     assert _size(cache) <= 100 * KB
@@ -167,7 +170,7 @@ def test_an_entry_that_cannot_be_removed_does_not_fail(cache: Path) -> None:
         pytest.skip("both entries landed in one folder")
     stuck.parent.chmod(0o555)
     try:
-        result = printing.prune_cache(max_bytes=0)
+        result = print_cache.prune_cache(max_bytes=0)
     finally:
         stuck.parent.chmod(0o755)
     assert stuck.exists() and not free.exists() and result.removed == 1
@@ -176,12 +179,12 @@ def test_an_entry_that_cannot_be_removed_does_not_fail(cache: Path) -> None:
 def test_a_process_that_wrote_prunes_once_when_it_exits(cache: Path) -> None:
     """Writing does not scan the folder; the process prunes when it ends (here: tiny cap)."""
     olds = [_entry(cache, f"old{i}", 20 * KB, age_days=5 + i)[0] for i in range(10)]
-    code = ("from generator import printing\n"
+    code = ("from generator.print import cache as print_cache\n"
             "for i in range(3):\n"
-            "    key = printing.hashlib.sha256(str(i).encode()).hexdigest()\n"
-            "    entry = printing._entry(printing.cache_dir(), key)\n"
-            "    printing._write_entry(entry, printing.Printed(b'%PDF' * 256, 1))\n"
-            "assert len(list(printing.cache_dir().rglob('*.pdf'))) == 13  # nothing pruned while writing\n")
+            "    key = print_cache.hashlib.sha256(str(i).encode()).hexdigest()\n"
+            "    entry = print_cache._entry(print_cache.cache_dir(), key)\n"
+            "    print_cache._write_entry(entry, print_cache.Printed(b'%PDF' * 256, 1))\n"
+            "assert len(list(print_cache.cache_dir().rglob('*.pdf'))) == 13  # nothing pruned while writing\n")
     env = dict(os.environ, PLAYBOOK_CACHE_MAX_MB="0.1")  # 100 KB; a pass every 10 KB written
     run = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
@@ -193,16 +196,16 @@ def test_a_process_that_wrote_prunes_once_when_it_exits(cache: Path) -> None:
 
 def test_other_entries_are_checked_on_read_and_pruned_with_the_pdfs(cache: Path, monkeypatch) -> None:
     key = hashlib.sha256(b"a quiz").hexdigest()
-    printing.write_blob("quiz", key, b"files")
+    print_cache.write_blob("quiz", key, b"files")
     [path] = (cache / "quiz").iterdir()
-    assert printing.read_blob("quiz", key) == b"files"
+    assert print_cache.read_blob("quiz", key) == b"files"
     path.write_bytes(path.read_bytes()[:-1] + b"S")  # same length, other bytes
-    assert printing.read_blob("quiz", key) is None and not path.exists()  # never served, removed
-    printing.write_blob("quiz", key, b"files")
+    assert print_cache.read_blob("quiz", key) is None and not path.exists()  # never served, removed
+    print_cache.write_blob("quiz", key, b"files")
     os.utime(path, (time.time() - 100 * DAY,) * 2)
-    assert printing.prune_cache().removed == 1 and not path.exists()
+    assert print_cache.prune_cache().removed == 1 and not path.exists()
     with pytest.raises(ValueError):
-        printing.read_blob("../elsewhere", key)
+        print_cache.read_blob("../elsewhere", key)
     monkeypatch.setenv("PLAYBOOK_CACHE", "off")
-    printing.write_blob("quiz", key, b"files")
-    assert printing.read_blob("quiz", key) is None and not path.exists()
+    print_cache.write_blob("quiz", key, b"files")
+    assert print_cache.read_blob("quiz", key) is None and not path.exists()

@@ -1,29 +1,15 @@
-"""The one print layer: Jinja environment, fonts, page CSS basics, WeasyPrint and PDF metadata.
+"""The print cache: laid-out PDFs (and a few other outputs worth keeping between builds, such as a
+quiz's files) under a key that names exactly what they are made from, so a rebuild after a one-line
+edit lays out only what that line touches.
 
-Checklists, quiz papers, answer sheets and booklets all print through here, so they share the
-same autoescaping, the same embedded CJK fonts and the same reproducible output: no clock, no
-random ids; a document's date is passed in (when its content last changed).
-
-    env = printing.environment(TEMPLATES)            # autoescaped, StrictUndefined
-    css = printing.stylesheet(TEMPLATES / "x.css")   # trusted CSS as Markup, base CSS first
-    doc = printing.render(html, base_url)            # a laid-out WeasyPrint document
-    data = printing.pdf_bytes(html, base_url)        # or straight to bytes (through the cache)
-    printed = printing.print_pdf(html, base_url)     # bytes and page count (through the cache)
-    printing.write_atomic(path, data)                # all or nothing
-
-Every printable goes through one PDF cache (``print_pdf``): an entry is keyed by a fingerprint of
-exactly what the PDF is made from — the HTML (content, template output, font names), the files it
-references (CSS, images), the WeasyPrint and generator versions, the layout routine and the font
-files fontconfig resolves — so a rebuild after a one-line edit re-renders only what that line
-touches. Each entry carries the SHA-256 of its PDF bytes, checked on every read: a truncated or
-damaged entry is rendered again, never served. Location: ``$PLAYBOOK_CACHE`` (a folder), else
+Each entry carries the SHA-256 of its bytes, checked on every read: a truncated or damaged entry is
+made again, never served. Location: ``$PLAYBOOK_CACHE`` (a folder), else
 ``$XDG_CACHE_HOME/playbook/printables`` (``~/.cache/…``); ``PLAYBOOK_CACHE=off`` turns it off.
 
-The cache is pruned (``prune_cache``): a process that wrote entries trims the folder once when it
+The cache is pruned (:func:`prune_cache`): a process that wrote entries trims the folder once when it
 exits — entries unused for ``PLAYBOOK_CACHE_MAX_DAYS`` (60) go, then the least recently used ones
 while it is over ``PLAYBOOK_CACHE_MAX_MB`` (500). Serving an entry marks it used (its mtime).
-Other things worth keeping between builds (a quiz's files) are entries too (``read_blob`` /
-``write_blob``): checked the same way on read, written the same way, pruned with the PDFs.
+Personal data (trainee names, scores) is never put here.
 """
 
 from __future__ import annotations
@@ -33,97 +19,13 @@ import hashlib
 import os
 import re
 import shutil
-import subprocess
-import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined
-from markupsafe import Markup
-
-from .print.fonts import file_identity
-
-FONT_FAMILY = '"Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif'
-"""Debian's fonts-noto-cjk; WeasyPrint embeds the subset it uses."""
-
-BASE_CSS = f"""
-@page {{ font-family: {FONT_FAMILY}; color: #000; }}
-html {{ font-family: {FONT_FAMILY}; color: #000; }}
-body {{ margin: 0; }}
-q {{ quotes: "“" "”"; }}
-"""
-"""Page basics every printable shares: CJK fonts, black text. Each document adds its own layout."""
-
-GENERATOR = "Playbook 服务手册"
-
-
-@cache
-def _environment(template_dir: str, strict: bool, compact: bool, keep_trailing_newline: bool) -> Environment:
-    return Environment(loader=FileSystemLoader(template_dir), autoescape=True,
-                       undefined=StrictUndefined if strict else Undefined,
-                       trim_blocks=compact, lstrip_blocks=compact, keep_trailing_newline=keep_trailing_newline)
-
-
-def environment(template_dir: Path | str, *, strict: bool = True, compact: bool = True,
-                keep_trailing_newline: bool = False) -> Environment:
-    """The (cached) Jinja environment for one template folder. Always autoescaped: content text is
-    untrusted wherever it lands. ``compact`` trims blocks; ``strict`` fails on undefined names."""
-    return _environment(str(template_dir), strict, compact, keep_trailing_newline)
-
-
-@cache
-def _read(path: str) -> str:
-    return Path(path).read_text(encoding="utf-8")
-
-
-def stylesheet(*paths: Path | str, base: bool = True) -> Markup:
-    """Our own (trusted) CSS files as Markup for a ``<style>`` element, the shared basics first."""
-    parts = [BASE_CSS] if base else []
-    parts += [_read(str(p)) for p in paths]
-    return Markup("\n".join(parts))
-
-
-def meta_tags(title: str, date: str, extra: dict[str, str] | None = None) -> Markup:
-    """``<head>`` metadata WeasyPrint writes into the PDF: title, creation and modification date
-    (the content's date, never the clock) and generator."""
-    from markupsafe import escape
-
-    rows = [("dcterms.created", date), ("dcterms.modified", date), ("generator", GENERATOR)]
-    rows += sorted((extra or {}).items())
-    head = [Markup("<title>{}</title>").format(title)]
-    head += [Markup('<meta name="{}" content="{}">').format(k, v) for k, v in rows]
-    return Markup("\n").join(head) if head else escape("")
-
-
-def render(html: str, base_url: Path | str | None = None) -> Any:
-    """Lay out HTML with WeasyPrint; returns the document (pages, anchors, ``write_pdf``)."""
-    from weasyprint import HTML  # imported here: slow to import, and only needed for PDFs
-
-    return HTML(string=html, base_url=str(base_url) if base_url is not None else None).render()
-
-
-def pdf_bytes(html: str, base_url: Path | str | None = None, *, cache: bool = True) -> bytes:
-    """HTML -> PDF bytes. The same HTML gives the same bytes (dates come from the HTML's meta).
-    ``cache=False`` for documents that must not be kept (personal data)."""
-    if not cache:
-        return render(html, base_url).write_pdf()
-    return print_pdf(html, base_url).data
-
-
-# ---------------------------------------------------------------------------------------------
-# The PDF cache shared by every printable.
-
-CACHE_FORMAT = "playbook-pdf-1"
-"""Bumped when the entry format or the fingerprint's recipe changes."""
+from .publish import write_atomic
 
 _MAGIC = b"PLAYBOOK-PDF1"
-FONT_PATTERNS = ("Noto Sans CJK SC", "Noto Sans CJK SC:bold", "Noto Serif CJK SC", "Noto Serif CJK SC:bold",
-                 "sans-serif", "serif", "monospace")
-"""What our CSS asks fontconfig for (FONT_FAMILY and the generic families)."""
 
 
 @dataclass(frozen=True)
@@ -144,86 +46,6 @@ def cache_dir() -> Path | None:
         return Path(setting)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "playbook" / "printables"
-
-
-@lru_cache(maxsize=1)
-def font_fingerprint() -> str:
-    """The font files fontconfig resolves for our families, with their size and mtime: replacing
-    or updating the Noto CJK fonts changes every key. Computed once per process."""
-    rows = []
-    for pattern in FONT_PATTERNS:
-        try:
-            out = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True,
-                                 timeout=10, check=False).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            out = ""
-        rows.append(f"{pattern}={file_identity(out) if out else 'unresolved'}")
-    return "\n".join(rows)
-
-
-@lru_cache(maxsize=1)
-def _versions() -> str:
-    """WeasyPrint's version from its package metadata: importing WeasyPrint takes over a second,
-    which a build whose PDFs all come from the cache need not spend (in every worker process)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    from . import __version__
-
-    try:
-        weasy = version("weasyprint")
-    except PackageNotFoundError:  # pragma: no cover - run from a source tree without metadata
-        import weasyprint
-
-        weasy = weasyprint.__version__
-    return f"weasyprint={weasy}\ngenerator={__version__}"
-
-
-_REFERENCE = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']([^"']+)["']|url\(\s*["']?([^"')]+?)["']?\s*\))""")
-
-
-def referenced_files(html: str, base_url: Path | str | None) -> list[str]:
-    """Local files the HTML pulls in (stylesheets, images), resolved against base_url, with size
-    and mtime: editing a CSS file a document links re-renders it."""
-    if base_url is None:
-        return []
-    base = Path(str(base_url))
-    found = set()
-    for m in _REFERENCE.finditer(html):
-        ref = (m.group(1) or m.group(2) or "").strip()
-        if not ref or ref.startswith("#") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", ref):
-            continue  # anchors, data:, http:, file: … (file: is absolute and rare; not ours)
-        found.add(ref.split("#", 1)[0].split("?", 1)[0])
-    return [f"{ref}={file_identity(str(base / ref))}" for ref in sorted(found)]
-
-
-@cache
-def _source_hash(path: str) -> str:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return "unknown"
-
-
-def _layout_id(layout: Callable[[str], Any] | None) -> str:
-    """A custom layout routine (e.g. the quiz paper's page balancing) is part of what a PDF is made
-    from: the hash of its module's source, so changing the routine re-renders what it laid out."""
-    if layout is None:
-        return "render"
-    import inspect
-
-    try:
-        source = inspect.getsourcefile(layout) or ""
-    except TypeError:
-        source = ""
-    return f"{getattr(layout, '__module__', '')}.{getattr(layout, '__qualname__', '')}:{_source_hash(source)}"
-
-
-def fingerprint(html: str, base_url: Path | str | None = None, kind: str = "plain",
-                layout: Callable[[str], Any] | None = None) -> str:
-    """The cache key: a SHA-256 of everything the PDF is made from."""
-    parts = [CACHE_FORMAT, _versions(), f"kind={kind}", _layout_id(layout), font_fingerprint(),
-             *referenced_files(html, base_url), f"base={base_url}", html]
-    return hashlib.sha256("\n\x00".join(parts).encode("utf-8")).hexdigest()
 
 
 def _entry(directory: Path, key: str) -> Path:
@@ -280,8 +102,7 @@ def _take(path: Path | None) -> Printed | None:
 
 def cache_get(key: str) -> Printed | None:
     """The verified PDF entry under ``key`` (a SHA-256 hex digest of what the PDF is made from),
-    marked used; None when the cache is off or has no whole entry. For layouts other than
-    WeasyPrint's (the Typst print layer, :mod:`generator.print`), which compute their own key."""
+    marked used; None when the cache is off or has no whole entry."""
     directory = cache_dir()
     if directory is None or not _KEY.match(key):
         return None
@@ -293,30 +114,6 @@ def cache_put(key: str, printed: Printed) -> None:
     directory = cache_dir()
     if directory is not None and _KEY.match(key):
         _write_entry(_entry(directory, key), printed)
-
-
-def cached_pdf(html: str, base_url: Path | str | None = None) -> Printed | None:
-    """The PDF of ``print_pdf(html, base_url)`` if the cache has it, without loading WeasyPrint:
-    a site build starts worker processes only for what is missing."""
-    directory = cache_dir()
-    return _take(_entry(directory, fingerprint(html, base_url)) if directory is not None else None)
-
-
-def print_pdf(html: str, base_url: Path | str | None = None, *, kind: str = "plain",
-              layout: Callable[[str], Any] | None = None) -> Printed:
-    """HTML -> PDF through the cache. ``layout(html)`` returns a laid-out WeasyPrint document
-    (default: :func:`render`); name it with ``kind`` so different layouts of the same HTML get
-    different entries."""
-    directory = cache_dir()
-    path = _entry(directory, fingerprint(html, base_url, kind, layout)) if directory is not None else None
-    hit = _take(path)
-    if hit is not None:
-        return hit
-    document = layout(html) if layout is not None else render(html, base_url)
-    printed = Printed(document.write_pdf(), len(document.pages))
-    if path is not None:
-        _write_entry(path, printed)
-    return printed
 
 
 # Other entries than PDFs (a quiz's outputs): bytes under a name in a folder of the cache, with the
@@ -588,33 +385,3 @@ def _prune_at_exit() -> None:
         except OSError:
             pass
         prune_cache(directory=directory)
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write a file all or nothing: a temporary file beside it, renamed over it when complete."""
-    target = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def publish_folder(staging: Path, out_dir: Path) -> None:
-    """Put a fully rendered staging folder in place of ``out_dir`` in one rename, so a site never
-    shows half a set of PDFs; the old folder is moved aside first and removed afterwards."""
-    staging.chmod(0o755)  # mkdtemp makes it private; it becomes a published site folder
-    old = None
-    if out_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.absolute().parent))
-        os.replace(out_dir, old / out_dir.name)
-    os.replace(staging, out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
