@@ -196,6 +196,8 @@ ORPHAN_SECONDS = 24 * 3600
 
 _ENTRY_NAME = re.compile(r"^[0-9a-f]{64}\.(?:pdf|png|sha256|bundle)$")
 _TEMP_NAME = re.compile(r"^\..+\.part$")  # write_atomic's temporary files
+# sheet-layers/ (.png + .sha256) held the answer sheets' ring pictures before they were laid out by
+# Typst: still recognised, so old entries age out instead of staying forever.
 _SUBFOLDER = re.compile("|".join([r"^[0-9a-f]{2}$", r"^sheet-layers$", *(f"^{re.escape(f)}$" for f in BLOB_FOLDERS)]))
 _LOCK_NAME = ".prune.lock"
 _STAMP_NAME = ".pruned"

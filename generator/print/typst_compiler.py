@@ -91,6 +91,20 @@ def render(template: str, data: dict, timestamp: datetime | None = None) -> byte
     return render_json(template, encode(data), timestamp)
 
 
+def query(template: str, data: dict, selector: str) -> Any:
+    """What ``template`` laid out with ``data`` says for ``selector`` (e.g. ``<question>``: the
+    values of the metadata so labelled, which can carry ``here().page()``), as parsed JSON. A query
+    takes its input only from a compiler made for one document; it shares the font book, and
+    Typst's memoised layout makes rendering the same data afterwards cheap."""
+    path = TEMPLATES / template
+    made = typst.Compiler(input=str(path), root=str(TEMPLATES), font_paths=fonts(), ignore_system_fonts=True,
+                          sys_inputs={"data": encode(data)})
+    try:
+        return json.loads(made.query(selector, field="value"))
+    except typst.TypstError as exc:
+        raise PrintError(f"{template}: {exc.message}\n{getattr(exc, 'diagnostic', '')}") from exc
+
+
 def page_count(pdf: bytes) -> int:
     """Pages of a PDF (Typst writes one page tree: its root holds the total)."""
     doc = pypdfium2.PdfDocument(pdf)

@@ -4,13 +4,11 @@ papers as HTML (``templates/quiz/*.html.j2``, the ``html`` output format)."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from functools import lru_cache
 from pathlib import Path
 
-import typst
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
@@ -106,16 +104,8 @@ def key_data(quiz: dict) -> dict:
 
 def questions_per_page(data: dict) -> list[list[int]]:
     """The numbers of the questions ``paper.typ`` lays out on each page for ``data`` (the last page
-    may hold none: only the closing line). A query needs a compiler made for one document (the
-    shared one takes its input per compile, and its ``query`` has none); it shares the font book,
-    and Typst's memoised layout makes rendering the same data afterwards cheap."""
-    compiler = typst.Compiler(input=str(typst_compiler.TEMPLATES / PAPER_TEMPLATE),
-                              root=str(typst_compiler.TEMPLATES), font_paths=typst_compiler.fonts(),
-                              ignore_system_fonts=True, sys_inputs={"data": typst_compiler.encode(data)})
-    try:
-        marks = json.loads(compiler.query("<question>", field="value"))
-    except typst.TypstError as exc:
-        raise typst_compiler.PrintError(f"{PAPER_TEMPLATE}: {exc.message}") from exc
+    may hold none: only the closing line)."""
+    marks = typst_compiler.query(PAPER_TEMPLATE, data, "<question>")
     pages: list[list[int]] = [[] for _ in range(max(m["page"] for m in marks))]
     for m in marks:
         if m["n"]:
