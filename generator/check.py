@@ -6,12 +6,10 @@ import argparse
 import sys
 
 from .loader import load_content
-from .problems import has_errors
+from .problems import has_errors, print_problems
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import print_problems
-
     content, problems = load_content(args.content)
     specs = 0
     quizzes = getattr(args, "quizzes", None) or args.content.resolve().parent / "quizzes"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .problems import PlaybookError, Problem
+from .problems import PlaybookError, Problem, print_problems
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -157,16 +157,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", default=None, metavar="REV|DATE",
                    help="git 版本或日期 YYYY-MM-DD（默认：最近一次提交之前）/ git revision or date (default: HEAD~1)")
     return parser
-
-
-def print_problems(problems: Sequence[Problem], stream=None) -> None:
-    stream = stream or sys.stderr
-    for p in problems:
-        print(p.format(), file=stream)
-    errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
-    if problems:
-        print(f"{errors} 个错误，{warnings} 个警告 ({errors} errors, {warnings} warnings)", file=stream)
 
 
 def _handler(name: str) -> Callable[[argparse.Namespace], int] | None:

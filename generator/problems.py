@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -89,3 +91,14 @@ def _display_path(path: str, base: str) -> str:
 
 def has_errors(problems: list[Problem], strict: bool = False) -> bool:
     return any(p.is_error or strict for p in problems)
+
+
+def print_problems(problems: Sequence[Problem], stream=None) -> None:
+    """Each problem as ``file:line:col: error[CODE]: message``, then the count (stderr by default)."""
+    stream = stream or sys.stderr
+    for p in problems:
+        print(p.format(), file=stream)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if problems:
+        print(f"{errors} 个错误，{warnings} 个警告 ({errors} errors, {warnings} warnings)", file=stream)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..loader import load_or_raise
-from ..problems import ContentError, Problem, display_path
+from ..problems import ContentError, Problem, display_path, print_problems
 from .assemble import build_quiz
 from .outputs import FORMATS, render, write
 from .practice import overlap
@@ -52,7 +52,6 @@ def run(args: argparse.Namespace) -> int:
     spec, problems = load_spec(spec_path, content)
     if spec is None:
         raise ContentError(problems)
-    from ..cli import print_problems
 
     print_problems([p for p in problems if not p.is_error])
     quiz = build_quiz(content, spec, seed=args.seed, versions=args.versions)

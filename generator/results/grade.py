@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ..output_folder import OutputRefused, Unmarked, publish, refusals
-from ..problems import ContentError, Problem, display_path, printable
+from ..problems import ContentError, Problem, display_path, print_problems, printable
 from .model import Results, Trainee
 
 EARLIER_OUTPUT = Unmarked(frozenset({"results.json", "scores.csv", "scores.xlsx", "review.html"}), {"report": None})
@@ -47,8 +47,6 @@ def _write(files: dict[str, bytes], out: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cli import print_problems
-
     refused = refusals(args.out, "grade", unmarked=EARLIER_OUTPUT)
     if refused:  # a usage error, before anything slow
         raise OutputRefused(refused)

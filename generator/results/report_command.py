@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from ..output_folder import OutputRefused, Unmarked, publish, refusals
-from ..problems import ContentError, Problem, display_path
+from ..problems import ContentError, Problem, display_path, print_problems
 from .model import Sheet, quiz_fingerprint
 
 
@@ -104,7 +104,6 @@ def write_tree(files: dict[str, bytes], out: Path, content: Path | None = None) 
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..cli import print_problems
     from ..loader import load_or_raise
     from . import report
 
