@@ -1,0 +1,42 @@
+"""The package's layers run one way (pyproject's import-linter contract): the real tree keeps it, and
+a planted import from the core up to a command breaks it, so the check can fail."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LINT = Path(sys.executable).parent / "lint-imports"
+
+
+def _lint(project: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(project))
+    return subprocess.run([str(LINT), "--no-cache", "--no-logo", str(project / "pyproject.toml")], cwd=project,
+                          env=env, capture_output=True, text=True, timeout=300)
+
+
+def _copy(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "generator", project / "generator", ignore=shutil.ignore_patterns("templates", "__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
+    return project
+
+
+def test_the_layers_are_kept(tmp_path: Path) -> None:
+    run = _lint(_copy(tmp_path))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "1 kept, 0 broken" in run.stdout
+
+
+def test_an_import_from_the_core_up_to_a_command_breaks_them(tmp_path: Path) -> None:
+    project = _copy(tmp_path)
+    model = project / "generator" / "model.py"
+    model.write_text(model.read_text(encoding="utf-8") + "\n\ndef _up():\n    from . import plugin  # hidden in a function\n",
+                     encoding="utf-8")
+    run = _lint(project)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "BROKEN" in run.stdout and "generator.model -> generator.plugin" in run.stdout
