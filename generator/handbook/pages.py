@@ -15,6 +15,7 @@ from typing import Any
 
 from ..loader import Content
 from ..model import InlinePhrase, Phrase, Procedure, Step
+from ..quiz.question import LETTERS
 from .text import Markup, attr, html, yaml_str
 
 QuizBlock = Callable[[Content, str], str]
@@ -212,7 +213,7 @@ def scenarios_page(content: Content, kind: str, reserved: Callable[[], frozenset
         items = [(s, next(i for i, o in enumerate(s.options) if o.correct),
                   [(procedure_path(p), content.procedures[p]) for p in s.procedures])
                  for s in mine if readable(s)]
-        return {"title": title, "intro": intro, "scenarios": items, "letters": "ABCDEFGHIJ",
+        return {"title": title, "intro": intro, "scenarios": items, "letters": LETTERS,
                 "reserved": len(mine) - len(items)}
 
     return PageSpec(front_matter(title), "scenarios.html", later=context)

@@ -21,11 +21,10 @@ import math
 import random
 from dataclasses import dataclass
 
-from .question import TYPES
+from .question import LETTERS, TYPES
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 ARROW = "→"
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 # Estimated from what the question asks (recall a fact vs. rebuild a flow or judge a case).
 DIFFICULTY = {"rule": "简单", "timing": "中等", "cloze": "中等", "matching": "中等", "step_of_point": "中等",

@@ -13,12 +13,11 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
 from ..print import TypstDocument, print_document, typst_compiler
-from .question import TYPES
+from .question import LETTERS, TYPES
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "quiz"
 PAPER_TEMPLATE = "paper.typ"  # under generator/templates/print/
 KEY_TEMPLATE = "key.typ"
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _NUMERALS = "一二三四五六七八九十"
 MIN_LAST = 3
 """Questions the last page of a paper should hold: one or two there look left over."""

@@ -29,6 +29,9 @@ TYPES: dict[str, str] = {
 
 RULE_OPTIONS = ("必须做到", "绝对不能做")
 
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+"""Option letters (A, B, …) on papers, keys, answer sheets, banks and reports: one list for all."""
+
 
 @dataclass(frozen=True)
 class Cover:

@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from ..print import typst_compiler
+from ..quiz.question import LETTERS
 from ..spreadsheet import stable_xlsx, xlsx_row
 from . import stats
 from .model import FLAG_NAMES, Sheet
@@ -37,7 +38,6 @@ TRAINEES_TEMPLATE = "trainees.typ"
 PRINTED = datetime(2000, 1, 1, tzinfo=UTC)
 """The PDFs' creation date: results carry no date of their own, and never the clock, so the same
 results always give byte-identical PDFs."""
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 TYPE_NAMES = {"ordering": "排序题", "next_step": "下一步是什么", "step_of_point": "这个做法属于哪一步",
               "timing": "时间与数字", "cloze": "规范用语填空", "matching": "情境与规范用语", "rule": "必须与禁止（判断）",
               "scenario": "情景题", "case": "案例分析"}

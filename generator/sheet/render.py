@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from ..print import TypstDocument, print_document, typst_compiler
+from ..quiz.question import LETTERS
 from .layout import MARKER_DICTIONARY, qr_payload
 
 TYPST_TEMPLATE = "sheet.typ"  # under generator/templates/print/
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 QR_QUIET = 2  # modules of white inside the layout's QR box, around the symbol
 PRINTED = datetime(2000, 1, 1, tzinfo=UTC)  # a sheet has no content date: a fixed one keeps the bytes reproducible
 
