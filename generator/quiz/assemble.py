@@ -48,7 +48,7 @@ class Quiz:
         return [label(i) for i in range(len(self.papers))]
 
     def to_json(self, index: int) -> dict:
-        """The machine-readable quiz of one version (DESIGN.md); everything else renders from it."""
+        """The machine-readable quiz of one version (the quiz JSON); everything else renders from it."""
         s = self.spec
         return {
             "title": s.title,

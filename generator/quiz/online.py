@@ -42,7 +42,7 @@ def compact_quiz_block(quiz: dict, intro: str = "", key: str = "") -> str:
 
 
 def quiz_block(quiz: dict, intro: str = "", key: str = "") -> str:
-    """Render a JSON quiz (see DESIGN.md) as the online block."""
+    """Render a quiz JSON (what :meth:`generator.quiz.assemble.Quiz.to_json` makes) as the online block."""
     qs = quiz["questions"]
     if not qs:
         return ""
