@@ -159,15 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _handler(name: str) -> Callable[[argparse.Namespace], int] | None:
-    """The function behind a subcommand, or None while that part is not built yet."""
+def handler(name: str) -> Callable[[argparse.Namespace], int]:
+    """The function behind a subcommand (its module is loaded only now)."""
     module, func = HANDLERS[name].split(":")
-    try:
-        return getattr(importlib.import_module(module), func)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
+    return getattr(importlib.import_module(module), func)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -176,12 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_USAGE
-    handler = _handler(args.command)
-    if handler is None:
-        print(f"playbook {args.command}: 尚未实现 (not implemented yet)", file=sys.stderr)
-        return EXIT_USAGE
     try:
-        return handler(args)
+        return handler(args.command)(args)
     except PlaybookError as exc:
         print_problems(exc.problems)
         if not exc.problems:
