@@ -34,7 +34,6 @@ import gc
 import hashlib
 import logging
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,7 @@ from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 from pydantic import BaseModel
 
+from ..print.publish import write_atomic
 from ..problems import display_path
 from .pages import TAGS, procedure_path
 
@@ -175,20 +175,6 @@ def _restore(page: Page, saved: dict[str, Any], files: Files) -> None:
     page.links_to_anchors = {files.get_file_from_path(src): dict(anchors)
                              for src, anchors in saved["links_to_anchors"].items()}
     page._title_from_render = saved["_title_from_render"]
-
-
-def _write_atomic(path: str, data: bytes) -> None:
-    """The server may answer a request for this file while it is written: never half a page."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".live-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 class _MemoryBytecode(jinja2.BytecodeCache):
@@ -410,7 +396,9 @@ class LiveSite:
             output = template.render(context)
             output = config.plugins.on_post_page(output, page=page, config=config)
             if output.strip():
-                _write_atomic(dest, output.encode("utf-8", errors="xmlcharrefreplace"))
+                # the server may answer a request for this file while it is written: never half a page
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                write_atomic(Path(dest), output.encode("utf-8", errors="xmlcharrefreplace"))
             self._rendered[page.file.src_uri] = (key, dest)
             return True
         finally:
