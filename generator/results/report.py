@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from ..print import typst_compiler
-from ..quiz.question import LETTERS
+from ..quiz.question import LETTERS, TYPES
 from ..spreadsheet import stable_xlsx, xlsx_row
 from . import stats
 from .model import FLAG_NAMES, Sheet
@@ -38,9 +38,6 @@ TRAINEES_TEMPLATE = "trainees.typ"
 PRINTED = datetime(2000, 1, 1, tzinfo=UTC)
 """The PDFs' creation date: results carry no date of their own, and never the clock, so the same
 results always give byte-identical PDFs."""
-TYPE_NAMES = {"ordering": "排序题", "next_step": "下一步是什么", "step_of_point": "这个做法属于哪一步",
-              "timing": "时间与数字", "cloze": "规范用语填空", "matching": "情境与规范用语", "rule": "必须与禁止（判断）",
-              "scenario": "情景题", "case": "案例分析"}
 MIN_N_STEP = 3
 """A step needs at least this many answers before it can be called weak."""
 
@@ -249,7 +246,7 @@ def _analyse_test(spec: str, sheets: list[Sheet], versions: dict[str, dict], con
         refs = refs_of(qid, content)
         questions.append({
             "id": qid, "type": (q or {}).get("type", qid.split(":", 1)[0]),
-            "type_name": TYPE_NAMES.get((q or {}).get("type", qid.split(":", 1)[0]), ""),
+            "type_name": TYPES.get((q or {}).get("type", qid.split(":", 1)[0]), ""),
             "prompt": (q or {}).get("prompt", qid), "n": int(table["n"][j]), "facility": fac,
             "facility_reading": stats.read_facility(fac), "discrimination": disc_v,
             "discrimination_reading": stats.read_discrimination(disc_v), "by_version": by_version,
