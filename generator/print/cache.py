@@ -18,7 +18,6 @@ import atexit
 import hashlib
 import os
 import re
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,13 +169,6 @@ def drop_blob(folder: str, key: str) -> None:
             path.unlink()
         except OSError:
             pass
-
-
-def clear_cache() -> None:
-    """Remove every cached PDF (``PLAYBOOK_CACHE`` / XDG location)."""
-    directory = cache_dir()
-    if directory is not None and directory.is_dir():
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -158,11 +158,3 @@ def prepare_redrill(test: dict, spec, content, quizzes_dir: Path) -> tuple[Path,
                                     f"{target.name} 已经有了，内容和这次要写的不同（可能是你改过的）；不会覆盖它，"
                                     "请改名或移走后再运行", "re-drill spec exists and differs")])
     return target, blob
-
-
-def write_redrill(test: dict, spec, content, quizzes_dir: Path) -> Path:
-    from ..quiz.outputs import write
-
-    path, blob = prepare_redrill(test, spec, content, quizzes_dir)
-    write({path.name: blob}, quizzes_dir)
-    return path
