@@ -6,11 +6,10 @@ from pathlib import Path
 
 from ..problems import Problem, display_path, printable
 from .model import Trainee
-from .tables import Table, fold, load_tables
+from .tables import HEADERS, Table, header_role, load_tables
 
-COLUMNS = {"name": ("姓名", "name", "学员", "员工姓名", "員工姓名", "學員"),
-           "id": ("工号", "员工编号", "编号", "id", "staffid", "工號", "員工編號", "編號"),
-           "store": ("门店", "store", "部门", "門店", "門市", "部門"), "role": ("岗位", "role", "职位", "崗位", "職位")}
+COLUMNS = ("name", "id", "store", "role")
+"""What a roster may have (headers as :data:`tables.HEADERS` knows them); name and id are needed."""
 
 
 def read_roster(path: Path) -> tuple[list[Trainee], list[Problem]]:
@@ -37,12 +36,11 @@ def _read_table(table: Table, shown: str, problems: list[Problem], seen: dict[st
         return []
     head_line, head = rows[0]
     where = {}
-    for key, names in COLUMNS.items():
-        for col, cell in enumerate(head):
-            if fold(cell) in {fold(n) for n in names}:
-                where[key] = col
-                break
-    missing = [COLUMNS[k][0] for k in ("name", "id") if k not in where]
+    for col, cell in enumerate(head):
+        role = header_role(cell)
+        if role in COLUMNS and role not in where:
+            where[role] = col
+    missing = [HEADERS[k][0] for k in ("name", "id") if k not in where]
     if missing:
         problems.append(Problem(shown, head_line, 1, "G010", f"{sheet}名单的表头里没有「{'」「'.join(missing)}」列",
                                 "roster needs the columns 姓名 and 工号"))

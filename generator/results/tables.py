@@ -297,16 +297,22 @@ def loose(text: str) -> str:
 
 # --- headers -------------------------------------------------------------------------------------
 
-_NAME = {"姓名", "名字姓名", "fullname", "name", "学员", "学员姓名", "员工姓名"}
-_SURNAME = {"姓氏", "姓", "surname", "lastname"}
-_FIRST = {"名字", "名", "firstname", "givenname"}
-_ID = {"工号", "员工号", "员工编号", "idnumber", "学号", "身份证号", "编号", "id", "employeeid"}
-_EMAIL = {"电子邮件", "电子邮件地址", "邮箱", "emailaddress", "email", "e-mail"}
-_STORE = {"门店", "店", "部门", "机构", "institution", "department", "store"}
-_ROLE = {"岗位", "职位", "role", "position"}
-_VERSION = {"卷", "版本", "试卷", "卷别", "a/b卷", "ab卷", "version", "paper", "form"}
-_STATE = {"状态", "state"}
-# Columns that carry nothing to grade: Moodle's times and grade, our own scores.csv columns.
+HEADERS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "名字姓名", "fullname", "name", "学员", "学员姓名", "员工姓名", "員工姓名", "學員", "學員姓名"),
+    "surname": ("姓氏", "姓", "surname", "lastname"),
+    "first": ("名字", "名", "firstname", "givenname"),
+    "id": ("工号", "员工号", "员工编号", "idnumber", "学号", "身份证号", "编号", "id", "employeeid", "staffid", "工號",
+           "員工號", "員工編號", "編號", "學號"),
+    "email": ("电子邮件", "电子邮件地址", "邮箱", "emailaddress", "email", "e-mail", "電子郵件", "郵箱"),
+    "store": ("门店", "店", "部门", "机构", "institution", "department", "store", "門店", "門市", "部門", "機構"),
+    "role": ("岗位", "职位", "role", "position", "崗位", "職位"),
+    "version": ("卷", "版本", "试卷", "卷别", "a/b卷", "ab卷", "version", "paper", "form", "試卷", "卷別"),
+    "state": ("状态", "state", "狀態"),
+}
+"""One vocabulary of column headers for every table a trainer gives us — rosters, Moodle exports,
+hand-filled score tables — simplified, traditional and English, compared after :func:`fold`. The
+first of each is the name used in messages."""
+_HEADER_ROLE = {fold(h): role for role, names in HEADERS.items() for h in names}
 _IGNORED = {"开始于", "startedon", "完成", "completed", "完成于", "用时", "timetaken", "所用时间", "序号", "测验",
             "得分", "是否及格", "待复核", "备注", "remark", "note", "notes", "日期", "date", "serial", "score"}
 _IGNORED_PREFIX = ("成绩/", "grade/", "成绩", "grade", "q.", "总分")
@@ -319,14 +325,9 @@ _MOODLE_QUESTION = re.compile(r"^(?:问题|question|题目)(\d+)$")
 _MOODLE_RIGHT = re.compile(r"^(?:正确答案|rightanswer)(\d+)$")
 
 
-def _role_of(header: str) -> str | None:
-    h = fold(header)
-    for name, names in (("name", _NAME), ("surname", _SURNAME), ("first", _FIRST), ("id", _ID),
-                        ("email", _EMAIL), ("store", _STORE), ("role", _ROLE), ("version", _VERSION),
-                        ("state", _STATE)):
-        if h in names:
-            return name
-    return None
+def header_role(header: str) -> str | None:
+    """What a column holds, by its header (a key of :data:`HEADERS`), or None."""
+    return _HEADER_ROLE.get(fold(header))
 
 
 def _ignored(header: str) -> bool:
@@ -439,7 +440,7 @@ class _Reader:
         cols: dict[str, int] = {}
         qcols: dict[int, int] = {}  # question number -> column index
         for c, h in enumerate(header):
-            role = _role_of(h)
+            role = header_role(h)
             m = _QUESTION_COL.match(fold(h))
             if role and role not in cols:
                 cols[role] = c
@@ -573,7 +574,7 @@ class _Reader:
                     slots.setdefault(int(m.group(1)), {})[kind] = c
                     break
             else:
-                role = _role_of(h)
+                role = header_role(h)
                 if role and role not in cols:
                     cols[role] = c
                 elif not _ignored(h):
