@@ -6,6 +6,8 @@ import random
 import shutil
 from pathlib import Path
 
+import pytest
+
 from generator.loader import Content, load_content
 
 REPO = Path(__file__).resolve().parents[2]
@@ -75,6 +77,7 @@ def _fingerprint(root: Path) -> dict[str, tuple]:
     return out
 
 
+@pytest.mark.slow
 def test_check_never_writes_into_content(cli) -> None:
     before = _fingerprint(CONTENT)
     load_content(CONTENT, base=REPO)

@@ -48,6 +48,7 @@ def _assert_no_exam(site: Path) -> None:
     assert leaks == {}
 
 
+@pytest.mark.slow
 def test_the_readers_site_carries_no_exam_question(built_site: Path) -> None:
     _assert_no_exam(built_site)
     page = (built_site / "scenarios.html").read_text(encoding="utf-8")

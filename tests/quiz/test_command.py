@@ -40,6 +40,7 @@ def test_quiz_writes_every_requested_format(cli, tmp_path: Path) -> None:
     assert "已生成" in run.out
 
 
+@pytest.mark.slow
 def test_same_spec_and_seed_give_identical_bytes_and_another_seed_does_not(cli, tmp_path: Path) -> None:
     spec = str(spec_paths()[0])
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"

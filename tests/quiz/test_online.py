@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
+import pytest
 
 from generator.quiz import build_quiz_outputs, load_specs, procedure_quiz_html, spec_page_markdown
 
@@ -113,6 +114,7 @@ def test_spec_page_survives_markdown_and_links_no_exam_file(tmp_path: Path) -> N
         assert "<p><div" not in html
 
 
+@pytest.mark.slow
 def test_build_quiz_outputs_writes_every_spec_into_the_pack_and_only_decks_into_the_site(tmp_path: Path,
                                                                                       monkeypatch) -> None:
     import generator.quiz.outputs as outputs

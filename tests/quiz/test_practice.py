@@ -189,6 +189,7 @@ def test_coverage_lists_the_shared_exam_questions(tiny_quizzes: Path) -> None:
     assert "也出现在手册练习里的考试题（0 道）" in none and "没有" in none
 
 
+@pytest.mark.slow
 def test_check_strict_fails_on_the_overlap(cli, tiny_quizzes: Path) -> None:
     strict = cli("check", "--strict", "--content", "content", "--quizzes", str(tiny_quizzes))
     assert strict.code == 1, strict.out + strict.err

@@ -48,6 +48,7 @@ def quiz_dir(tmp_path_factory) -> Path:
 # --- formula injection and control characters, end to end -----------------------------------------
 
 
+@pytest.mark.slow
 def test_formulas_and_control_characters_from_input_stay_text(quiz_dir, tmp_path):
     people = []
     for i, (t, label, answers) in enumerate(_people(len(HOSTILE_NAMES))):

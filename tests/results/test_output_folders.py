@@ -352,6 +352,7 @@ def test_report_refusals_exit_2_before_any_work(results_file, project, tmp_path)
     assert not (REPO / "site" / "report").exists()
 
 
+@pytest.mark.slow
 def test_report_reruns_into_its_own_folder(results_file, tmp_path):
     out = tmp_path / "report"
     r = run_cli("report", str(results_file), "--out", str(out), "--quizzes", str(QUIZZES))

@@ -93,6 +93,7 @@ def test_distractor_nobody_chooses_is_flagged():
     assert sum("没人选" in f for f in q["flags"]) == 2
 
 
+@pytest.mark.slow
 def test_report_command_writes_only_to_out(small, tmp_path):
     out = tmp_path / "report"
     before = sorted(p.name for p in QUIZZES.iterdir())
@@ -120,6 +121,7 @@ def test_report_command_writes_only_to_out(small, tmp_path):
     assert len(rows) == 15 and rows[0][1] == "姓名"
 
 
+@pytest.mark.slow
 def test_report_twice_replaces_the_previous_report_and_keeps_the_trainers_files(small, tmp_path):
     out = tmp_path / "r"
     assert run_cli("report", str(small), "--out", str(out)).code == 0
@@ -157,6 +159,7 @@ def test_report_refuses_to_write_into_the_site(small):
     assert not (REPO / "site" / "report").exists()
 
 
+@pytest.mark.slow
 def test_changed_quiz_still_reports_with_a_warning(tmp_path):
     qs = quizzes()
     res = results_for(qs, 6)
@@ -170,6 +173,7 @@ def test_changed_quiz_still_reports_with_a_warning(tmp_path):
     assert "warning[T104]" in r.err
 
 
+@pytest.mark.slow
 def test_redrill_spec_checks_builds_and_cites_the_weakest_steps(small, tmp_path):
     quizdir = tmp_path / "quizzes"
     shutil.copytree(QUIZZES, quizdir)
@@ -239,6 +243,7 @@ def test_build_never_reads_results():
         assert '"results' not in text and "'results" not in text and "results.json" not in text, rel
 
 
+@pytest.mark.slow
 def test_no_trainee_name_reaches_a_built_site(small, tmp_path):
     """Names from a results file appear in the report and nowhere in a handbook built beside it."""
     pytest.importorskip("mkdocs")

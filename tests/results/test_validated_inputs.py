@@ -380,6 +380,7 @@ def test_report_cli_refuses_hostile_results_without_writing(tmp_path, edit):
     assert not (tmp_path.parent / "escaped-scores.svg").exists()
 
 
+@pytest.mark.slow
 def test_report_cli_names_charts_by_the_validated_spec_only(tmp_path):
     sheets = _sheets(6)
     for s in sheets:
