@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .loader import Content, load_content
+from .loader import Content, load_content, load_or_raise
 from .model import InlinePhrase, Procedure, Step
 from .problems import PlaybookError, Problem
 
@@ -291,8 +291,6 @@ def format_changes(items: list[ProcedureChanges]) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .loader import load_or_raise
-
     content, _warnings = load_or_raise(args.content)
     root = content.root
     if args.since:

@@ -7,6 +7,8 @@ import sys
 
 from .loader import load_content
 from .problems import has_errors, print_problems
+from .quiz import check_specs
+from .quiz.spec import spec_files
 
 
 def run(args: argparse.Namespace) -> int:
@@ -15,9 +17,6 @@ def run(args: argparse.Namespace) -> int:
     quizzes = getattr(args, "quizzes", None) or args.content.resolve().parent / "quizzes"
     # Specs refer to content ids: check them only against content that loaded cleanly.
     if quizzes.is_dir() and not has_errors(problems):
-        from .quiz import check_specs
-        from .quiz.spec import spec_files
-
         problems = sorted(set(problems + check_specs(quizzes, content)))
         specs = len(spec_files(quizzes))
     print_problems(problems)

@@ -36,9 +36,9 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import quiz
-from .handbook.problems_page import problems_overlay, with_overlay
 from .booklet.render import site_jobs as booklet_jobs
 from .checklist.render import site_jobs as checklist_jobs
+from .handbook.problems_page import problems_overlay, with_overlay
 from .handbook.render import Glossary, Links, render_page
 from .handbook.search import compact_search_index, patch_search_worker, segmenter
 from .handbook.searchwords import domain_words, jieba_userdict
@@ -46,6 +46,8 @@ from .handbook.site import SitePlan, glossary_tooltips, plan_site
 from .loader import YAML_SUFFIXES, Content, load_or_raise
 from .print.batch import PrintBatch
 from .problems import PlaybookError
+from .quiz.assemble import label
+from .quiz.pack import SECTION_PAGE, SECTION_TITLE, section_markdown
 
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -157,8 +159,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """The pack's section of the site, for a team that opted in (an internal site)."""
         if not self.config.trainer_pack_in_site or not self.quizzes_dir.is_dir():
             return None
-        from .quiz.assemble import label
-        from .quiz.pack import SECTION_PAGE, SECTION_TITLE, section_markdown
 
         specs = [(s.stem, s.title, [label(i) for i in range(s.versions)])
                  for s in quiz.load_specs(self.quizzes_dir, content)]

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from .model import KINDS
 from .problems import Problem
 
 try:  # libyaml is an order of magnitude faster; the pure-Python loader gives the same marks.
@@ -59,8 +60,6 @@ def field_names() -> frozenset[str]:
     """Every field name of the content model. `word：…` is a key typo only for these words:
     a point such as ``SA：服务顾问`` is ordinary text and must not be flagged."""
     from pydantic import BaseModel
-
-    from .model import KINDS
 
     names: set[str] = set()
     seen: set[type] = set()

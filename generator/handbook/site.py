@@ -6,7 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..changes import history
 from ..loader import Content
+from ..versions import VersionBook
 from . import pages as P
 from .text import html
 
@@ -44,8 +46,6 @@ def plan_site(
     if P.HOME not in hand_pages:
         plan.pages[P.HOME] = P.home_page(content, [(t, p) for p, (t, _) in quiz_pages.items()], guide)
     by_domain = P._procedures_by_domain(content)
-    from ..changes import history
-    from ..versions import VersionBook
 
     versions = VersionBook(content)
     for proc in content.procedures.values():

@@ -13,6 +13,7 @@ import yaml
 from ..problems import ContentError, PlaybookError, Problem, display_path
 from . import writer
 from .clean import Cleaned, clean, read_text
+from .docx import read_docx
 from .extract import DOMAIN_ID, Extractor, Result
 from .ids import IdAllocator, slugify
 from .outline import Item, build_tree, dedupe, tokenize
@@ -48,8 +49,6 @@ def read_source(path: Path):
         raise _input_problem(path, "I001", "这是一个目录；请给出 .txt 或 .docx 文件", "input is a directory")
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        from .docx import read_docx
-
         try:
             return read_docx(path), "Word .docx", "段"
         except Exception as exc:  # python-docx raises many kinds for a broken file

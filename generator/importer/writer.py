@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from ..loader import load_content
 from ..problems import Problem, display_path
 
 
@@ -84,7 +85,5 @@ def write_all(out: Path, files: dict[str, str], dirs: tuple[str, ...] = (),
 
 def validate_dir(path: Path) -> list[Problem]:
     """Run the real content checks on what is about to be written."""
-    from ..loader import load_content
-
     _, problems = load_content(path)
     return [p for p in problems if p.is_error]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from .. import __version__
 from . import cache, fonts, typst_compiler
 
 KEY_FORMAT = "playbook-typst-1"
@@ -38,8 +39,6 @@ def _templates_hash() -> str:
 
 
 def fingerprint(doc: TypstDocument) -> str:
-    from .. import __version__
-
     stamp = doc.timestamp.isoformat() if doc.timestamp is not None else "none"
     parts = [KEY_FORMAT, f"typst={typst_compiler.typst_version()}", f"generator={__version__}",
              fonts.font_identities(), f"templates={_templates_hash()}", f"template={doc.template}",

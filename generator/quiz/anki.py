@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from .families.timing import facts
 from .pool import Pool
 
 FIXED_EPOCH = 1704067200  # 2024-01-01T00:00:00Z
@@ -93,8 +94,6 @@ def avoid_html(avoid: tuple[str, ...] | list[str]) -> str:
 
 def notes(pool: Pool, reverse: bool = True, type_in: bool = True) -> list[NoteSpec]:
     """Every phrase and numeric fact of the pool as notes, in content order."""
-    from .families.timing import facts
-
     out = []
     procs = {p.id: p for p in pool.procedures}
     for item in pool.phrases:

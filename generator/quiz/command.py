@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..loader import load_or_raise
 from ..problems import ContentError, Problem, display_path, print_problems
+from ..results.roster import read_roster
 from .assemble import build_quiz
 from .outputs import FORMATS, render, write
 from .practice import overlap
@@ -43,8 +44,6 @@ def run(args: argparse.Namespace) -> int:
                                     "quiz spec file not found")])
     roster = None
     if args.roster is not None:
-        from ..results.roster import read_roster
-
         roster, roster_problems = read_roster(args.roster)
         if any(p.is_error for p in roster_problems):
             raise ContentError(roster_problems)

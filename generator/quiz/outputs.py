@@ -27,10 +27,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import __version__
+from ..dates import content_changed
 from ..print import cache as print_cache
 from ..print import fonts
 from ..print.publish import write_atomic
-from .assemble import Quiz, label
+from ..problems import ContentError
+from ..sheet.outputs import BLANK_SHEETS, sheet_files
+from . import anki, gift, moodle, paper
+from .assemble import Quiz, build_quiz, label
+from .bank import topics
+from .coverage import coverage, coverage_html
+from .practice import overlap
+from .spec import load_spec, spec_files
+from .text_bank import text_bank
+from .wesurvey import wesurvey
+from .xlsx_bank import xlsx_bank
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..loader import Content
@@ -84,7 +96,6 @@ def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None,
     ``roster`` (trainees) makes one personalised answer sheet each; otherwise ``blank_sheets``
     numbered sheets per version. ``shared``: exam question id -> where the handbook shows it as
     practice (``practice.overlap``), listed in the coverage report."""
-    from .bank import topics
 
     timed = _timer(timings)
     files: dict[str, bytes] = {}
@@ -92,8 +103,6 @@ def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None,
     for i in range(len(quiz.labels)):
         files.update(version_files(quiz.to_json(i), formats, names, timed))
     if "sheet" in formats:
-        from ..sheet.outputs import BLANK_SHEETS, sheet_files
-
         versions = [quiz.to_json(i) for i in range(len(quiz.labels))]
         files.update(timed("sheet", lambda: sheet_files(
             versions, spec_file=_spec_file(quiz.spec), roster=roster,
@@ -105,7 +114,6 @@ def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None,
 def version_files(data: dict, formats=FORMATS, topic_names: dict[str, str] | None = None,
                   timed: Timed | None = None) -> dict[str, bytes]:
     """The files of one version made from its quiz JSON alone (all but the answer sheet)."""
-    from . import gift, moodle, paper
 
     timed = timed or _timer(None)
     v = data["version"]
@@ -130,8 +138,6 @@ def version_files(data: dict, formats=FORMATS, topic_names: dict[str, str] | Non
 def quiz_files(quiz: Quiz, formats=FORMATS, timed: Timed | None = None,
                shared: dict[str, list[str]] | None = None) -> dict[str, bytes]:
     """The files made from the whole quiz: the Anki deck and the coverage report."""
-    from . import anki
-    from .coverage import coverage, coverage_html
 
     timed = timed or _timer(None)
     files: dict[str, bytes] = {}
@@ -146,10 +152,6 @@ def quiz_files(quiz: Quiz, formats=FORMATS, timed: Timed | None = None,
 
 
 def _bank(data: dict, names: dict[str, str], formats=FORMATS) -> dict[str, bytes]:
-    from .text_bank import text_bank
-    from .wesurvey import wesurvey
-    from .xlsx_bank import xlsx_bank
-
     v = data["version"]
     makers = {"xlsx": (f"tiku-{v}.xlsx", xlsx_bank), "txt": (f"tiku-{v}.txt", text_bank),
               "wesurvey": (f"wesurvey-{v}.txt", wesurvey)}
@@ -183,10 +185,6 @@ def spec_outputs(content: Content, quizzes_dir: Path) -> dict[str, tuple[str, di
     """Every spec, every format: spec stem -> (title, file name -> bytes), as ``playbook quiz``
     writes them; what did not change since an earlier build comes from the cache (see the module
     docstring). Specs are checked against the content first (ContentError listing every problem)."""
-    from ..problems import ContentError
-    from .spec import load_spec, spec_files
-
-    from .practice import overlap
 
     paths = spec_files(quizzes_dir)
     shared = overlap(content, quizzes_dir) if paths else {}
@@ -215,9 +213,6 @@ def site_files(content: Content, spec: QuizSpec, state: _Reuse | None = None,
     """Every file of one spec (all formats, blank answer sheets), as :func:`render` makes them;
     with ``state`` (the cache is on), versions whose quiz JSON is unchanged are reused, and the
     whole set is kept for the next build."""
-    from ..sheet.outputs import BLANK_SHEETS, sheet_files
-    from .assemble import build_quiz
-    from .bank import topics
 
     quiz = build_quiz(content, spec)
     names = topics(quiz)
@@ -245,8 +240,6 @@ class _Reuse:
     """What every key shares in one build: the recipe, the content as loaded and when it last changed."""
 
     def __init__(self, content: Content, shared: dict[str, list[str]] | None = None) -> None:
-        from ..dates import content_changed
-
         self.shared = json.dumps(shared or {}, ensure_ascii=False, sort_keys=True)
         """The exam questions the site also shows as practice: in every coverage report."""
         self.recipe = recipe()
@@ -268,7 +261,6 @@ def _reused_spec(path: Path, state: _Reuse) -> tuple[str, dict[str, bytes]] | No
     """The title and files of a spec kept by an earlier build with the same inputs, or None. The
     spec is only parsed here: an entry exists only for a spec that was checked against this same
     content."""
-    from .spec import load_spec
 
     spec, problems = load_spec(path, None)
     if spec is None or any(p.is_error for p in problems):
@@ -302,7 +294,6 @@ def recipe() -> str:
     templates (its version with them), installed packages, Python, zlib (the xlsx and apkg zips)
     and the fonts. Read afresh for each build (about 10 ms): a template edited under a running
     ``playbook serve`` counts."""
-    from .. import __version__
 
     digest = hashlib.sha256()
     for path in sorted(GENERATOR_DIR.rglob("*")):

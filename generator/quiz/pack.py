@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import output_folder
+from ..handbook.text import md
 from ..problems import ContentError, Problem, display_path
-from .outputs import spec_outputs
+from .outputs import file_names, spec_outputs
 from .paper import environment
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -101,9 +102,6 @@ SECTION_TITLE = "培训师资料（内部）"
 def section_markdown(specs: list[tuple[str, str, list[str]]]) -> str:
     """The site page of the pack, for a team that opted in: ``(stem, title, labels)`` per spec."""
     from html import escape
-
-    from ..handbook.text import md
-    from .outputs import file_names
 
     lines = [f"# {SECTION_TITLE}", "",
              '<p class="pb-warning"><strong>只在内部网站上打开这一节。</strong>这里有考试的试卷、答案和答题卡；'

@@ -14,7 +14,14 @@ from pathlib import Path
 
 from ..output_folder import OutputRefused, Unmarked, publish, refusals
 from ..problems import ContentError, Problem, display_path, print_problems, printable
+from ..sheet.grade import QuizSet, grade_scans
+from ..sheet.review import review_html
+from .corrections import apply_corrections, read_corrections
+from .inputs import read_quiz_folder
 from .model import Results, Trainee
+from .outputs import result_files
+from .roster import read_roster
+from .tables import read_tables, trainee_key
 
 EARLIER_OUTPUT = Unmarked(frozenset({"results.json", "scores.csv", "scores.xlsx", "review.html"}), {"report": None})
 """What grade wrote into results/ before output folders were marked (report's own folder inside)."""
@@ -25,8 +32,6 @@ def load_quiz_dir(folder: Path):
     """quiz-<v>.json (and sheet-<v>.json when there) of every version in a quiz output folder, each
     read through the schema and checked against the others (inputs.read_quiz_folder); any problem
     is an error (G007) naming the file, line and field: nothing is graded against a doubtful quiz."""
-    from ..sheet.grade import QuizSet
-    from .inputs import read_quiz_folder
 
     shown = display_path(folder)
     if not folder.is_dir():
@@ -54,8 +59,6 @@ def run(args: argparse.Namespace) -> int:
     problems: list[Problem] = []
     roster_list: list[Trainee] | None = None
     if args.roster is not None:
-        from .roster import read_roster
-
         roster_list, roster_problems = read_roster(args.roster)
         if any(p.is_error for p in roster_problems):
             raise ContentError(roster_problems)
@@ -73,15 +76,12 @@ def run(args: argparse.Namespace) -> int:
             raise ContentError([Problem(display_path(args.quiz), 1, 1, "G007",
                                         "测验目录里没有 sheet-*.json：扫描件要用 playbook quiz --format sheet 印的答题卡",
                                         "no sheet layouts in the quiz folder")])
-        from ..sheet.grade import grade_scans
 
         graded, scan_problems = grade_scans(scans, quizset, roster)
         problems += scan_problems
         sheets += [g.sheet for g in graded]
         pages = {(g.sheet.version, g.sheet.serial): g for g in graded}
     if tables:
-        from .tables import read_tables, trainee_key
-
         graded_by = {trainee_key(s.quiz, s.trainee): s.source for s in sheets if s.trainee.id or s.trainee.name}
         answers = read_tables(tables, quizset.quizzes, roster_list, graded_by)
         problems += answers.problems
@@ -89,15 +89,10 @@ def run(args: argparse.Namespace) -> int:
         for note in answers.notes:
             print(printable(note))
     if args.corrections is not None:
-        from .corrections import apply_corrections, read_corrections
-
         decisions, correction_problems = read_corrections(args.corrections)
         problems += correction_problems
         sheets, applied = apply_corrections(sheets, decisions, quizset.quizzes, display_path(args.corrections), roster)
         problems += applied
-
-    from ..sheet.review import review_html
-    from .outputs import result_files
 
     ordering = {q["id"] for quiz in quizset.quizzes.values() for q in quiz["questions"] if isinstance(q["answer"], list)}
     files = result_files(Results(sheets), ordering)

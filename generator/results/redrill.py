@@ -16,6 +16,9 @@ import yaml
 
 from ..model import SLUG_PATTERN
 from ..problems import ContentError, Problem, display_path
+from ..quiz.assemble import build_quiz, capacity
+from ..quiz.pool import select
+from ..quiz.spec import load_spec
 
 STEP_TYPES = ("ordering", "next_step", "step_of_point", "timing", "rule", "cloze", "matching", "scenario")
 DEFAULT_COUNTS = {"ordering": 2, "next_step": 3, "step_of_point": 3, "timing": 2, "rule": 3, "cloze": 3,
@@ -67,8 +70,6 @@ def focus_steps(test: dict, procs: list[str]) -> list[str]:
 def redrill_spec(test: dict, spec, content) -> tuple[str, dict]:
     """(file stem, spec data) for a re-drill of ``test`` (from report.analyse); raises ContentError
     (T105) when there is nothing weak or the content cannot make the questions."""
-    from ..quiz.assemble import capacity
-    from ..quiz.pool import select
 
     procs = [p for p in weak_procedures(test) if p in content.procedures]
     where = f"{test['spec']}-redrill.yaml"
@@ -139,8 +140,6 @@ def redrill_path(quizzes_dir: Path, spec: str) -> Path:
 def prepare_redrill(test: dict, spec, content, quizzes_dir: Path) -> tuple[Path, bytes]:
     """The re-drill spec's path and bytes, checked as `playbook check` would and built once; never a
     broken spec, never a path outside ``quizzes_dir``."""
-    from ..quiz.assemble import build_quiz
-    from ..quiz.spec import load_spec
 
     target = redrill_path(quizzes_dir, test["spec"])
     stem, data = redrill_spec(test, spec, content)

@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from ..print import typst_compiler
+from ..quiz.pool import all_phrase_items
 from ..quiz.question import LETTERS, TYPES
 from ..spreadsheet import stable_xlsx, xlsx_row
 from . import stats
@@ -55,8 +56,6 @@ class Ref:
 
 
 def _phrase_steps(content) -> dict[str, tuple[str, int]]:
-    from ..quiz.pool import all_phrase_items
-
     return {i.key: (i.procedure, i.step) for i in all_phrase_items(content) if i.procedure}
 
 

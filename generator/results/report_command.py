@@ -11,9 +11,16 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..loader import load_or_raise
 from ..output_folder import OutputRefused, Unmarked, publish, refusals
 from ..problems import ContentError, Problem, display_path, print_problems
+from ..quiz.assemble import build_quiz
+from ..quiz.outputs import write
+from ..quiz.spec import load_spec
+from . import report
+from .inputs import check_sheets, read_quiz_json, read_results
 from .model import Sheet, quiz_fingerprint
+from .redrill import prepare_redrill
 
 
 EARLIER_OUTPUT = Unmarked(frozenset({"report.html", "report.pdf", "report.xlsx", "trainees.html", "trainees.pdf"}),
@@ -23,7 +30,6 @@ EARLIER_OUTPUT = Unmarked(frozenset({"report.html", "report.pdf", "report.xlsx",
 def load_results(paths: list[Path]) -> tuple[list[Sheet], list[Problem]]:
     """The sheets of every results file, each read through the schema (inputs.read_results): a bad
     field is an error at its line and that sheet is left out; the other sheets are read."""
-    from .inputs import read_results
 
     sheets: list[Sheet] = []
     problems: list[Problem] = []
@@ -46,10 +52,6 @@ def quizzes_for(sheets: list[Sheet], content, quizzes_dir: Path, results: list[P
     """spec -> version -> the quiz JSON the sheets were graded against (by fingerprint), rebuilt from
     its spec or read from a quiz-<version>.json beside a results file; and spec -> QuizSpec."""
     from dataclasses import replace
-
-    from ..quiz.assemble import build_quiz
-    from ..quiz.spec import load_spec
-    from .inputs import check_sheets, read_quiz_json
 
     wanted: dict[str, dict[str, str]] = {}
     for s in sheets:
@@ -104,9 +106,6 @@ def write_tree(files: dict[str, bytes], out: Path, content: Path | None = None) 
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..loader import load_or_raise
-    from . import report
-
     sheets, problems = load_results(list(args.results))
     refused = check_out(args.out, args.content)
     if refused:  # a usage error, before anything slow
@@ -125,7 +124,6 @@ def run(args: argparse.Namespace) -> int:
     data = report.analyse(sheets, found, content)
     drills: list[tuple[Path, bytes]] = []
     if args.redrill:  # checked before anything is written
-        from .redrill import prepare_redrill
 
         if content is None:
             raise ContentError([Problem(display_path(args.content), 1, 1, "T105", "出复习测验需要内容目录（--content）",
@@ -141,8 +139,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"报告 → {args.out}（report.html、report.pdf、trainees.pdf、report.xlsx；含个人信息，勿放进网站）"
           f" (wrote {len(files)} files)")
     if drills:
-        from ..quiz.outputs import write
-
         for path, blob in drills:
             write({path.name: blob}, path.parent)
             print(f"复习测验规格 → {display_path(path)}；出卷：playbook quiz {display_path(path)}")
