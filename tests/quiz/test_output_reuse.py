@@ -52,10 +52,10 @@ class Project:
             (self.quizzes / "mini.yaml").write_text(SPEC, encoding="utf-8")
         self.made: Counter[str] = Counter()
         self.builds = 0
-        # Only the outputs' own calls are counted: the site's practice asks which questions the
-        # exams use through its own (already bound) build_quiz.
-        assert practice.build_quiz is assemble.build_quiz
-        for module, name in ((assemble, "build_quiz"), (outputs, "version_files"), (outputs, "quiz_files")):
+        # Only the outputs' own calls are counted (patched where outputs binds them): the site's
+        # practice asks which questions the exams use through its own build_quiz.
+        assert practice.build_quiz is assemble.build_quiz is outputs.build_quiz
+        for module, name in ((outputs, "build_quiz"), (outputs, "version_files"), (outputs, "quiz_files")):
             self._count(module, name)
 
     def _count(self, module, name: str) -> None:
