@@ -33,13 +33,25 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 """Option letters (A, B, …) on papers, keys, answer sheets, banks and reports: one list for all."""
 
 
-@dataclass(frozen=True)
-class Cover:
-    """A piece of content a question drills (for the coverage report)."""
+COVER_KINDS = ("step", "phrase", "scenario", "procedure")
 
-    kind: str  # "step" | "phrase" | "scenario" | "procedure"
+
+@dataclass(frozen=True, order=True)
+class Cover:
+    """A piece of content a question drills: written into the quiz JSON, so the coverage report and
+    the results report know what a question cites without reading its id."""
+
+    kind: str  # one of COVER_KINDS
     id: str  # procedure id, phrase key or scenario id
-    step: int = -1  # step index for kind "step"
+    step: int = -1  # 0-based step index for kind "step"
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "id": self.id, "step": self.step} if self.kind == "step" else \
+            {"kind": self.kind, "id": self.id}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Cover:
+        return cls(data["kind"], data["id"], data.get("step", -1))
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,7 @@ class Question:
             "answer": list(self.answer) if isinstance(self.answer, tuple) else self.answer,
             "explanation": self.explanation,
             "source": self.source,
+            "covers": [c.to_json() for c in self.covers],
         }
 
 

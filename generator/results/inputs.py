@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 
 from ..model import SLUG_PATTERN, Slug
 from ..problems import Problem, display_path
-from ..quiz.question import TYPES
+from ..quiz.question import COVER_KINDS, TYPES
 from ..yamlsafe import Path_, format_path
 from .model import Response, Sheet, Trainee, is_correct, quiz_fingerprint
 
@@ -130,6 +130,12 @@ class TraineeDecisionIn(_DecisionKey):
     trainee_id: _line(64, 1)
 
 
+class CoverIn(_In):
+    kind: Literal[COVER_KINDS]  # type: ignore[valid-type]
+    id: _line(300, 1)
+    step: Annotated[int, Field(ge=-1, lt=1000)] = -1
+
+
 class QuestionIn(_In):
     id: QuestionId
     type: Literal[tuple(TYPES)]  # type: ignore[valid-type]
@@ -138,6 +144,7 @@ class QuestionIn(_In):
     answer: Annotated[int, Field(ge=0, lt=MAX_OPTIONS)] | Annotated[list[Index], Field(max_length=MAX_OPTIONS)]
     explanation: _text(10000) = ""
     source: _line(300) = ""
+    covers: Annotated[list[CoverIn], Field(max_length=100)] = []
 
 
 class QuizIn(_In):

@@ -4,10 +4,9 @@ SVG charts. Pure: :func:`analyse` returns plain data, the renderers return bytes
 by Typst (templates ``print/report.typ`` and ``print/trainees.typ``) from JSON data, never through the
 print cache: they hold names and scores.
 
-Which step a question cites is derived from its id and the content (the id names the procedure
-and step: ``next_step:<procedure>:<n>``, ``ordering:<procedure>:<a>-<b>``, ``cloze:<phrase>:<n>``…);
-option texts and prompts come from the quiz rebuilt from its spec, used only when it is the very
-quiz the sheets were graded against (same fingerprint).
+What a question cites (steps, phrases, scenarios) is its ``covers`` in the quiz JSON; option
+texts and prompts come from the same JSON, used only when it is the very quiz the sheets were
+graded against (same fingerprint).
 """
 
 from __future__ import annotations
@@ -26,8 +25,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from ..print import typst_compiler
-from ..quiz.pool import all_phrase_items
-from ..quiz.question import LETTERS, TYPES
+from ..quiz.question import LETTERS, TYPES, Cover
 from ..spreadsheet import stable_xlsx, xlsx_row
 from . import stats
 from .model import FLAG_NAMES, Sheet
@@ -46,80 +44,15 @@ MIN_N_STEP = 3
 # --- what a question cites -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, order=True)
-class Ref:
-    """A piece of content a question drills: a step, a phrase, a procedure or a scenario."""
-
-    kind: str  # "step" | "phrase" | "procedure" | "scenario"
-    id: str  # procedure id, phrase key or scenario id
-    step: int = -1  # 0-based step for kind "step"
-
-
-def _phrase_steps(content) -> dict[str, tuple[str, int]]:
-    return {i.key: (i.procedure, i.step) for i in all_phrase_items(content) if i.procedure}
+def covers_of(q: dict | None) -> tuple[Cover, ...]:
+    """What a question of the quiz JSON drills (its ``covers``); nothing for a question whose quiz
+    could not be found (its cites are then left empty rather than guessed)."""
+    if q is None:
+        return ()
+    return tuple(dict.fromkeys(Cover.from_json(c) for c in q.get("covers", ())))
 
 
-def refs_of(qid: str, content) -> tuple[Ref, ...]:
-    """Everything question ``qid`` drills, from its id (see the families in generator/quiz/families)."""
-    kind, _, rest = qid.partition(":")
-    out: list[Ref] = []
-    procs = content.procedures if content is not None else {}
-
-    def step(proc: str, n: int) -> None:
-        if proc in procs and 0 <= n < len(procs[proc].steps):
-            out.append(Ref("step", proc, n))
-        elif proc:
-            out.append(Ref("procedure", proc))
-
-    try:
-        if kind == "ordering":
-            proc, span = rest.rsplit(":", 1)
-            a, b = (int(x) for x in span.split("-"))
-            for n in range(a - 1, b):
-                step(proc, n)
-        elif kind == "next_step":
-            proc, n = rest.rsplit(":", 1)
-            step(proc, int(n) - 1)
-            step(proc, int(n))
-        elif kind in ("step_of_point", "timing", "rule"):
-            proc, where = rest.rsplit(":", 1)
-            m = re.match(r"(\d+)", where)
-            if m:
-                step(proc, int(m.group(1)) - 1)
-            else:
-                out.append(Ref("procedure", proc))
-        elif kind in ("cloze", "matching"):
-            key = rest.rsplit(":", 1)[0] if kind == "cloze" else rest
-            out.append(Ref("phrase", key))
-            m = re.match(r"(.+)#s(\d+)p\d+$", key)
-            if m:
-                step(m.group(1), int(m.group(2)) - 1)
-            elif content is not None:
-                where = _phrase_steps_cached(content).get(key)
-                if where:
-                    step(*where)
-        elif kind in ("scenario", "case"):
-            out.append(Ref("scenario", rest))
-            sc = content.scenarios.get(rest) if content is not None else None
-            for p in (sc.procedures if sc else []):
-                out.append(Ref("procedure", p))
-    except ValueError:
-        pass
-    return tuple(dict.fromkeys(out))
-
-
-_PHRASE_CACHE: dict[int, tuple[object, dict]] = {}
-
-
-def _phrase_steps_cached(content) -> dict[str, tuple[str, int]]:
-    hit = _PHRASE_CACHE.get(id(content))
-    if hit is None or hit[0] is not content:
-        hit = (content, _phrase_steps(content))
-        _PHRASE_CACHE[id(content)] = hit
-    return hit[1]  # type: ignore[return-value]
-
-
-def ref_label(ref: Ref, content) -> str:
+def ref_label(ref: Cover, content) -> str:
     """《售楼处客户接待》第 9 步「如客户表达认购意向，收取预定款」, 规范用语“再见，欢迎再来！”…"""
     if content is None:
         return ref.id if ref.step < 0 else f"{ref.id} 第 {ref.step + 1} 步"
@@ -242,7 +175,7 @@ def _analyse_test(spec: str, sheets: list[Sheet], versions: dict[str, dict], con
                 by_version.append({"version": v, "n": len(rows), "facility": float(np.mean(mat[rows, j]))})
         options = _option_analysis(q, chosen_by[qid], vindex, totals, mat[:, j])
         flags = _question_flags(fac, disc_v, int(table["n"][j]), options, by_version)
-        refs = refs_of(qid, content)
+        refs = covers_of(q)
         questions.append({
             "id": qid, "type": (q or {}).get("type", qid.split(":", 1)[0]),
             "type_name": TYPES.get((q or {}).get("type", qid.split(":", 1)[0]), ""),
@@ -254,12 +187,12 @@ def _analyse_test(spec: str, sheets: list[Sheet], versions: dict[str, dict], con
         })
 
     # per step, phrase, procedure: every question that cites it, overall and per store
-    agg: dict[Ref, dict] = {}
+    agg: dict[Cover, dict] = {}
     stores = sorted({s.trainee.store for s in sheets if s.trainee.store})
     for q in questions:
         j = q["number"] - 1
         for ref in q["refs"]:
-            keys = [ref] + ([Ref("procedure", ref.id)] if ref.kind == "step" else [])
+            keys = [ref] + ([Cover("procedure", ref.id)] if ref.kind == "step" else [])
             for key in keys:
                 a = agg.setdefault(key, {"n": 0, "right": 0, "questions": set(), "stores": defaultdict(lambda: [0, 0])})
                 a["questions"].add(q["number"])
@@ -306,7 +239,7 @@ def _analyse_test(spec: str, sheets: list[Sheet], versions: dict[str, dict], con
             if r.correct:
                 continue
             q = qbyid.get(r.question)
-            refs = refs_of(r.question, content)
+            refs = covers_of(q)
             step_refs = [x for x in refs if x.kind in ("step", "phrase")] or list(refs)
             missed.append({"n": pos, "prompt": _short(q["prompt"] if q else r.question, 80),
                            "yours": (_answer_text(q, r.chosen) if not r.flag or r.chosen else "")

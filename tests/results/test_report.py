@@ -25,15 +25,21 @@ def small(tmp_path_factory) -> Path:
     return d / "results.json"
 
 
-def test_refs_from_question_ids_cite_steps():
+def test_quiz_json_says_what_each_question_cites():
+    """The report reads a question's ``covers`` from the quiz JSON, never from its id."""
     c = shipped()
-    r = report.refs_of("next_step:sales-office-reception:8", c)
-    assert [(x.kind, x.id, x.step) for x in r] == [("step", "sales-office-reception", 7), ("step", "sales-office-reception", 8)]
-    r = report.refs_of("ordering:sales-office-reception:9-12", c)
-    assert [x.step for x in r] == [8, 9, 10, 11]
-    assert report.ref_label(r[0], c).startswith("《售楼处客户接待》第 9 步「")
-    assert [x.kind for x in report.refs_of("cloze:goodbye-welcome-back:1", c)] == ["phrase", "step"]
-    assert report.refs_of("rule:unit-number-management:1.must1", c)[0].step == 0
+    questions = [q for quiz in quizzes().values() for q in quiz["questions"]]
+    assert questions and all(q["covers"] for q in questions)
+    nxt = next(q for q in questions if q["type"] == "next_step")
+    r = report.covers_of(nxt)
+    assert [x.kind for x in r] == ["step", "step"] and r[1].step == r[0].step + 1
+    proc = c.procedures[r[0].id]
+    assert report.ref_label(r[0], c) == f"《{proc.title}》第 {r[0].step + 1} 步「{proc.steps[r[0].step].title}」"
+    cloze = next(q for q in questions if q["type"] == "cloze")
+    assert report.covers_of(cloze)[0].kind == "phrase"
+    assert report.covers_of(None) == ()
+    renamed = dict(nxt, id="any-id-at-all")  # the id is not read
+    assert report.covers_of(renamed) == r
 
 
 def test_weakest_step_is_the_one_everyone_gets_wrong():
@@ -47,7 +53,7 @@ def test_weakest_step_is_the_one_everyone_gets_wrong():
         for q in quiz["questions"]:
             a = q["answer"]
             right = list(a) if isinstance(a, list) else [a]
-            refs = report.refs_of(q["id"], shipped())
+            refs = report.covers_of(q)
             hits_9 = any(r.kind == "step" and r.id == "sales-office-reception" and r.step == 8 for r in refs)
             wrong = (list(reversed(right)) if isinstance(a, list) else [(a + 1) % len(q["options"])])
             chosen[q["id"]] = wrong if hits_9 and i % 3 else right
@@ -201,7 +207,7 @@ def test_redrill_spec_checks_builds_and_cites_the_weakest_steps(small, tmp_path)
     t = data["tests"][0]
     weak_steps = {(r["ref"].id, r["ref"].step) for r in t["weakest_steps"][:5]}
     weak_procs = {p for p, _ in weak_steps}
-    cited = [report.refs_of(q["id"], shipped()) for q in quiz["questions"]]
+    cited = [report.covers_of(q) for q in quiz["questions"]]
     steps_cited = {(x.id, x.step) for refs in cited for x in refs if x.kind == "step"}
     assert steps_cited & weak_steps, "the re-drill drills at least one of the weakest steps"
     procs_cited = {x.id for refs in cited for x in refs if x.kind in ("step", "procedure")}
@@ -224,7 +230,7 @@ def test_redrill_spec_checks_builds_and_cites_the_weakest_steps(small, tmp_path)
     unfocused = json.loads((tmp_path / "plain" / "quiz-A.json").read_text(encoding="utf-8"))
 
     def drilling_focus(q: dict) -> bool:
-        return any(x.kind == "step" and (x.id, x.step) in focus for x in report.refs_of(q["id"], shipped()))
+        return any(x.kind == "step" and (x.id, x.step) in focus for x in report.covers_of(q))
 
     with_focus = sum(map(drilling_focus, quiz["questions"]))
     assert with_focus > sum(map(drilling_focus, unfocused["questions"])), with_focus
