@@ -7,7 +7,7 @@ import sys
 
 from .loader import load_content
 from .problems import has_errors, print_problems
-from .quiz import check_specs
+from .quiz.spec import check_specs
 from .quiz.spec import spec_files
 
 

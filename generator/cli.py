@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .problems import PlaybookError, Problem, print_problems
+from .quiz.formats import FORMATS, format_help
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -97,9 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="输出目录（默认 trainer-pack/<规格>，不在网站里）/ output directory (default: trainer-pack/<spec>)")
     p.add_argument("--seed", type=int, default=None, help="随机种子（覆盖规格里的）/ random seed (overrides the spec)")
     p.add_argument("--versions", type=int, default=None, help="试卷版本数 / number of paper versions")
-    p.add_argument("--format", default="pdf,html,json,moodle,gift,anki,sheet,xlsx,txt,wesurvey", metavar="LIST",
-                   help="输出格式，逗号分隔 / comma-separated formats: pdf,html,json,moodle,gift,anki,sheet,xlsx,txt,wesurvey"
-                        "（xlsx = Excel 题库，txt = 文本题库（七巧学院/企业微信），wesurvey = 腾讯问卷考试文本）")
+    p.add_argument("--format", default=",".join(FORMATS), metavar="LIST",
+                   help=f"输出格式，逗号分隔 / comma-separated formats: {format_help()}")
     p.add_argument("--roster", type=Path, default=None, metavar="FILE",
                    help="名单（CSV/XLSX：姓名、工号，可选 门店、岗位），每人一张印好姓名的答题卡 / "
                         "roster: one personalised answer sheet per trainee")

@@ -35,7 +35,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import quiz
 from .booklet.render import site_jobs as booklet_jobs
 from .checklist.render import site_jobs as checklist_jobs
 from .handbook.problems_page import problems_overlay, with_overlay
@@ -43,11 +42,14 @@ from .handbook.render import Glossary, Links, render_page
 from .handbook.search import compact_search_index, patch_search_worker, segmenter
 from .handbook.searchwords import domain_words, jieba_userdict
 from .handbook.site import SitePlan, glossary_tooltips, plan_site
+from .quiz.practice import exam_set
+from .quiz.site import procedure_quiz_html, spec_page_markdown
+from .quiz.spec import load_specs
 from .loader import YAML_SUFFIXES, Content, load_or_raise
 from .print.batch import PrintBatch
 from .problems import PlaybookError
 from .quiz.assemble import label
-from .quiz.pack import SECTION_PAGE, SECTION_TITLE, section_markdown
+from .quiz.pack import SECTION_PAGE, SECTION_TITLE, build_pack, section_markdown
 
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -134,7 +136,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 for p in sorted(content_dir.rglob("*.md"))}
         exams = self.quizzes_dir if self.quizzes_dir.is_dir() else None
         self.plan = plan_site(content, hand, quiz_block, quiz_pages, self._trainer_page(content),
-                              (lambda: quiz.exam_set(content, exams).scenarios()) if exams else None)
+                              (lambda: exam_set(content, exams).scenarios()) if exams else None)
         config.nav = self.plan.nav
         tips = glossary_tooltips(content)
         self.glossary = Glossary(tips)
@@ -147,12 +149,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # Practice on the site never uses a question of any exam paper: the exams are worked out
         # when the first page asks (a procedure page under serve need not wait for every spec).
         exams = self.quizzes_dir if self.quizzes_dir.is_dir() else None
-        block = functools.partial(quiz.procedure_quiz_html, exam=exams) if self.config.self_check else None
+        block = functools.partial(procedure_quiz_html, exam=exams) if self.config.self_check else None
         pages: dict[str, tuple[str, Any]] = {}
         if self.quizzes_dir.is_dir():
-            for spec in quiz.load_specs(self.quizzes_dir, content):
+            for spec in load_specs(self.quizzes_dir, content):
                 pages[f"quizzes/{spec.stem}/index.md"] = (
-                    spec.title, lambda s=spec: quiz.spec_page_markdown(content, s, exams))
+                    spec.title, lambda s=spec: spec_page_markdown(content, s, exams))
         return block, pages
 
     def _trainer_page(self, content: Content) -> tuple[str, str, Any] | None:
@@ -161,7 +163,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return None
 
         specs = [(s.stem, s.title, [label(i) for i in range(s.versions)])
-                 for s in quiz.load_specs(self.quizzes_dir, content)]
+                 for s in load_specs(self.quizzes_dir, content)]
         return SECTION_PAGE, SECTION_TITLE, lambda: section_markdown(specs)
 
     def _feed_search(self, config: Any, content: Content) -> None:
@@ -276,8 +278,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         printables, self.printables = self.printables, None
         try:
             if self.quizzes_dir.is_dir():  # while the layout thread lays out PDFs
-                quiz.build_quiz_outputs(self.content, self.quizzes_dir, site_dir, self.pack_dir,
-                                        pack_in_site=self.config.trainer_pack_in_site)
+                build_pack(self.content, self.quizzes_dir, site_dir, self.pack_dir,
+                           in_site=self.config.trainer_pack_in_site)
             printables.finish(site_dir)
         except PlaybookError as exc:
             raise PluginError(str(exc)) from exc

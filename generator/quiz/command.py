@@ -10,18 +10,10 @@ from ..loader import load_or_raise
 from ..problems import ContentError, Problem, display_path, print_problems
 from ..results.roster import read_roster
 from .assemble import build_quiz
-from .outputs import FORMATS, render, write
+from .formats import parse_formats
+from .outputs import render, write
 from .practice import overlap
 from .spec import MAX_VERSIONS, load_spec
-
-
-def parse_formats(text: str) -> list[str] | str:
-    """['pdf', 'json'] or an error message."""
-    wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown or not wanted:
-        return f"未知的格式 {', '.join(unknown) or '(空)'}；可用：{','.join(FORMATS)} (unknown format)"
-    return [f for f in FORMATS if f in wanted]
 
 
 def run(args: argparse.Namespace) -> int:

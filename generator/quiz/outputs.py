@@ -38,6 +38,7 @@ from . import anki, gift, moodle, paper
 from .assemble import Quiz, build_quiz, label
 from .bank import topics
 from .coverage import coverage, coverage_html
+from .formats import EXPORTS, FORMATS, file_names, version_names
 from .practice import overlap
 from .spec import load_spec, spec_files
 from .text_bank import text_bank
@@ -48,31 +49,33 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..loader import Content
     from .spec import QuizSpec
 
-FORMATS = ("pdf", "html", "json", "moodle", "gift", "anki", "sheet", "xlsx", "txt", "wesurvey")
-
-
 def quiz_json_bytes(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-# The files each format writes per paper version (anki writes one deck for the whole quiz).
-PER_VERSION = {
-    "pdf": ("paper-{v}.pdf", "key-{v}.pdf"), "html": ("paper-{v}.html", "key-{v}.html"), "json": ("quiz-{v}.json",),
-    "moodle": ("moodle-{v}.xml",), "gift": ("gift-{v}.txt",), "sheet": ("sheet-{v}.pdf", "sheet-{v}.json"),
-    "xlsx": ("tiku-{v}.xlsx",), "txt": ("tiku-{v}.txt",), "wesurvey": ("wesurvey-{v}.txt",),
+TOPIC_FORMATS = ("xlsx", "txt", "wesurvey")
+"""The banks that name each question's 知识点 (computed over the whole quiz)."""
+
+# The renderer of every format of the registry (:mod:`.formats`). A "version" renderer takes one
+# version's quiz JSON and the 知识点 names of its questions; "sheets" takes every version's JSON with
+# the spec file, roster and number of blank sheets; "quiz" takes the assembled quiz.
+VERSION_RENDERERS: dict[str, Callable[[dict, dict[str, str]], tuple[bytes, ...]]] = {
+    "pdf": lambda data, _names: (paper.paper_pdf(data), paper.key_pdf(data)),
+    "html": lambda data, _names: (paper.paper_html(data).encode("utf-8"), paper.key_html(data).encode("utf-8")),
+    "json": lambda data, _names: (quiz_json_bytes(data),),
+    "moodle": lambda data, _names: (moodle.moodle_xml(data),),
+    "gift": lambda data, _names: (gift.gift(data),),
+    "xlsx": lambda data, names: (xlsx_bank(data, names),),
+    "txt": lambda data, names: (text_bank(data, names),),
+    "wesurvey": lambda data, names: (wesurvey(data, names),),
 }
-
-
-def file_names(stem: str, labels: list[str], formats=FORMATS) -> list[str]:
-    names = [name.format(v=v) for v in labels for fmt in FORMATS if fmt in formats for name in PER_VERSION.get(fmt, ())]
-    if "anki" in formats:
-        names.append(f"{stem}.apkg")
-    return names + ["coverage.html", "coverage.json"]
-
-
-def version_names(v: str, formats=FORMATS) -> list[str]:
-    """The files of one version (file_names without the deck and the coverage report)."""
-    return [name.format(v=v) for fmt in FORMATS if fmt in formats for name in PER_VERSION.get(fmt, ())]
+QUIZ_RENDERERS: dict[str, Callable[[Quiz], tuple[bytes, ...]]] = {
+    "anki": lambda quiz: (anki.deck_bytes(quiz.pool, f"Playbook::{quiz.spec.title}", quiz.spec.stem, quiz.changed,
+                                          reverse=quiz.spec.anki.reverse, type_in=quiz.spec.anki.type_in),),
+}
+_bound = {"version": set(VERSION_RENDERERS), "quiz": set(QUIZ_RENDERERS), "sheets": {"sheet"}}
+if any(set(_bound[scope]) != {f.name for f in EXPORTS if f.scope == scope} for scope in _bound):
+    raise ImportError("quiz.formats and the renderers in quiz.outputs disagree: bind every format once")
 
 
 Timed = Callable[[str, Callable[[], object]], object]
@@ -99,7 +102,7 @@ def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None,
 
     timed = _timer(timings)
     files: dict[str, bytes] = {}
-    names = topics(quiz) if {"xlsx", "txt", "wesurvey"} & set(formats) else {}
+    names = topics(quiz) if any(f in formats for f in TOPIC_FORMATS) else {}
     for i in range(len(quiz.labels)):
         files.update(version_files(quiz.to_json(i), formats, names, timed))
     if "sheet" in formats:
@@ -116,22 +119,11 @@ def version_files(data: dict, formats=FORMATS, topic_names: dict[str, str] | Non
     """The files of one version made from its quiz JSON alone (all but the answer sheet)."""
 
     timed = timed or _timer(None)
-    v = data["version"]
     files: dict[str, bytes] = {}
-    if "html" in formats:
-        files[f"paper-{v}.html"] = timed("html", lambda: paper.paper_html(data).encode("utf-8"))
-        files[f"key-{v}.html"] = timed("html", lambda: paper.key_html(data).encode("utf-8"))
-    if "pdf" in formats:
-        files[f"paper-{v}.pdf"] = timed("pdf", lambda: paper.paper_pdf(data))
-        files[f"key-{v}.pdf"] = timed("pdf", lambda: paper.key_pdf(data))
-    if "json" in formats:
-        files[f"quiz-{v}.json"] = timed("json", lambda: quiz_json_bytes(data))
-    if "moodle" in formats:
-        files[f"moodle-{v}.xml"] = timed("moodle", lambda: moodle.moodle_xml(data))
-    if "gift" in formats:
-        files[f"gift-{v}.txt"] = timed("gift", lambda: gift.gift(data))
-    if {"xlsx", "txt", "wesurvey"} & set(formats):
-        files.update(timed("bank", lambda: _bank(data, topic_names or {}, formats)))
+    for f in EXPORTS:
+        if f.name in formats and f.scope == "version":
+            made = timed(f.name, lambda f=f: VERSION_RENDERERS[f.name](data, topic_names or {}))
+            files.update(zip((name.format(v=data["version"]) for name in f.files), made, strict=True))
     return files
 
 
@@ -141,21 +133,14 @@ def quiz_files(quiz: Quiz, formats=FORMATS, timed: Timed | None = None,
 
     timed = timed or _timer(None)
     files: dict[str, bytes] = {}
-    if "anki" in formats:
-        files[f"{quiz.spec.stem}.apkg"] = timed(
-            "anki", lambda: anki.deck_bytes(quiz.pool, f"Playbook::{quiz.spec.title}", quiz.spec.stem, quiz.changed,
-                                            reverse=quiz.spec.anki.reverse, type_in=quiz.spec.anki.type_in))
+    for f in EXPORTS:
+        if f.name in formats and f.scope == "quiz":
+            made = timed(f.name, lambda f=f: QUIZ_RENDERERS[f.name](quiz))
+            files.update(zip((name.format(stem=quiz.spec.stem) for name in f.files), made, strict=True))
     cov = timed("coverage", lambda: coverage(quiz, shared))
     files["coverage.json"] = quiz_json_bytes(cov)
     files["coverage.html"] = coverage_html(cov).encode("utf-8")
     return files
-
-
-def _bank(data: dict, names: dict[str, str], formats=FORMATS) -> dict[str, bytes]:
-    v = data["version"]
-    makers = {"xlsx": (f"tiku-{v}.xlsx", xlsx_bank), "txt": (f"tiku-{v}.txt", text_bank),
-              "wesurvey": (f"wesurvey-{v}.txt", wesurvey)}
-    return {name: make(data, names) for fmt, (name, make) in makers.items() if fmt in formats}
 
 
 def _spec_file(spec: QuizSpec) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.problems import ContentError
-from generator.quiz import check_specs, load_specs
+from generator.quiz.spec import check_specs, load_specs
 
 from .helpers import CONTENT, REPO, shipped, spec_paths
 
@@ -36,7 +36,7 @@ def test_quiz_writes_every_requested_format(cli, tmp_path: Path) -> None:
     data = json.loads((out / "quiz-A.json").read_text(encoding="utf-8"))
     assert list(data)[:4] == ["title", "version", "seed", "questions"]
     for q in data["questions"]:
-        assert list(q) == ["id", "type", "prompt", "options", "answer", "explanation", "source"]
+        assert list(q) == ["id", "type", "prompt", "options", "answer", "explanation", "source", "covers"]
     assert "已生成" in run.out
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.loader import load_content
-from generator.quiz import load_specs
+from generator.quiz.spec import load_specs
 from generator.quiz.anki import timestamp
 from generator.quiz.assemble import build_quiz
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import markdown
 import pytest
 
-from generator.quiz import build_quiz_outputs, load_specs, procedure_quiz_html, spec_page_markdown
+from generator.quiz.pack import build_pack
+from generator.quiz.site import procedure_quiz_html, spec_page_markdown
+from generator.quiz.spec import load_specs
 
 from .helpers import REPO, make_content, shipped, special_content
 
@@ -124,7 +126,7 @@ def test_build_quiz_outputs_writes_every_spec_into_the_pack_and_only_decks_into_
         data, tuple(f for f in formats if f != "pdf"), *args))  # papers' PDFs are covered by the slow tests
     monkeypatch.setenv("PLAYBOOK_CACHE", "off")  # nothing without its PDFs may be kept
     site, pack = tmp_path / "site", tmp_path / "pack"
-    assert build_quiz_outputs(shipped(), REPO / "quizzes", site, pack) == pack.resolve()
+    assert build_pack(shipped(), REPO / "quizzes", site, pack) == pack.resolve()
     stems = {p.stem for p in (REPO / "quizzes").glob("*.yaml")}
     assert {p.name for p in pack.iterdir() if p.is_dir()} == stems
     for stem in stems:

@@ -14,7 +14,8 @@ import generator.quiz.assemble as assemble
 import generator.quiz.outputs as outputs
 import generator.quiz.practice as practice
 from generator.loader import Content, load_or_raise
-from generator.quiz import build_quiz_outputs, overlap
+from generator.quiz.pack import build_pack
+from generator.quiz.practice import overlap
 from generator.quiz.assemble import build_quiz
 from generator.quiz.outputs import FORMATS, render, write
 from generator.quiz.spec import load_specs
@@ -76,7 +77,7 @@ class Project:
         self.made.clear()
         self.builds += 1
         site, pack = self.root / f"site-{self.builds}", self.root / f"pack-{self.builds}"
-        build_quiz_outputs(self.content(), self.quizzes, site, pack)
+        build_pack(self.content(), self.quizzes, site, pack)
         return _files(pack / "mini")
 
     def reference(self) -> dict[str, bytes]:
