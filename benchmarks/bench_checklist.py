@@ -27,9 +27,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.checklist.render import SIZES, procedure_jobs, role_jobs, write_jobs  # noqa: E402
-from generator.print import print_document  # noqa: E402
 from generator.checklist.view import checklist_views  # noqa: E402
 from generator.loader import load_or_raise  # noqa: E402
+from generator.print import print_document  # noqa: E402
 
 VERBS = ["确认", "检查", "登记", "提醒", "介绍", "核对", "陪同", "记录", "回访", "整理"]
 THINGS = ["客户资料", "车辆外观", "预约时间", "维修项目", "结算单据", "样板房", "认购合同", "交车文件", "休息区", "工单"]

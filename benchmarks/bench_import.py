@@ -42,7 +42,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     opts = ap.parse_args()
     sys.path.insert(0, str(REPO))
-    from generator.importer.command import import_document
+    from generator.commands.import_ import import_document
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "sop-200-pages.txt"

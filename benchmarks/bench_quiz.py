@@ -72,8 +72,8 @@ def main() -> int:
     ap.add_argument("--no-pdf", action="store_true")
     args = ap.parse_args()
 
+    from generator.exports.outputs import FORMATS, render
     from generator.quiz.assemble import build_quiz
-    from generator.quiz.outputs import FORMATS, render
     from generator.quiz.spec import QuizSpec
 
     t0 = time.perf_counter()

@@ -26,8 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.loader import load_content  # noqa: E402
+from generator.quiz.scoring import Results, Trainee, score_sheet, to_json  # noqa: E402
 from generator.results import report  # noqa: E402
-from generator.results.model import Results, Trainee, score_sheet, to_json  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from generator.print import typst_compiler  # noqa: E402
-from generator.results.model import quiz_fingerprint  # noqa: E402
+from generator.quiz.scoring import quiz_fingerprint  # noqa: E402
 from generator.sheet.layout import sheet_layout  # noqa: E402
 from generator.sheet.render import PRINTED, TYPST_TEMPLATE, Copy, sheet_data, sheet_pdf  # noqa: E402
 

@@ -11,19 +11,17 @@ revisions (each loaded and validated like the working tree), never by a text dif
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import io
 import re
 import subprocess
-import sys
 import tarfile
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .loader import Content, load_content, load_or_raise
+from .loader import Content, load_content
 from .model import InlinePhrase, Procedure, Step
 from .problems import PlaybookError, Problem
 
@@ -288,26 +286,3 @@ def format_changes(items: list[ProcedureChanges]) -> list[str]:
         lines.append(f"  {p.title}（{p.id}）")
         lines += [f"    - {c.text}" for c in p.changes]
     return lines
-
-
-def run(args: argparse.Namespace) -> int:
-    content, _warnings = load_or_raise(args.content)
-    root = content.root
-    if args.since:
-        commit, name = resolve(root, args.since)
-        items = compare(content_at(root, commit) if commit else None, content)
-        print(f"自 {name} 以来有变化的流程：{len(items)} 个")
-        for line in format_changes(items):
-            print(line)
-        return 0
-    if not in_git(root):
-        resolve(root, "HEAD")  # raises H004
-    revisions = history(content) or []
-    if not revisions:
-        print("最近没有流程变化。")
-    for rev in revisions:
-        print(f"{rev.day}  {rev.rev or '（未提交的修改）'}")
-        for line in format_changes(list(rev.procedures)):
-            print(line)
-    sys.stdout.flush()
-    return 0

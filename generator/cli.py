@@ -13,25 +13,25 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .problems import PlaybookError, Problem, print_problems
-from .quiz.formats import FORMATS, format_help
+from .exports.formats import FORMATS, format_help
+from .problems import PlaybookError, print_problems
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 # subcommand -> "module:function" taking (args) and returning an exit code. Imported lazily so
 # `playbook check` does not pay for MkDocs, Typst or OpenCV.
 HANDLERS = {
-    "check": "generator.check:run",
-    "schema": "generator.schema:run",
-    "build": "generator.handbook.command:run_build",
-    "serve": "generator.handbook.command:run_serve",
-    "quiz": "generator.quiz.command:run",
-    "checklist": "generator.checklist.command:run",
-    "import": "generator.importer.command:run",
-    "grade": "generator.results.grade:run",
-    "report": "generator.results.report_command:run",
-    "booklet": "generator.booklet.command:run",
-    "changes": "generator.changes:run",
+    "check": "generator.commands.check:run",
+    "schema": "generator.commands.schema:run",
+    "build": "generator.commands.build:run",
+    "serve": "generator.commands.serve:run",
+    "quiz": "generator.commands.quiz:run",
+    "checklist": "generator.commands.checklist:run",
+    "import": "generator.commands.import_:run",
+    "grade": "generator.commands.grade:run",
+    "report": "generator.commands.report:run",
+    "booklet": "generator.commands.booklet:run",
+    "changes": "generator.commands.changes:run",
 }
 
 

@@ -37,20 +37,19 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .booklet.render import site_jobs as booklet_jobs
 from .checklist.render import site_jobs as checklist_jobs
+from .exports.pack import SECTION_PAGE, SECTION_TITLE, build_pack, section_markdown
 from .handbook.problems_page import problems_overlay, with_overlay
 from .handbook.render import Glossary, Links, render_page
 from .handbook.search import compact_search_index, patch_search_worker, segmenter
 from .handbook.searchwords import domain_words, jieba_userdict
 from .handbook.site import SitePlan, glossary_tooltips, plan_site
-from .quiz.practice import exam_set
-from .quiz.site import procedure_quiz_html, spec_page_markdown
-from .quiz.spec import load_specs
 from .loader import YAML_SUFFIXES, Content, load_or_raise
 from .print.batch import PrintBatch
 from .problems import PlaybookError
 from .quiz.assemble import label
-from .quiz.pack import SECTION_PAGE, SECTION_TITLE, build_pack, section_markdown
-
+from .quiz.practice import exam_set
+from .quiz.site import procedure_quiz_html, spec_page_markdown
+from .quiz.spec import load_specs
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 

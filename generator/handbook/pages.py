@@ -16,7 +16,7 @@ from typing import Any
 from ..loader import Content
 from ..model import InlinePhrase, Phrase, Procedure, Step
 from ..quiz.question import LETTERS
-from .text import Markup, attr, html, yaml_str
+from ..safetext import Markup, attr, html, yaml_str
 
 QuizBlock = Callable[[Content, str], str]
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from ..changes import history
 from ..loader import Content
+from ..safetext import html
 from ..versions import VersionBook
 from . import pages as P
-from .text import html
 
 GUIDE_SECTION = "指南与说明"
 

@@ -11,8 +11,7 @@ import hashlib
 import json
 from html import escape
 
-from .paper import LETTERS
-from .question import TYPES
+from .question import LETTERS, TYPES
 
 
 def _e(text: str) -> str:

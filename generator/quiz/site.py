@@ -9,8 +9,8 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from ..handbook.text import md
 from ..loader import Content
+from ..safetext import md
 from .assemble import build_quiz
 from .coverage import coverage, summary_html
 from .online import compact_quiz_block, quiz_block

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import Problem
+from ..quiz.scoring import Sheet, Trainee, rescore
 from .inputs import CORRECTIONS_FORMAT, Decision, check_decision, decision_from_dict
 from .inputs import read_corrections as _read
-from .model import Sheet, Trainee, rescore
 
 FORMAT = CORRECTIONS_FORMAT
 

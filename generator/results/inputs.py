@@ -26,8 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 from ..model import SLUG_PATTERN, Slug
 from ..problems import Problem, display_path
 from ..quiz.question import COVER_KINDS, TYPES
+from ..quiz.scoring import Response, Sheet, Trainee, is_correct, quiz_fingerprint
 from ..yamlsafe import Path_, format_path
-from .model import Response, Sheet, Trainee, is_correct, quiz_fingerprint
 
 MAX_RESULTS_BYTES = 32 * 1024 * 1024
 """A results.json larger than this is refused before it is parsed (a real one for 1,000 trainees is ~5 MB)."""

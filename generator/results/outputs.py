@@ -8,8 +8,8 @@ import csv
 import io
 
 from ..quiz.question import LETTERS
+from ..quiz.scoring import FLAG_NAMES, Results, Sheet, to_json
 from ..spreadsheet import csv_row, stable_xlsx, xlsx_row
-from .model import FLAG_NAMES, Results, Sheet, to_json
 
 HEAD = ["姓名", "工号", "门店", "岗位", "测验", "卷", "序号", "得分", "是否及格", "待复核"]
 

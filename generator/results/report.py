@@ -15,7 +15,6 @@ import io
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -26,9 +25,9 @@ from markupsafe import Markup
 
 from ..print import typst_compiler
 from ..quiz.question import LETTERS, TYPES, Cover
+from ..quiz.scoring import FLAG_NAMES, Sheet
 from ..spreadsheet import stable_xlsx, xlsx_row
 from . import stats
-from .model import FLAG_NAMES, Sheet
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "report"
 """The HTML report and score sheets (report.html, trainees.html) handed to the trainer."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..problems import Problem, display_path, printable
-from .model import Trainee
+from ..quiz.scoring import Trainee
 from .tables import HEADERS, Table, header_role, load_tables
 
 COLUMNS = ("name", "id", "store", "role")

@@ -38,9 +38,8 @@ from xml.parsers.expat import ExpatError, ParserCreate
 
 from ..problems import Problem, display_path, printable
 from ..quiz.question import LETTERS
+from ..quiz.scoring import Flag, Sheet, Trainee, score_sheet
 from ..spreadsheet import undo_csv_guard
-from .model import Flag, Sheet, Trainee, score_sheet
-
 
 # Limits, checked before anything is parsed: a class list or an LMS export of a few thousand
 # trainees is far below each; a file beyond one is refused (T016), never read into memory whole.

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..problems import Problem, display_path
-from ..results.model import Sheet, Trainee, score_sheet
+from ..quiz.scoring import Sheet, Trainee, score_sheet
 from . import read, scan
 from .layout import parse_qr
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 
 from ..problems import ContentError, Problem
-from ..results.model import Trainee, quiz_fingerprint
+from ..quiz.scoring import Trainee, quiz_fingerprint
 from .layout import SheetOverflow, sheet_layout
 from .render import Copy, sheet_pdf
 

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..quiz.question import LETTERS
-from ..results.model import FLAG_NAMES, Sheet
+from ..quiz.scoring import FLAG_NAMES, Sheet
 from .grade import GradedPage
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "sheet"

@@ -12,8 +12,15 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from generator.booklet.render import (booklet_data, booklet_document, build_site_booklets, signoff_data, site_jobs,
-                                      write_booklet, write_signoff)
+from generator.booklet.render import (
+    booklet_data,
+    booklet_document,
+    build_site_booklets,
+    signoff_data,
+    site_jobs,
+    write_booklet,
+    write_signoff,
+)
 from generator.booklet.view import booklet_view
 from generator.loader import load_or_raise
 from generator.print import TypstDocument, typst_compiler

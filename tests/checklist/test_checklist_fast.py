@@ -14,12 +14,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from checklist_support import CONTENT, REPO, long_procedure, write_content  # noqa: E402
 
-from generator.print import batch, cache  # noqa: E402
 from generator.checklist import render as render_mod  # noqa: E402
 from generator.checklist import render_checklists, render_site_checklists  # noqa: E402
 from generator.checklist.view import checklist_views  # noqa: E402
 from generator.dates import last_changed  # noqa: E402
 from generator.loader import load_or_raise  # noqa: E402
+from generator.print import batch, cache  # noqa: E402
 from generator.problems import PlaybookError  # noqa: E402
 
 

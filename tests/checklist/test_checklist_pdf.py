@@ -12,9 +12,9 @@ from checklist_support import CONTENT, long_procedure, pages, pdffonts, pdfinfo,
 
 from generator.checklist import render_checklists  # noqa: E402
 from generator.checklist.render import role_jobs  # noqa: E402
-from generator.print import print_document  # noqa: E402
 from generator.checklist.view import checklist_views  # noqa: E402
 from generator.loader import load_or_raise  # noqa: E402
+from generator.print import print_document  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

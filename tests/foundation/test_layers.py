@@ -1,5 +1,5 @@
-"""The package's layers run one way (pyproject's import-linter contract): the real tree keeps it, and
-a planted import from the core up to a command breaks it, so the check can fail."""
+"""The package's layers run one way and the build never loads the results code (pyproject's
+import-linter contracts): the real tree keeps both, and planted imports break each, so the checks can fail."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _copy(tmp_path: Path) -> Path:
 def test_the_layers_are_kept(tmp_path: Path) -> None:
     run = _lint(_copy(tmp_path))
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "1 kept, 0 broken" in run.stdout
+    assert "2 kept, 0 broken" in run.stdout
 
 
 def test_an_import_from_the_core_up_to_a_command_breaks_them(tmp_path: Path) -> None:
@@ -40,3 +40,12 @@ def test_an_import_from_the_core_up_to_a_command_breaks_them(tmp_path: Path) -> 
     run = _lint(project)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "BROKEN" in run.stdout and "generator.model -> generator.plugin" in run.stdout
+
+
+def test_a_build_module_reaching_the_results_breaks_them(tmp_path: Path) -> None:
+    project = _copy(tmp_path)
+    pages = project / "generator" / "handbook" / "pages.py"
+    pages.write_text(pages.read_text(encoding="utf-8") + "\n\nfrom ..results import stats  # noqa: E402\n", encoding="utf-8")
+    run = _lint(project)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "The handbook build never reads results" in run.stdout and "generator.results.stats" in run.stdout

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from generator.commands.schema import SCHEMA_DIR, render_schemas
 from generator.loader import content_files, kind_of
 from generator.model import KINDS
-from generator.schema import SCHEMA_DIR, render_schemas
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = REPO / "content"

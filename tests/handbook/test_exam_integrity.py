@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from handbook_support import CONTENT, REPO, playbook, write_config
 
+from generator.commands.grade import load_quiz_dir
 from generator.loader import load_or_raise
 from generator.quiz.assemble import build_quiz
 from generator.quiz.spec import load_specs
-from generator.results.grade import load_quiz_dir
 
 EXAM_FILE = re.compile(r"^(paper|key|sheet|quiz|moodle|gift|tiku|wesurvey)-[A-Z]\.|^coverage\.")
 

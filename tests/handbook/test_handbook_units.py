@@ -13,7 +13,7 @@ import yaml
 from generator.handbook.abbr import CjkAbbrExtension
 from generator.handbook.pages import front_matter
 from generator.handbook.search import WORKER_CHANGED, mixed_words, patch_search_worker, segmenter
-from generator.handbook.text import md
+from generator.safetext import md
 
 
 def test_md_shows_markdown_and_html_as_text() -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.importer import command, writer
+from generator.commands import import_ as command
+from generator.importer import writer
 from generator.problems import PlaybookError
 
 OUTLINE = [

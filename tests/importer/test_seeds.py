@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.importer.command import import_document, report
+from generator.commands.import_ import import_document, report
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -17,7 +17,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory, imp):
     import subprocess
     import sys
 
-    from generator.importer import command  # noqa: F401  (import errors surface here, not in a subprocess)
+    from generator.commands import import_  # noqa: F401  (import errors surface here, not in a subprocess)
 
     results = {}
     for path in sorted(imp.SEEDS.glob("*.txt")):

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.exports.anki import timestamp
 from generator.loader import load_content
-from generator.quiz.spec import load_specs
-from generator.quiz.anki import timestamp
 from generator.quiz.assemble import build_quiz
+from generator.quiz.spec import load_specs
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.quiz.anki import deck_bytes
-from generator.quiz.anki import notes as anki_notes
+from generator.exports.anki import deck_bytes
+from generator.exports.anki import notes as anki_notes
+from generator.exports.gift import gift
+from generator.exports.moodle import moodle_xml
 from generator.quiz.assemble import build_quiz
-from generator.quiz.gift import gift
-from generator.quiz.moodle import moodle_xml
 from generator.quiz.pool import select
 from generator.quiz.spec import QuizSpec, load_spec
 
@@ -489,7 +489,7 @@ def test_anki_deck_from_0_1_0_is_updated_in_place(tmp_path: Path, monkeypatch) -
     not left behind as conflicts; the new drill cards are added."""
     import genanki
 
-    from generator.quiz.anki import MODEL_NAME, stable_id
+    from generator.exports.anki import MODEL_NAME, stable_id
 
     proc, phrases = _drill_content()
     pool = select(make_content([proc], phrases), procedures=["p"])
@@ -518,7 +518,7 @@ def test_anki_deck_from_0_1_0_is_updated_in_place(tmp_path: Path, monkeypatch) -
 
 
 def test_quiz_spec_sets_the_anki_deck_options(tmp_path: Path) -> None:
-    from generator.quiz.outputs import render
+    from generator.exports.outputs import render
 
     proc, phrases = _drill_content()
     content = make_content([proc], phrases)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from generator import cli
+from generator.exports.formats import EXPORTS, FORMATS, file_names, parse_formats
+from generator.exports.outputs import render, site_files
 from generator.quiz.assemble import build_quiz
-from generator.quiz.formats import EXPORTS, FORMATS, file_names, parse_formats
-from generator.quiz.outputs import render, site_files
 from generator.quiz.spec import load_spec
 
 from .helpers import REPO, shipped, spec_paths

@@ -10,7 +10,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from generator.quiz.pack import build_pack
+from generator.exports.pack import build_pack
 from generator.quiz.site import procedure_quiz_html, spec_page_markdown
 from generator.quiz.spec import load_specs
 
@@ -119,7 +119,7 @@ def test_spec_page_survives_markdown_and_links_no_exam_file(tmp_path: Path) -> N
 @pytest.mark.slow
 def test_build_quiz_outputs_writes_every_spec_into_the_pack_and_only_decks_into_the_site(tmp_path: Path,
                                                                                       monkeypatch) -> None:
-    import generator.quiz.outputs as outputs
+    import generator.exports.outputs as outputs
 
     real = outputs.version_files
     monkeypatch.setattr(outputs, "version_files", lambda data, formats=outputs.FORMATS, *args: real(

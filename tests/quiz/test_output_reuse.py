@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
+import generator.exports.outputs as outputs
 import generator.quiz.assemble as assemble
-import generator.quiz.outputs as outputs
 import generator.quiz.practice as practice
+from generator.exports.outputs import FORMATS, render, write
+from generator.exports.pack import build_pack
 from generator.loader import Content, load_or_raise
-from generator.quiz.pack import build_pack
-from generator.quiz.practice import overlap
 from generator.quiz.assemble import build_quiz
-from generator.quiz.outputs import FORMATS, render, write
+from generator.quiz.practice import overlap
 from generator.quiz.spec import load_specs
 
 pytestmark = pytest.mark.slow  # renders papers and answer sheets

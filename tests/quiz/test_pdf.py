@@ -14,8 +14,8 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
+from generator.exports import paper
 from generator.print import typst_compiler
-from generator.quiz import paper
 from generator.quiz.assemble import build_quiz
 from generator.quiz.spec import load_spec
 

@@ -11,13 +11,13 @@ import zipfile
 import pytest
 from python_calamine import CalamineWorkbook
 
+from generator.exports.outputs import FORMATS, file_names, render
+from generator.exports.text_bank import text_bank
+from generator.exports.wesurvey import wesurvey
+from generator.exports.xlsx_bank import xlsx_bank
 from generator.quiz.assemble import build_quiz
 from generator.quiz.bank import topics
-from generator.quiz.outputs import FORMATS, file_names, render
 from generator.quiz.spec import QuizSpec, load_spec
-from generator.quiz.text_bank import text_bank
-from generator.quiz.wesurvey import wesurvey
-from generator.quiz.xlsx_bank import xlsx_bank
 
 from .helpers import make_content, shipped, spec_paths
 

@@ -18,7 +18,7 @@ from generator.quiz.coverage import coverage, coverage_html
 from generator.quiz.pool import select
 from generator.quiz.practice import ExamSet, exam_set, overlap, procedure_practice, spec_practice
 from generator.quiz.question import Question, flaws
-from generator.quiz.site import procedure_quiz_html, procedure_questions, spec_page_markdown
+from generator.quiz.site import procedure_questions, procedure_quiz_html, spec_page_markdown
 from generator.quiz.spec import load_spec, load_specs
 
 from .helpers import QUIZZES, shipped

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.loader import load_content
-from generator.results.model import Results, Sheet, Trainee, score_sheet
+from generator.quiz.scoring import Results, Sheet, Trainee, score_sheet
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = REPO / "content"

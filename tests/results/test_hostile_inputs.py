@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.results.model import Trainee
+from generator.quiz.scoring import Trainee
 from generator.results.roster import read_roster
 from generator.results.tables import MAX_FIELD_CHARS, decode_text, read_table, read_tables
 

@@ -12,10 +12,10 @@ import pytest
 
 from generator import output_folder as of
 from generator.cli import main
+from generator.commands.grade import EARLIER_OUTPUT as GRADE_EARLIER
+from generator.commands.report import EARLIER_OUTPUT as REPORT_EARLIER
 from generator.output_folder import MARKER, TMP_PREFIX, OutputRefused, OutputWriteFailed, publish, refusals
-from generator.results.grade import EARLIER_OUTPUT as GRADE_EARLIER
-from generator.results.model import Trainee, to_json
-from generator.results.report_command import EARLIER_OUTPUT as REPORT_EARLIER
+from generator.quiz.scoring import Trainee, to_json
 
 from ..conftest import run_cli
 from .helpers import QUIZZES, REPO, hand_rows, quizzes, random_answers, results_for, write_csv

@@ -7,17 +7,16 @@ from __future__ import annotations
 import random
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pypdfium2
 import pytest
 
+from generator.quiz.scoring import Trainee, score_sheet
 from generator.results import report
-from generator.results.model import Trainee, score_sheet
 
-from .helpers import REPO, SPEC, quizzes, random_answers, shipped
+from .helpers import SPEC, quizzes, random_answers, shipped
 
 pytestmark = pytest.mark.slow
 

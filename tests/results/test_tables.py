@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from generator.results.model import Trainee
+from generator.quiz.scoring import Trainee
 from generator.results.tables import read_table, read_tables
 
 from .helpers import hand_rows, moodle_rows, quizzes, random_answers, write_csv, write_xlsx

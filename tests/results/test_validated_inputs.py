@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from generator.commands.grade import load_quiz_dir
+from generator.commands.report import load_results, quizzes_for
 from generator.problems import ContentError
+from generator.quiz.scoring import Trainee, quiz_fingerprint, score_sheet, to_json
 from generator.results.corrections import apply_corrections, read_corrections
-from generator.results.grade import load_quiz_dir
 from generator.results.inputs import MAX_RESULTS_BYTES, read_quiz_json, read_results
-from generator.results.model import Trainee, quiz_fingerprint, score_sheet, to_json
 from generator.results.redrill import redrill_path
-from generator.results.report_command import load_results, quizzes_for
 
 from ..conftest import run_cli
 from .helpers import CONTENT, QUIZZES, SPEC, hand_rows, quizzes, results_for, shipped, write_csv

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from generator.print import typst_compiler
-from generator.results.model import quiz_fingerprint
+from generator.quiz.scoring import quiz_fingerprint
 from generator.sheet import scan
 from generator.sheet.layout import parse_qr, qr_payload, sheet_layout
 from generator.sheet.render import PRINTED, QR_QUIET, TYPST_TEMPLATE, Copy, qr_modules, sheet_data, sheet_pdf

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from generator.results.model import is_correct
+from generator.quiz.scoring import is_correct
 from generator.sheet import ink, read, scan
 from generator.sheet.layout import parse_qr
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .loader import load_content
-from .problems import has_errors, print_problems
-from .quiz.spec import check_specs
-from .quiz.spec import spec_files
+from ..loader import load_content
+from ..problems import has_errors, print_problems
+from ..quiz.spec import check_specs, spec_files
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
 from ..print import TypstDocument, print_document, typst_compiler
-from .question import LETTERS, TYPES
+from ..quiz.question import LETTERS, TYPES
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "quiz"
 PAPER_TEMPLATE = "paper.typ"  # under generator/templates/print/

@@ -6,14 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..exports.formats import parse_formats
+from ..exports.outputs import render, write
 from ..loader import load_or_raise
 from ..problems import ContentError, Problem, display_path, print_problems
+from ..quiz.assemble import build_quiz
+from ..quiz.practice import overlap
+from ..quiz.spec import MAX_VERSIONS, load_spec
 from ..results.roster import read_roster
-from .assemble import build_quiz
-from .formats import parse_formats
-from .outputs import render, write
-from .practice import overlap
-from .spec import MAX_VERSIONS, load_spec
 
 
 def run(args: argparse.Namespace) -> int:

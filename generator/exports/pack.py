@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import output_folder
-from ..handbook.text import md
 from ..problems import ContentError, Problem, display_path
+from ..safetext import md
 from .outputs import file_names, spec_outputs
 from .paper import environment
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-from .bank import LETTERS, rows
+from ..quiz.bank import LETTERS, rows
 
 LIMITS = {"stem": 2000, "explanation": 2000, "option": 500}
 MAX_OPTIONS = 26

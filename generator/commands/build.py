@@ -1,4 +1,4 @@
-"""`playbook build` and `playbook serve`: MkDocs with the playbook plugin, plus a safe swap.
+"""`playbook build`: MkDocs with the playbook plugin, plus a safe swap.
 
 A build goes into a fresh folder beside the target and replaces the old site only when it
 succeeded, so a failed build leaves the previous site untouched.
@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from ..exports.pack import check_pack_dir
 from ..loader import load_or_raise
-from ..quiz.pack import check_pack_dir
 from ..problems import PlaybookError, Problem
 
 
@@ -27,7 +27,7 @@ class _StderrHandler(logging.Handler):
             print(f"{record.levelname.lower()}: {record.getMessage()}", file=sys.stderr)
 
 
-def _quiet_logging() -> None:
+def quiet_logging() -> None:
     root = logging.getLogger("mkdocs")
     root.handlers[:] = [_StderrHandler()]
     root.setLevel(logging.INFO)
@@ -40,7 +40,7 @@ def _quiet_logging() -> None:
         pass
 
 
-def _config_problem(config: Path, message: str) -> PlaybookError:
+def config_problem(config: Path, message: str) -> PlaybookError:
     return PlaybookError([Problem(str(config), 1, 1, "B001", message, "mkdocs build failed")])
 
 
@@ -53,15 +53,15 @@ def build_site(config_file: Path, content: Path | None, site_dir: Path | None,
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
     if not config_file.is_file():
-        raise _config_problem(config_file, f"找不到 MkDocs 配置文件 `{config_file}`")
+        raise config_problem(config_file, f"找不到 MkDocs 配置文件 `{config_file}`")
     overrides: dict[str, str] = {}
     if content is not None:
         overrides["docs_dir"] = str(content.resolve())
-    _quiet_logging()
+    quiet_logging()
     try:
         config = load_config(str(config_file), **overrides)
     except ConfigurationError as exc:
-        raise _config_problem(config_file, f"MkDocs 配置有误：{exc}") from exc
+        raise config_problem(config_file, f"MkDocs 配置有误：{exc}") from exc
     # Report content problems compiler-style before MkDocs starts (and before anything is written).
     # The plugin loads content again; that costs ~0.3 s here, but MkDocs turns a plugin's error into
     # "Aborted with a BuildError!" and the author would lose the clean file:line:col lines.
@@ -84,7 +84,7 @@ def build_site(config_file: Path, content: Path | None, site_dir: Path | None,
         cause = exc.__cause__
         if isinstance(cause, PlaybookError):
             raise cause
-        raise _config_problem(config_file, f"网站没有生成，原来的网站保持不变：{exc}") from exc
+        raise config_problem(config_file, f"网站没有生成，原来的网站保持不变：{exc}") from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -96,7 +96,7 @@ def build_site(config_file: Path, content: Path | None, site_dir: Path | None,
     return final, pack
 
 
-def run_build(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     content = args.content if args.content != Path("content") or not args.config.is_file() else None
     site, pack = build_site(args.config, content, args.site_dir, args.pack_dir)
@@ -105,21 +105,4 @@ def run_build(args: argparse.Namespace) -> int:
     print(f"网站已生成：{site}（{pages} 个页面，{pdfs} 个 PDF，用时 {time.perf_counter() - started:.1f} 秒）")
     if pack is not None and (pack / "index.html").is_file():
         print(f"培训师资料包：{pack}（试卷、答案、答题卡和各平台导出；只给培训师，不在网站里）")
-    return 0
-
-
-def run_serve(args: argparse.Namespace) -> int:
-    from mkdocs.exceptions import Abort, ConfigurationError
-
-    from .serve import serve
-
-    if not args.config.is_file():
-        raise _config_problem(args.config, f"找不到 MkDocs 配置文件 `{args.config}`")
-    load_or_raise(args.content)
-    _quiet_logging()
-    try:
-        serve(config_file=str(args.config), dev_addr=args.dev_addr, docs_dir=str(args.content.resolve()),
-              poll=args.poll)
-    except (Abort, ConfigurationError) as exc:
-        raise _config_problem(args.config, f"预览服务器无法启动：{exc}") from exc
     return 0

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from ..output_folder import OutputRefused, Unmarked, publish, refusals
 from ..problems import ContentError, Problem, display_path, print_problems, printable
+from ..quiz.scoring import Results, Trainee
+from ..results.corrections import apply_corrections, read_corrections
+from ..results.inputs import read_quiz_folder
+from ..results.outputs import result_files
+from ..results.roster import read_roster
+from ..results.tables import read_tables, trainee_key
 from ..sheet.grade import QuizSet, grade_scans
 from ..sheet.review import review_html
-from .corrections import apply_corrections, read_corrections
-from .inputs import read_quiz_folder
-from .model import Results, Trainee
-from .outputs import result_files
-from .roster import read_roster
-from .tables import read_tables, trainee_key
 
 EARLIER_OUTPUT = Unmarked(frozenset({"results.json", "scores.csv", "scores.xlsx", "review.html"}), {"report": None})
 """What grade wrote into results/ before output folders were marked (report's own folder inside)."""

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import yaml
 
+from ..importer import writer
+from ..importer.clean import Cleaned, clean, read_text
+from ..importer.docx import read_docx
+from ..importer.extract import DOMAIN_ID, Extractor, Result
+from ..importer.ids import IdAllocator, slugify
+from ..importer.outline import Item, build_tree, dedupe, tokenize
 from ..problems import ContentError, PlaybookError, Problem, display_path
-from . import writer
-from .clean import Cleaned, clean, read_text
-from .docx import read_docx
-from .extract import DOMAIN_ID, Extractor, Result
-from .ids import IdAllocator, slugify
-from .outline import Item, build_tree, dedupe, tokenize
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", "")
 PREVIEW = 40

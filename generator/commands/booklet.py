@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..booklet.render import write_booklet, write_signoff
 from ..loader import load_or_raise
 from ..problems import display_path
-from .render import write_booklet, write_signoff
 
 
 def run(args: argparse.Namespace) -> int:

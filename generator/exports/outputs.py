@@ -33,21 +33,21 @@ from ..print import cache as print_cache
 from ..print import fonts
 from ..print.publish import write_atomic
 from ..problems import ContentError
+from ..quiz.assemble import Quiz, build_quiz, label
+from ..quiz.bank import topics
+from ..quiz.coverage import coverage, coverage_html
+from ..quiz.practice import overlap
+from ..quiz.spec import load_spec, spec_files
 from ..sheet.outputs import BLANK_SHEETS, sheet_files
 from . import anki, gift, moodle, paper
-from .assemble import Quiz, build_quiz, label
-from .bank import topics
-from .coverage import coverage, coverage_html
 from .formats import EXPORTS, FORMATS, file_names, version_names
-from .practice import overlap
-from .spec import load_spec, spec_files
 from .text_bank import text_bank
 from .wesurvey import wesurvey
 from .xlsx_bank import xlsx_bank
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..loader import Content
-    from .spec import QuizSpec
+    from ..quiz.spec import QuizSpec
 
 def quiz_json_bytes(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -75,7 +75,7 @@ QUIZ_RENDERERS: dict[str, Callable[[Quiz], tuple[bytes, ...]]] = {
 }
 _bound = {"version": set(VERSION_RENDERERS), "quiz": set(QUIZ_RENDERERS), "sheets": {"sheet"}}
 if any(set(_bound[scope]) != {f.name for f in EXPORTS if f.scope == scope} for scope in _bound):
-    raise ImportError("quiz.formats and the renderers in quiz.outputs disagree: bind every format once")
+    raise ImportError("exports.formats and the renderers in exports.outputs disagree: bind every format once")
 
 
 Timed = Callable[[str, Callable[[], object]], object]

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from html import escape
 
+from ..quiz.question import TYPES
 from .moodle import category
-from .question import TYPES
 
 _SPECIAL = {"\\": "&\\#92;", "{": "&\\#123;", "}": "&\\#125;", "~": "\\~", "=": "\\=", "#": "\\#", ":": "\\:"}
 

@@ -26,7 +26,7 @@ import re
 from html import escape
 from xml.etree import ElementTree as ET
 
-from .question import TYPES
+from ..quiz.question import TYPES
 
 # Characters Moodle would change in a category name: tags are stripped (PARAM_TEXT), and GIFT's
 # backslash escapes are not undone on a $CATEGORY line. They become their full-width look-alikes.

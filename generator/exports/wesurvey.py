@@ -23,7 +23,7 @@ occur because every line starts with the stem or an option letter.
 
 from __future__ import annotations
 
-from .bank import LETTERS, rows
+from ..quiz.bank import LETTERS, rows
 
 _FULL = str.maketrans({"[": "［", "]": "］", "(": "（", ")": "）"})
 

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from .families.timing import facts
-from .pool import Pool
+from ..quiz.families.timing import facts
+from ..quiz.pool import Pool
 
 FIXED_EPOCH = 1704067200  # 2024-01-01T00:00:00Z
 MODEL_NAME = "Playbook 服务手册 · 问答"

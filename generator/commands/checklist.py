@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..checklist.render import render_checklists
 from ..loader import load_or_raise
 from ..problems import display_path
-from .render import render_checklists
 
 
 def run(args: argparse.Namespace) -> int:

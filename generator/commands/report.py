@@ -11,17 +11,16 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..exports.outputs import write
 from ..loader import load_or_raise
 from ..output_folder import OutputRefused, Unmarked, publish, refusals
 from ..problems import ContentError, Problem, display_path, print_problems
 from ..quiz.assemble import build_quiz
-from ..quiz.outputs import write
+from ..quiz.scoring import Sheet, quiz_fingerprint
 from ..quiz.spec import load_spec
-from . import report
-from .inputs import check_sheets, read_quiz_json, read_results
-from .model import Sheet, quiz_fingerprint
-from .redrill import prepare_redrill
-
+from ..results import report
+from ..results.inputs import check_sheets, read_quiz_json, read_results
+from ..results.redrill import prepare_redrill
 
 EARLIER_OUTPUT = Unmarked(frozenset({"report.html", "report.pdf", "report.xlsx", "trainees.html", "trainees.pdf"}),
                           {"charts": ".svg"})

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import io
 
+from ..quiz.bank import LETTERS, pass_line, rows, score_per_question
 from ..spreadsheet import stable_xlsx, xlsx_text
-from .bank import LETTERS, pass_line, rows, score_per_question
 
 MAX_OPTIONS = 8
 HEADER = ["题型", "题干", *[f"选项{LETTERS[i]}" for i in range(MAX_OPTIONS)], "正确答案", "答案解析", "分值", "难度", "知识点"]
