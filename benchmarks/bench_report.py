@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.loader import load_content  # noqa: E402
 from generator.quiz.scoring import Results, Trainee, score_sheet, to_json  # noqa: E402
-from generator.results import report  # noqa: E402
+from generator.results import analysis, report  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -77,7 +77,7 @@ def main() -> None:
     sheets = sheets_for(quizzes, a.trainees)
     print(f"{a.trainees} 人 × {a.questions} 题 × {a.versions} 卷")
     t0 = time.perf_counter()
-    data = report.analyse(sheets, {"bench": quizzes}, content)
+    data = analysis.analyse(sheets, {"bench": quizzes}, content)
     t_an = time.perf_counter() - t0
     timings: dict[str, float] = {}
     t0 = time.perf_counter()

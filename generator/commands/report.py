@@ -19,6 +19,7 @@ from ..quiz.assemble import build_quiz
 from ..quiz.scoring import Sheet, quiz_fingerprint
 from ..quiz.spec import load_spec
 from ..results import report
+from ..results.analysis import analyse
 from ..results.inputs import check_sheets, read_quiz_json, read_results
 from ..results.redrill import prepare_redrill
 
@@ -120,20 +121,20 @@ def run(args: argparse.Namespace) -> int:
     problems += more
     if any(p.is_error for p in problems):  # answers that disagree with their own quiz
         raise ContentError(problems)
-    data = report.analyse(sheets, found, content)
+    data = analyse(sheets, found, content)
     drills: list[tuple[Path, bytes]] = []
     if args.redrill:  # checked before anything is written
 
         if content is None:
             raise ContentError([Problem(display_path(args.content), 1, 1, "T105", "出复习测验需要内容目录（--content）",
                                         "content directory missing")])
-        drills = [prepare_redrill(t, specs.get(t["spec"]), content, args.quizzes) for t in data["tests"]]
+        drills = [prepare_redrill(t, specs.get(t.spec), content, args.quizzes) for t in data.tests]
     files = report.render(data)
     write_tree(files, args.out, args.content)
     print_problems(problems)
-    for t in data["tests"]:
-        weakest = t["weakest_steps"][0]["label"] if t["weakest_steps"] else "—"
-        print(f"「{t['title']}」{t['n']} 份答卷，平均 {t['describe']['mean']:.1f} 分，及格 {t['pass_rate'] * 100:.0f}%；"
+    for t in data.tests:
+        weakest = t.weakest_steps[0].label if t.weakest_steps else "—"
+        print(f"「{t.title}」{t.n} 份答卷，平均 {t.describe['mean']:.1f} 分，及格 {t.pass_rate * 100:.0f}%；"
               f"最薄弱的步骤：{weakest}")
     print(f"报告 → {args.out}（report.html、report.pdf、trainees.pdf、report.xlsx；含个人信息，勿放进网站）"
           f" (wrote {len(files)} files)")

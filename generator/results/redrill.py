@@ -19,6 +19,7 @@ from ..problems import ContentError, Problem, display_path
 from ..quiz.assemble import build_quiz, capacity
 from ..quiz.pool import select
 from ..quiz.spec import load_spec
+from .analysis import TestAnalysis
 
 STEP_TYPES = ("ordering", "next_step", "step_of_point", "timing", "rule", "cloze", "matching", "scenario")
 DEFAULT_COUNTS = {"ordering": 2, "next_step": 3, "step_of_point": 3, "timing": 2, "rule": 3, "cloze": 3,
@@ -31,17 +32,17 @@ def redrill_stem(stem: str) -> str:
     return stem if stem.endswith("-redrill") else f"{stem}-redrill"
 
 
-def weak_procedures(test: dict) -> list[str]:
+def weak_procedures(test: TestAnalysis) -> list[str]:
     """Procedures of the weakest steps (and phrases), weakest first, at most MAX_PROCEDURES."""
     out: list[str] = []
-    rows = [r for r in test["weakest_steps"] if r["facility"] < 1.0]
-    rows += [r for r in test["weakest_phrases"] if r["facility"] < 1.0]
-    rows.sort(key=lambda r: r["facility"])
+    rows = [r for r in test.weakest_steps if r.facility < 1.0]
+    rows += [r for r in test.weakest_phrases if r.facility < 1.0]
+    rows.sort(key=lambda r: r.facility)
     for r in rows:
-        ref = r["ref"]
+        ref = r.ref
         proc = ref.id if ref.kind == "step" else None
         if ref.kind == "phrase":
-            proc = next((x.id for q in test["questions"] if ref in q["refs"] for x in q["refs"] if x.kind == "step"), None)
+            proc = next((x.id for q in test.questions if ref in q.refs for x in q.refs if x.kind == "step"), None)
         if proc and proc not in out:
             out.append(proc)
         if len(out) >= MAX_PROCEDURES:
@@ -52,12 +53,12 @@ def weak_procedures(test: dict) -> list[str]:
 MAX_FOCUS = 8
 
 
-def focus_steps(test: dict, procs: list[str]) -> list[str]:
+def focus_steps(test: TestAnalysis, procs: list[str]) -> list[str]:
     """The weakest steps (``procedure#N``) of the re-drilled procedures, weakest first: the spec
     asks about them first (draws_on.steps), then about the rest of those procedures."""
     out: list[str] = []
-    for r in sorted((r for r in test["weakest_steps"] if r["facility"] < 1.0), key=lambda r: r["facility"]):
-        ref = r["ref"]
+    for r in sorted((r for r in test.weakest_steps if r.facility < 1.0), key=lambda r: r.facility):
+        ref = r.ref
         if ref.kind == "step" and ref.id in procs and ref.step >= 0:
             name = f"{ref.id}#{ref.step + 1}"
             if name not in out:
@@ -67,14 +68,14 @@ def focus_steps(test: dict, procs: list[str]) -> list[str]:
     return out
 
 
-def redrill_spec(test: dict, spec, content) -> tuple[str, dict]:
-    """(file stem, spec data) for a re-drill of ``test`` (from report.analyse); raises ContentError
+def redrill_spec(test: TestAnalysis, spec, content) -> tuple[str, dict]:
+    """(file stem, spec data) for a re-drill of ``test`` (from analysis.analyse); raises ContentError
     (T105) when there is nothing weak or the content cannot make the questions."""
 
     procs = [p for p in weak_procedures(test) if p in content.procedures]
-    where = f"{test['spec']}-redrill.yaml"
+    where = f"{test.spec}-redrill.yaml"
     if not procs:
-        raise ContentError([Problem(where, 1, 1, "T105", f"「{test['title']}」没有答错过的步骤，不需要复习测验",
+        raise ContentError([Problem(where, 1, 1, "T105", f"「{test.title}」没有答错过的步骤，不需要复习测验",
                                     "nothing weak to re-drill")])
     seed = spec.seed if spec is not None else 1
     pool = select(content, procs)
@@ -87,8 +88,8 @@ def redrill_spec(test: dict, spec, content) -> tuple[str, dict]:
     counts = {t: n for t, n in counts.items() if n > 0}
     if not counts:
         raise ContentError([Problem(where, 1, 1, "T105", "按现在的内容，最薄弱的步骤所在的流程出不了题", "no questions possible")])
-    weakest = [r["label"] for r in test["weakest_steps"] if r["facility"] < 1.0][:5]
-    title = f"{test['title']}·复习"
+    weakest = [r.label for r in test.weakest_steps if r.facility < 1.0][:5]
+    title = f"{test.title}·复习"
     data = {
         "title": title,
         "audience": spec.audience if spec is not None and spec.audience else "上次测验后需要复习的学员",
@@ -104,14 +105,14 @@ def redrill_spec(test: dict, spec, content) -> tuple[str, dict]:
     }
     if not data["roles"]:
         del data["roles"]
-    return redrill_stem(test["spec"]), data
+    return redrill_stem(test.spec), data
 
 
-def spec_yaml(data: dict, test: dict) -> bytes:
-    head = [f"# 复习测验规格：由 playbook report --redrill 根据「{test['title']}」的成绩生成。",
+def spec_yaml(data: dict, test: TestAnalysis) -> bytes:
+    head = [f"# 复习测验规格：由 playbook report --redrill 根据「{test.title}」的成绩生成。",
             "# 最薄弱的步骤（答对率从低到高）："]
-    head += [f"#   {r['label']}：答对率 {r['facility'] * 100:.0f}%（{r['n']} 次作答）" for r in test["weakest_steps"][:8]]
-    head.append(f"# 出卷：playbook quiz quizzes/{redrill_stem(test['spec'])}.yaml")
+    head += [f"#   {r.label}：答对率 {r.facility * 100:.0f}%（{r.n} 次作答）" for r in test.weakest_steps[:8]]
+    head.append(f"# 出卷：playbook quiz quizzes/{redrill_stem(test.spec)}.yaml")
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
     return ("\n".join(head) + "\n" + body).encode("utf-8")
 
@@ -137,11 +138,11 @@ def redrill_path(quizzes_dir: Path, spec: str) -> Path:
     return path
 
 
-def prepare_redrill(test: dict, spec, content, quizzes_dir: Path) -> tuple[Path, bytes]:
+def prepare_redrill(test: TestAnalysis, spec, content, quizzes_dir: Path) -> tuple[Path, bytes]:
     """The re-drill spec's path and bytes, checked as `playbook check` would and built once; never a
     broken spec, never a path outside ``quizzes_dir``."""
 
-    target = redrill_path(quizzes_dir, test["spec"])
+    target = redrill_path(quizzes_dir, test.spec)
     stem, data = redrill_spec(test, spec, content)
     blob = spec_yaml(data, test)
     with tempfile.TemporaryDirectory() as tmp:

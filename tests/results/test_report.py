@@ -12,7 +12,7 @@ import yaml
 
 from generator.commands.report import load_results
 from generator.quiz.scoring import Trainee, score_sheet, to_json
-from generator.results import report
+from generator.results import analysis
 
 from ..conftest import run_cli
 from .helpers import CONTENT, QUIZZES, REPO, quizzes, results_for, shipped
@@ -31,15 +31,15 @@ def test_quiz_json_says_what_each_question_cites():
     questions = [q for quiz in quizzes().values() for q in quiz["questions"]]
     assert questions and all(q["covers"] for q in questions)
     nxt = next(q for q in questions if q["type"] == "next_step")
-    r = report.covers_of(nxt)
+    r = analysis.covers_of(nxt)
     assert [x.kind for x in r] == ["step", "step"] and r[1].step == r[0].step + 1
     proc = c.procedures[r[0].id]
-    assert report.ref_label(r[0], c) == f"《{proc.title}》第 {r[0].step + 1} 步「{proc.steps[r[0].step].title}」"
+    assert analysis.ref_label(r[0], c) == f"《{proc.title}》第 {r[0].step + 1} 步「{proc.steps[r[0].step].title}」"
     cloze = next(q for q in questions if q["type"] == "cloze")
-    assert report.covers_of(cloze)[0].kind == "phrase"
-    assert report.covers_of(None) == ()
+    assert analysis.covers_of(cloze)[0].kind == "phrase"
+    assert analysis.covers_of(None) == ()
     renamed = dict(nxt, id="any-id-at-all")  # the id is not read
-    assert report.covers_of(renamed) == r
+    assert analysis.covers_of(renamed) == r
 
 
 def test_weakest_step_is_the_one_everyone_gets_wrong():
@@ -53,31 +53,31 @@ def test_weakest_step_is_the_one_everyone_gets_wrong():
         for q in quiz["questions"]:
             a = q["answer"]
             right = list(a) if isinstance(a, list) else [a]
-            refs = report.covers_of(q)
+            refs = analysis.covers_of(q)
             hits_9 = any(r.kind == "step" and r.id == "sales-office-reception" and r.step == 8 for r in refs)
             wrong = (list(reversed(right)) if isinstance(a, list) else [(a + 1) % len(q["options"])])
             chosen[q["id"]] = wrong if hits_9 and i % 3 else right
         sheets.append(score_sheet(quiz, chosen, {}, serial=str(i), trainee=Trainee(f"人{i}", f"E{i}", "一店")))
-    data = report.analyse(sheets, {"new-hire-sales-office": qs}, shipped())
-    t = data["tests"][0]
-    top = t["weakest_steps"][0]
-    assert top["label"].startswith("《售楼处客户接待》第 9 步") or "第 9 步" in t["weakest_steps"][1]["label"]
-    assert top["facility"] < 0.5
-    assert t["store_weakest"]["一店"][0]["facility"] < 0.5
+    data = analysis.analyse(sheets, {"new-hire-sales-office": qs}, shipped())
+    t = data.tests[0]
+    top = t.weakest_steps[0]
+    assert top.label.startswith("《售楼处客户接待》第 9 步") or "第 9 步" in t.weakest_steps[1].label
+    assert top.facility < 0.5
+    assert t.store_weakest["一店"][0].facility < 0.5
     # per trainee: what was missed cites the step
-    missed = [m for p in t["trainees"] for m in p["missed"]]
+    missed = [m for p in t.trainees for m in p.missed]
     assert missed and all(any("第 9 步" in c or "第 10 步" in c or "第 8 步" in c or "第 11 步" in c or "第 12 步" in c
-                              for c in m["cites"]) for m in missed)
+                              for c in m.cites) for m in missed)
 
 
 def test_option_shares_add_up_across_versions():
     qs = quizzes()
     res = results_for(qs, 40, seed=9)
-    data = report.analyse(res.sheets, {"new-hire-sales-office": qs}, shipped())
-    for q in data["tests"][0]["questions"]:
-        assert sum(o["share"] for o in q["options"]) == pytest.approx(1.0)
-        assert sum(o["right"] for o in q["options"]) == 1
-        assert q["n"] == 40
+    data = analysis.analyse(res.sheets, {"new-hire-sales-office": qs}, shipped())
+    for q in data.tests[0].questions:
+        assert sum(o.share for o in q.options) == pytest.approx(1.0)
+        assert sum(o.right for o in q.options) == 1
+        assert q.n == 40
 
 
 def test_distractor_nobody_chooses_is_flagged():
@@ -94,9 +94,9 @@ def test_distractor_nobody_chooses_is_flagged():
             else:
                 chosen[q["id"]] = list(a) if isinstance(a, list) else [a if i % 3 else (a + 1) % len(q["options"])]
         sheets.append(score_sheet(quiz, chosen, {}, serial=str(i), trainee=Trainee(f"人{i}")))
-    data = report.analyse(sheets, {"new-hire-sales-office": qs}, shipped())
-    q = next(x for x in data["tests"][0]["questions"] if x["id"] == target["id"])
-    assert sum("没人选" in f for f in q["flags"]) == 2
+    data = analysis.analyse(sheets, {"new-hire-sales-office": qs}, shipped())
+    q = next(x for x in data.tests[0].questions if x.id == target["id"])
+    assert sum("没人选" in f for f in q.flags) == 2
 
 
 @pytest.mark.slow
@@ -203,11 +203,11 @@ def test_redrill_spec_checks_builds_and_cites_the_weakest_steps(small, tmp_path)
     quiz = json.loads((tmp_path / "built" / "quiz-A.json").read_text(encoding="utf-8"))
     # the weakest steps of the results, and the procedures they are in
     res = load_results([small])[0]
-    data = report.analyse(res, {"new-hire-sales-office": quizzes()}, shipped())
-    t = data["tests"][0]
-    weak_steps = {(r["ref"].id, r["ref"].step) for r in t["weakest_steps"][:5]}
+    data = analysis.analyse(res, {"new-hire-sales-office": quizzes()}, shipped())
+    t = data.tests[0]
+    weak_steps = {(r.ref.id, r.ref.step) for r in t.weakest_steps[:5]}
     weak_procs = {p for p, _ in weak_steps}
-    cited = [report.covers_of(q) for q in quiz["questions"]]
+    cited = [analysis.covers_of(q) for q in quiz["questions"]]
     steps_cited = {(x.id, x.step) for refs in cited for x in refs if x.kind == "step"}
     assert steps_cited & weak_steps, "the re-drill drills at least one of the weakest steps"
     procs_cited = {x.id for refs in cited for x in refs if x.kind in ("step", "procedure")}
@@ -215,13 +215,13 @@ def test_redrill_spec_checks_builds_and_cites_the_weakest_steps(small, tmp_path)
     for line in text.splitlines():
         if line.startswith("#   "):
             assert "答对率" in line
-    assert all(label in text for label in [r["label"] for r in t["weakest_steps"][:3]])
+    assert all(label in text for label in [r.label for r in t.weakest_steps[:3]])
 
     # The spec names the weakest steps, and the quiz asks about them first: more of its questions
     # drill them than the same spec without that focus.
     data_spec = yaml.safe_load(text)
     focus = {(ref.split("#")[0], int(ref.split("#")[1]) - 1) for ref in data_spec["draws_on"]["steps"]}
-    all_weak = {(r["ref"].id, r["ref"].step) for r in t["weakest_steps"] if r["facility"] < 1.0}
+    all_weak = {(r.ref.id, r.ref.step) for r in t.weakest_steps if r.facility < 1.0}
     assert focus and focus <= all_weak
     del data_spec["draws_on"]["steps"]
     plain = quizdir / "plain-redrill.yaml"
@@ -230,7 +230,7 @@ def test_redrill_spec_checks_builds_and_cites_the_weakest_steps(small, tmp_path)
     unfocused = json.loads((tmp_path / "plain" / "quiz-A.json").read_text(encoding="utf-8"))
 
     def drilling_focus(q: dict) -> bool:
-        return any(x.kind == "step" and (x.id, x.step) in focus for x in report.covers_of(q))
+        return any(x.kind == "step" and (x.id, x.step) in focus for x in analysis.covers_of(q))
 
     with_focus = sum(map(drilling_focus, quiz["questions"]))
     assert with_focus > sum(map(drilling_focus, unfocused["questions"])), with_focus

@@ -14,7 +14,7 @@ import pypdfium2
 import pytest
 
 from generator.quiz.scoring import Trainee, score_sheet
-from generator.results import report
+from generator.results import analysis, report
 
 from .helpers import SPEC, quizzes, random_answers, shipped
 
@@ -41,7 +41,7 @@ def _analysis(names: list[str], seed: int = 3) -> dict:
         quiz = qs["AB"[i % 2]]
         trainee = Trainee(name, names[-1 - i], names[(i + 3) % len(names)], "置业顾问")
         sheets.append(score_sheet(quiz, random_answers(quiz, rng, 0.6), {}, serial=str(i), trainee=trainee))
-    return report.analyse(sheets, {SPEC: qs}, shipped())
+    return analysis.analyse(sheets, {SPEC: qs}, shipped())
 
 
 def _squash(text: str) -> str:
@@ -100,7 +100,7 @@ def test_hostile_names_ids_and_stores_print_literally(hostile, tmp_path):
         assert _squash(piece) in whole, piece
     assert "巨大" in people and "#text(size:80pt)[巨大]" in people  # printed as the words they are, not run
     # the bookmark of each sheet names its trainee, exactly as written
-    expected = [" ".join(x for x in (p["name"], p["id"], p["store"]) if x) for p in data["tests"][0]["trainees"]]
+    expected = [" ".join(x for x in (p.name, p.id, p.store) if x) for p in data.tests[0].trainees]
     assert _bookmarks(files["trainees.pdf"]) == expected
 
 
@@ -114,36 +114,36 @@ def test_hostile_text_never_changes_the_layout(hostile, plain, tmp_path):
 
 def test_every_trainee_gets_a_sheet_of_their_own(hostile, tmp_path):
     data, files = hostile
-    trainees = data["tests"][0]["trainees"]
+    trainees = data.tests[0].trainees
     pages = _text(files["trainees.pdf"], tmp_path, "t.pdf")
     path = tmp_path / "t.pdf"
     starts = [i for i, page in enumerate(pages) if "个人成绩单" in page]
     assert len(starts) == len(trainees) and starts[0] == 0
     for (start, end), p in zip(zip(starts, starts[1:] + [len(pages)]), trainees, strict=True):
         sheet = _squash("".join(pages[start:end]))
-        assert _squash(p["name"]) in _squash(pages[start])
-        assert f"答对{p['right']}/{p['total']}题" in sheet
+        assert _squash(p.name) in _squash(pages[start])
+        assert f"答对{p.right}/{p.total}题" in sheet
         # every question answered wrong, in its columns: 你的答案, 正确答案, 回去复习 (mm from the page edge)
         for key, left, right in (("yours", 80, 114), ("right", 114, 148), ("cites", 148, 196)):
             column = "".join(_column(path, n + 1, left, right) for n in range(start, end))
-            wanted = "".join(_squash("；".join(m[key]) if key == "cites" else m[key]) for m in p["missed"])
-            assert wanted in column, (p["name"], key)
-        assert ("不及格" in sheet) != p["passed"]
+            wanted = "".join(_squash("；".join(getattr(m, key)) if key == "cites" else getattr(m, key)) for m in p.missed)
+            assert wanted in column, (p.name, key)
+        assert ("不及格" in sheet) != p.passed
     assert all(re.search(r"第\d+页/共\d+页", _squash(page)) for page in pages)
     assert all("含个人信息，请勿外传" in page for page in pages)
 
 
 def test_report_pdf_holds_every_section_and_every_trainee(hostile, tmp_path):
     data, files = hostile
-    t = data["tests"][0]
+    t = data.tests[0]
     text = _squash("".join(_text(files["report.pdf"], tmp_path, "r.pdf")))
     for heading in ("成绩报告", "整体情况", "最薄弱的步骤（店长看这里）", "每道题的分析", "每人成绩",
-                    f"建议修改的题（{len(t['to_fix'])}道）"):
+                    f"建议修改的题（{len(t.to_fix)}道）"):
         assert _squash(heading) in text, heading
-    assert _squash(t["weakest_steps"][0]["label"]) in text
-    assert all(_squash(q["prompt"])[:20] in text for q in t["questions"])
-    assert f"共{len(t['trainees'])}份答卷" in text
-    assert _bookmarks(files["report.pdf"])[:2] == ["成绩报告", t["title"]]
+    assert _squash(t.weakest_steps[0].label) in text
+    assert all(_squash(q.prompt)[:20] in text for q in t.questions)
+    assert f"共{len(t.trainees)}份答卷" in text
+    assert _bookmarks(files["report.pdf"])[:2] == ["成绩报告", t.title]
 
 
 def test_charts_are_drawn_in_the_report(hostile):
