@@ -105,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "roster: one personalised answer sheet per trainee")
     p.add_argument("--sheets", type=int, default=None, metavar="N",
                    help="没有名单时每套印几张空白答题卡（默认 30）/ blank answer sheets per version without a roster")
+    p.add_argument("--preview", action="store_true",
+                   help="只写 preview.html：这份规格能抽的每一道题，勾选后得到 exclude 段 / "
+                        "write only preview.html: every candidate question, with checkboxes for exclude:")
+    p.add_argument("--write-exclude", nargs="+", default=None, metavar="ID|FILE",
+                   help="把这些题目编号（或预览页复制出的 exclude 段所在的文件）写进规格的 exclude，保留注释，"
+                        "留 .bak 备份 / add these ids (or a file with the copied block) to the spec's exclude:")
 
     p = add("checklist", "生成可打印的检查表 PDF", "make printable checklist PDFs")
     p.add_argument("procedures", nargs="*", metavar="PROCEDURE_ID", help="流程 id（不写则全部）/ procedure ids (default: all)")
@@ -138,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("results/report"), metavar="DIR", help="输出目录 / output directory")
     p.add_argument("--redrill", action="store_true",
                    help="按最薄弱的步骤写一个复习测验规格 / write a re-drill quiz spec aimed at the weakest steps")
+    p.add_argument("--retire", action="store_true",
+                   help="把“建议复核的题”写进测验规格的 exclude（保留注释，留 .bak 备份）/ "
+                        "add the questions recommended for review to the spec's exclude:")
+    p.add_argument("--min-responses", type=int, default=None, metavar="N",
+                   help="至少多少人答过一道题才建议复核或排除它（默认 20）/ fewest answers before a question is "
+                        "recommended for review or retired (default 20)")
     p = add("booklet", "生成可打印的岗位手册（封面、目录、书签），或阅读确认单",
             "make a printable handbook booklet per role or domain, or a read-and-sign sheet")
     content_arg(p)

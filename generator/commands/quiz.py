@@ -1,4 +1,5 @@
-"""`playbook quiz SPEC.yaml`: papers, answer keys, JSON, Moodle XML, GIFT, Anki deck and coverage."""
+"""`playbook quiz SPEC.yaml`: papers, answer keys, JSON, Moodle XML, GIFT, Anki deck and coverage;
+``--preview`` writes the page of every candidate question instead, ``--write-exclude`` edits the spec."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from pathlib import Path
 
 from ..exports.formats import parse_formats
 from ..exports.outputs import render, write
+from ..exports.preview import preview_html
 from ..loader import load_or_raise
 from ..problems import ContentError, Problem, display_path, print_problems
 from ..quiz.assemble import build_quiz
+from ..quiz.candidates import candidates
 from ..quiz.practice import overlap
 from ..quiz.spec import MAX_VERSIONS, load_spec
+from ..quiz.spec_edit import Entry, add_excludes, read_entries
 from ..results.roster import read_roster
 
 
@@ -43,6 +47,37 @@ def run(args: argparse.Namespace) -> int:
     spec, problems = load_spec(spec_path, content)
     if spec is None:
         raise ContentError(problems)
+    wanted = getattr(args, "write_exclude", None)
+    if wanted:
+        entries = read_entries(wanted)
+        if isinstance(entries, str):
+            print(f"playbook quiz: 用法错误 (usage error): {entries}", file=sys.stderr)
+            return 2
+        cands = candidates(content, spec, args.seed)
+        refused = cands.refusal(entries, spec)
+        if refused:
+            print(f"playbook quiz: 用法错误 (usage error): {refused}；没有写入", file=sys.stderr)
+            return 2
+        prompts = {q.id: q.prompt for qs in cands.every.values() for q in qs}
+        added = add_excludes(spec_path, [Entry(e, prompts.get(e, "")) for e in entries])
+        print(f"已把 {len(added)} 条写进 {display_path(spec_path)} 的 exclude（原文件备份为 "
+              f"{display_path(spec_path)}.bak）(added {len(added)} exclusions)" if added else
+              f"{display_path(spec_path)} 已经排除了这些题，没有改动 (nothing to add)")
+        spec, problems = load_spec(spec_path, content)
+        if spec is None:
+            raise ContentError(problems)
+        if not getattr(args, "preview", False):
+            print_problems([p for p in problems if not p.is_error])
+            return 0
+    if getattr(args, "preview", False):
+        print_problems([p for p in problems if not p.is_error])
+        cands = candidates(content, spec, args.seed)
+        out = args.out if args.out is not None else Path("trainer-pack") / spec.stem
+        page = preview_html(cands, spec, display_path(spec_path))
+        written = write({"preview.html": page.encode("utf-8")}, out)
+        total = sum(len(qs) for qs in cands.every.values())
+        print(f"题目预览：「{spec.title}」能抽的题 {total} 道 → {written[0]} (wrote 1 file)")
+        return 0
 
     print_problems([p for p in problems if not p.is_error])
     quiz = build_quiz(content, spec, seed=args.seed, versions=args.versions)

@@ -1,8 +1,9 @@
-"""`playbook report RESULTS... [--out DIR] [--redrill]`: scores, item analysis, weakest steps.
+"""`playbook report RESULTS... [--out DIR] [--redrill] [--retire]`: scores, item analysis, weakest steps.
 
 Reads only the results files named and the content/quiz specs; writes only into ``--out``
 (default results/report, git-ignored: it holds names and scores) through a temporary folder and one
-rename, and with ``--redrill`` one spec into the quizzes folder. Never into the site.
+rename, with ``--redrill`` one spec into the quizzes folder, with ``--retire`` the spec's ``exclude:`` (a
+backup beside it). Never into the site.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from ..quiz.spec import load_spec
 from ..results import report
 from ..results.analysis import analyse
 from ..results.inputs import check_sheets, read_quiz_json, read_results
+from ..results.recommend import MIN_RESPONSES
 from ..results.redrill import prepare_redrill
+from ..results.retire import retire_tests
 
 EARLIER_OUTPUT = Unmarked(frozenset({"report.html", "report.pdf", "report.xlsx", "trainees.html", "trainees.pdf"}),
                           {"charts": ".svg"})
@@ -121,7 +124,14 @@ def run(args: argparse.Namespace) -> int:
     problems += more
     if any(p.is_error for p in problems):  # answers that disagree with their own quiz
         raise ContentError(problems)
-    data = analyse(sheets, found, content)
+    least = MIN_RESPONSES if args.min_responses is None else args.min_responses
+    if least < 1:
+        print("playbook report: 用法错误 (usage error): --min-responses 至少是 1", file=sys.stderr)
+        return 2
+    if args.retire and content is None:
+        raise ContentError([Problem(display_path(args.content), 1, 1, "T105", "排除坏题（--retire）需要内容目录（--content）",
+                                    "content directory missing")])
+    data = analyse(sheets, found, content, least)
     drills: list[tuple[Path, bytes]] = []
     if args.redrill:  # checked before anything is written
 
@@ -142,5 +152,8 @@ def run(args: argparse.Namespace) -> int:
         for path, blob in drills:
             write({path.name: blob}, path.parent)
             print(f"复习测验规格 → {display_path(path)}；出卷：playbook quiz {display_path(path)}")
+    if args.retire:
+        for line in retire_tests(data.tests, specs, content, args.quizzes):
+            print(line)
     sys.stdout.flush()
     return 0

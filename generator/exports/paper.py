@@ -54,7 +54,7 @@ def _view(quiz: dict) -> tuple[list[dict], list[dict]]:
             "lines": q["prompt"].split("\n"), "options": q["options"], "ordering": isinstance(ans, list),
             "answer_letters": letters(ans),
             "answer_text": " → ".join(q["options"][i] for i in ans) if isinstance(ans, list) else q["options"][ans],
-            "explanation": q["explanation"], "source": q["source"],
+            "explanation": q["explanation"], "source": q["source"], "id": q["id"],
         }
         questions.append(view)
         if not sections or sections[-1]["type"] != q["type"]:
@@ -97,7 +97,8 @@ def key_data(quiz: dict) -> dict:
             "subtitle": ["阅卷用，勿发给考生", f"共 {len(quiz['questions'])} 题", _pass_line(quiz),
                          f"随机种子 {quiz['seed']}"],
             "questions": [{"n": q["n"], "type_name": q["type_name"], "answer_letters": q["answer_letters"],
-                           "answer_text": q["answer_text"], "explanation": q["explanation"], "source": q["source"]}
+                           "answer_text": q["answer_text"], "explanation": q["explanation"], "source": q["source"],
+                           "id": q["id"]}
                           for q in questions]}
 
 

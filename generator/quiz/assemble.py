@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..dates import content_changed
 from ..loader import Content
+from .exclude import Exclusion, keep_drawable
 from .families import families
 from .pool import Pool, cached, select
 from .question import TYPES, Question
@@ -22,14 +23,17 @@ def label(index: int) -> str:
     return chr(ord("A") + index)
 
 
-def available(pool: Pool, seed: int, types: list[str] | None = None) -> dict[str, list[Question]]:
-    """Every question the pool supports, per type (only the types asked for)."""
+def available(pool: Pool, seed: int, types: list[str] | None = None,
+              exclude: tuple[Exclusion, ...] = ()) -> dict[str, list[Question]]:
+    """Every question the pool supports, per type (only the types asked for), less the ones a
+    spec's ``exclude:`` takes out."""
     fams = families()
-    return {t: fams[t](pool, seed) for t in (types or list(TYPES))}
+    return {t: keep_drawable(fams[t](pool, seed), exclude) for t in (types or list(TYPES))}
 
 
-def capacity(pool: Pool, seed: int, types: list[str] | None = None) -> dict[str, int]:
-    return {t: len(qs) for t, qs in available(pool, seed, types).items()}
+def capacity(pool: Pool, seed: int, types: list[str] | None = None,
+             exclude: tuple[Exclusion, ...] = ()) -> dict[str, int]:
+    return {t: len(qs) for t, qs in available(pool, seed, types, exclude).items()}
 
 
 @dataclass
@@ -86,7 +90,7 @@ def _build_quiz(content: Content, spec: QuizSpec, seed: int | None, versions: in
     pool = select(content, sel.procedures, sel.tags, sel.roles, sel.domains, sel.scenarios)
     counts = spec.counts()
     wanted = [t for t, n in counts.items() if n > 0]
-    pools = available(pool, seed, wanted)
+    pools = available(pool, seed, wanted, spec.exclusions())
     when = content_changed(content.root, content.files)
     quiz = Quiz(spec, seed, pool, changed=when.timestamp() if when else None)
     shuffled: dict[str, list[Question]] = {}

@@ -14,9 +14,11 @@ def coverage(quiz: Quiz, shared: dict[str, list[str]] | None = None) -> dict:
     covered_procs: set[str] = set()
     covered_phrases: set[str] = set()
     covered_scenarios: set[str] = set()
+    ids: dict[tuple, set[str]] = {}  # (kind, id[, step]) -> the ids of the questions drilling it
     for paper in quiz.papers:
         for q in paper:
             for c in q.covers:
+                ids.setdefault((c.kind, c.id, c.step), set()).add(q.id)
                 if c.kind == "step":
                     covered_steps.add((c.id, c.step))
                     covered_procs.add(c.id)
@@ -26,14 +28,20 @@ def coverage(quiz: Quiz, shared: dict[str, list[str]] | None = None) -> dict:
                     covered_phrases.add(c.id)
                 elif c.kind == "scenario":
                     covered_scenarios.add(c.id)
+
+    def drilled_by(kind: str, key: str, step: int = -1) -> list[str]:
+        return sorted(ids.get((kind, key, step), ()))
+
     procs = []
     for p in quiz.pool.procedures:
         phrases = [i for i in quiz.pool.phrases if i.procedure == p.id]
         procs.append({
             "id": p.id, "title": p.title, "covered": p.id in covered_procs,
-            "steps": [{"index": i + 1, "title": s.title, "covered": (p.id, i) in covered_steps}
-                      for i, s in enumerate(p.steps)],
-            "phrases": [{"key": i.key, "text": i.text, "covered": i.key in covered_phrases} for i in phrases],
+            "steps": [{"index": i + 1, "title": s.title, "covered": (p.id, i) in covered_steps,
+                       "questions": drilled_by("step", p.id, i)} for i, s in enumerate(p.steps)],
+            "phrases": [{"key": i.key, "text": i.text, "covered": i.key in covered_phrases,
+                         "questions": drilled_by("phrase", i.key)} for i in phrases],
+            "questions": drilled_by("procedure", p.id),
         })
     steps_total = sum(len(p["steps"]) for p in procs)
     steps_hit = sum(s["covered"] for p in procs for s in p["steps"])
@@ -48,6 +56,8 @@ def coverage(quiz: Quiz, shared: dict[str, list[str]] | None = None) -> dict:
             "scenarios": [len(covered_scenarios), len(quiz.pool.scenarios)],
         },
         "procedures": procs,
+        "scenarios": [{"id": s.id, "title": s.title, "covered": s.id in covered_scenarios,
+                       "questions": drilled_by("scenario", s.id)} for s in quiz.pool.scenarios],
     }
     if shared is not None:
         out["shared"] = _shared(quiz, shared)
@@ -67,6 +77,16 @@ def _shared(quiz: Quiz, shared: dict[str, list[str]]) -> list[dict]:
     return list(found.values())
 
 
+QID_CSS = (".qid{font:0.75em ui-monospace,monospace;color:#555;background:#f3f3f3;padding:0 .3em;"
+           "margin-left:.4em;user-select:all;white-space:nowrap}")
+"""Question ids, small and copied whole with one click (``user-select: all``)."""
+
+
+def qid_html(ids: list[str]) -> str:
+    """The ids of some questions as small copyable codes (escaped)."""
+    return "".join(f' <code class="qid">{escape(i)}</code>' for i in ids)
+
+
 def _pct(pair: list[int]) -> str:
     hit, total = pair
     return f"{hit}/{total}" + (f"（{round(100 * hit / total)}%）" if total else "")
@@ -84,22 +104,31 @@ def coverage_html(cov: dict) -> str:
              f"<title>覆盖情况 · {escape(cov['title'])}</title>",
              "<style>body{font-family:'Noto Sans CJK SC',sans-serif;max-width:60em;margin:2em auto;line-height:1.5}"
              "td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}table{border-collapse:collapse}"
-             ".no{color:#c62828}.yes{color:#2e7d32}</style></head><body>",
+             ".no{color:#c62828}.yes{color:#2e7d32}" + QID_CSS + "</style></head><body>",
              f"<h1>覆盖情况 · {escape(cov['title'])}</h1>",
-             f"<p>{cov['versions']} 套试卷（随机种子 {cov['seed']}）合起来，出题范围里的内容有多少至少出现在一道题里。</p>",
+             f"<p>{cov['versions']} 套试卷（随机种子 {cov['seed']}）合起来，出题范围里的内容有多少至少出现在一道题里。"
+             "每项后面的小字是考到它的题目编号：写进规格的 <code>exclude:</code> 就不再出这道题。</p>",
              summary_html(cov)]
     for p in cov["procedures"]:
         parts.append(f"<h2>{escape(p['title'])} <small>{escape(p['id'])}</small></h2><ul>")
         for st in p["steps"]:
             mark = '<span class="yes">✔</span>' if st["covered"] else '<span class="no">✘ 未出题</span>'
-            parts.append(f"<li>第 {st['index']} 步 {escape(st['title'])} {mark}</li>")
+            parts.append(f"<li>第 {st['index']} 步 {escape(st['title'])} {mark}{qid_html(st['questions'])}</li>")
+        if p.get("questions"):
+            parts.append(f"<li>整个流程 {qid_html(p['questions'])}</li>")
         parts.append("</ul>")
         if p["phrases"]:
             parts.append("<p>规范用语：</p><ul>")
             for ph in p["phrases"]:
                 mark = '<span class="yes">✔</span>' if ph["covered"] else '<span class="no">✘ 未出题</span>'
-                parts.append(f"<li>“{escape(ph['text'])}” {mark}</li>")
+                parts.append(f"<li>“{escape(ph['text'])}” {mark}{qid_html(ph['questions'])}</li>")
             parts.append("</ul>")
+    if cov.get("scenarios"):
+        parts.append("<h2>情景题和案例</h2><ul>")
+        for sc in cov["scenarios"]:
+            mark = '<span class="yes">✔</span>' if sc["covered"] else '<span class="no">✘ 未出题</span>'
+            parts.append(f"<li>{escape(sc['title'])} {mark}{qid_html(sc['questions'])}</li>")
+        parts.append("</ul>")
     if "shared" in cov:
         parts += _shared_html(cov["shared"])
     parts.append("</body></html>\n")
@@ -117,7 +146,7 @@ def _shared_html(shared: list[dict]) -> list[str]:
     for e in shared:
         numbers = "、".join(f"{v} 卷第 {n} 题" for v, n in e["numbers"].items())
         prompt = "<br>".join(escape(line) for line in e["prompt"].split("\n"))
-        parts.append(f"<tr><td>{numbers}</td><td>{prompt}<br><small>{escape(e['id'])}</small></td>"
+        parts.append(f"<tr><td>{numbers}</td><td>{prompt}<br>{qid_html([e['id']])}</td>"
                      f"<td>{'<br>'.join(escape(w) for w in e['where'])}</td></tr>")
     parts.append("</tbody></table>")
     return parts

@@ -168,7 +168,7 @@ def _spec_practice(content: Content, spec: QuizSpec, exam: ExamSet) -> Practice:
     counts = spec.counts()
     wanted = [t for t, n in counts.items() if n > 0]
     # The exams' candidates (same generator seed, so the same questions); only the draw is the practice's own.
-    pools = available(pool, spec.seed, wanted)
+    pools = available(pool, spec.seed, wanted, spec.exclusions())  # never what the trainer took out
     focus = sel.focus()
     practice = Practice(f"练习：{spec.title}", seed, spec=spec.stem)
     chosen: dict[str, list[Question]] = {}

@@ -15,6 +15,7 @@ from ..model import SLUG_PATTERN, Slug, Text
 from ..problems import ContentError, Problem, display_path
 from ..validate import validate_located
 from ..yamlsafe import Located, format_path, load_located
+from .exclude import Exclusion, exclusions, stale
 from .question import TYPES
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -85,6 +86,11 @@ class QuizSpec(_Model):
     pass_mark: int = Field(80, description="及格线（百分比）")
     time_limit: int = Field(30, description="考试时间（分钟）")
     anki: AnkiCards = Field(default_factory=AnkiCards, description="Anki 卡组里要哪些卡")
+    exclude: list[Text] = Field(
+        default_factory=list,
+        description="不出的题：题目编号（答案、预览页和 coverage.html 上的小字，如 "
+                    "`next_step:sales-office-reception:3f9a1c`），整个步骤 `流程id#步骤号`，某题型的某流程 "
+                    "`rule:sales-office-reception`，或通配符 `timing:sales-office-reception:*`")
 
     _stem: str = PrivateAttr("")
     _path: str = PrivateAttr("")
@@ -97,6 +103,10 @@ class QuizSpec(_Model):
     @property
     def path(self) -> str:
         return self._path
+
+    def exclusions(self) -> tuple[Exclusion, ...]:
+        """The ``exclude:`` entries, ready to match questions."""
+        return exclusions(self.exclude)
 
     def counts(self) -> dict[str, int]:
         return {t: getattr(self.questions, t) for t in TYPES}
@@ -162,7 +172,7 @@ def _value_problems(spec: QuizSpec, loc: Located, path: Path) -> list[Problem]:
 
 
 def _content_problems(spec: QuizSpec, loc: Located, content: Content) -> list[Problem]:
-    from .assemble import capacity
+    from .assemble import available
     from .pool import select
 
     out = []
@@ -206,16 +216,41 @@ def _content_problems(spec: QuizSpec, loc: Located, content: Content) -> list[Pr
         return [Problem(loc.file, line, col, "Q003", "出题范围里没有任何流程或情景题；请检查 draws_on",
                         "draws_on selects no content")]
     asked = [t for t, n in spec.counts().items() if n > 0]
-    possible = capacity(pool, spec.seed, asked)
+    every = available(pool, spec.seed, asked)
+    rules = spec.exclusions()
     for t in asked:
-        n = spec.counts()[t]
-        if n > possible[t]:
+        n, possible = spec.counts()[t], len(every[t])
+        left = sum(not any(r.matches(q) for r in rules) for q in every[t])
+        if n > possible:
             line, col = loc.mark(("questions", t))
             name = TYPES[t]
-            msg = (f"要出 {n} 道「{name}」，但所选内容最多只能出 {possible[t]} 道；"
-                   f"请改成不超过 {possible[t]} 的数，或扩大 draws_on 的范围")
+            msg = (f"要出 {n} 道「{name}」，但所选内容最多只能出 {possible} 道；"
+                   f"请改成不超过 {possible} 的数，或扩大 draws_on 的范围")
             out.append(Problem(loc.file, line, col, "Q001", msg,
-                               f"{format_path(('questions', t))}: {n} asked, {possible[t]} possible"))
+                               f"{format_path(('questions', t))}: {n} asked, {possible} possible"))
+        elif n > left:
+            line, col = loc.mark(("exclude",), key=True)
+            out.append(Problem(loc.file, line, col, "Q012",
+                               f"exclude 排除了 {possible - left} 道「{TYPES[t]}」，只剩 {left} 道，不够出 {n} 道；"
+                               f"请把 questions.{t} 改成不超过 {left} 的数，或从 exclude 里拿掉几条",
+                               f"exclude leaves {left} {t} questions, {n} asked"))
+    if rules:
+        out += _stale_exclusions(loc, rules, every, lambda others: available(pool, spec.seed, others))
+    return out
+
+
+def _stale_exclusions(loc: Located, rules: tuple[Exclusion, ...], every: dict, more_of) -> list[Problem]:
+    """A warning at each ``exclude:`` entry that matches no question the selection can make (of any
+    type: ``more_of(types)`` makes those of the types ``every`` lacks, only when needed)."""
+    out = []
+    for i in stale(rules, every, more_of):
+        line, col = loc.mark(("exclude", i))
+        entry = rules[i].entry
+        why = ("这一步没有可出的题，或流程不在出题范围里" if rules[i].kind == "step"
+               else "题目的内容改过了（编号跟着变），或写错了" if rules[i].kind == "id" else "没有对得上的题")
+        out.append(Problem(loc.file, line, col, "Q011",
+                           f"exclude 里的 `{entry}` 对不上任何一道题：{why}；用 playbook quiz --preview 找到现在的编号，"
+                           "或删掉这一条", f"exclude[{i}]: matches no question", "warning"))
     return out
 
 

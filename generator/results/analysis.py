@@ -12,13 +12,14 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from ..quiz.question import LETTERS, TYPES, Cover
 from ..quiz.scoring import FLAG_NAMES, Sheet
 from . import stats
+from .recommend import MIN_RESPONSES, Item, Option, Recommendation, recommend
 
 MIN_N_STEP = 3
 """A step needs at least this many answers before it can be called weak."""
@@ -61,7 +62,7 @@ class QuestionAnalysis:
     discrimination_reading: str
     by_version: list[VersionFacility]
     options: list[OptionShare]
-    flags: list[str]  # what to fix, in plain Chinese
+    flags: list[str]  # why to review it, in plain Chinese (its recommendations, then the other signs)
     cites: list[str]  # labels of what it covers
     refs: tuple[Cover, ...]
 
@@ -144,6 +145,8 @@ class TestAnalysis:
     trainees: list[TraineeResult]
     scores: list[float]
     graded_against: bool  # the quiz JSON was found (prompts, options, cites)
+    recommendations: list[Recommendation]  # 建议复核的题 (what --retire excludes)
+    min_responses: int  # fewest answers before a question is recommended
 
 
 @dataclass(frozen=True)
@@ -215,13 +218,16 @@ def short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def analyse(sheets: list[Sheet], quizzes: dict[str, dict[str, dict]], content) -> Analysis:
+def analyse(sheets: list[Sheet], quizzes: dict[str, dict[str, dict]], content,
+            min_responses: int = MIN_RESPONSES) -> Analysis:
     """The whole report. ``quizzes[spec][version]`` is the quiz JSON the sheets of that spec and
-    version were graded against (missing when it could not be rebuilt)."""
+    version were graded against (missing when it could not be rebuilt); a question is recommended for
+    review only on at least ``min_responses`` answers."""
     by_spec: dict[str, list[Sheet]] = defaultdict(list)
     for s in sheets:
         by_spec[s.quiz or s.title].append(s)
-    tests = [_analyse_test(spec, by_spec[spec], quizzes.get(spec, {}), content) for spec in sorted(by_spec)]
+    tests = [_analyse_test(spec, by_spec[spec], quizzes.get(spec, {}), content, min_responses)
+             for spec in sorted(by_spec)]
     return Analysis(tests, len(sheets))
 
 
@@ -257,7 +263,8 @@ class _Matrix:
         return cls(sheets, qids, col, mat)
 
 
-def _analyse_test(spec: str, sheets: list[Sheet], versions: dict[str, dict], content) -> TestAnalysis:
+def _analyse_test(spec: str, sheets: list[Sheet], versions: dict[str, dict], content,
+                  min_responses: int) -> TestAnalysis:
     m = _Matrix.of(sheets)
     sheets = m.sheets
     n = len(sheets)
@@ -265,6 +272,8 @@ def _analyse_test(spec: str, sheets: list[Sheet], versions: dict[str, dict], con
     desc = stats.describe([s.score for s in sheets])
     pass_rate = sum(s.passed for s in sheets) / n
     questions = _questions(m, versions, content)
+    recommendations = recommend(items_of(questions), min_responses)
+    questions = [replace(q, flags=[r.reason for r in recommendations if r.id == q.id] + q.flags) for q in questions]
     steps, phrases, procedures = _content_rows(m, questions, content)
     stores = sorted({s.trainee.store for s in sheets if s.trainee.store})
     mark = pass_mark if pass_mark is not None else 80.0
@@ -278,7 +287,7 @@ def _analyse_test(spec: str, sheets: list[Sheet], versions: dict[str, dict], con
         weakest_phrases=[r for r in phrases if r.n >= MIN_N_STEP][:10] or phrases[:10],
         store_weakest=_store_weakest(steps, stores), stores=stores,
         trainees=_trainees(sheets, versions, questions, content), scores=[s.score for s in sheets],
-        graded_against=bool(versions),
+        graded_against=bool(versions), recommendations=recommendations, min_responses=min_responses,
     )
 
 
@@ -330,10 +339,20 @@ def _questions(m: _Matrix, versions: dict[str, dict], content) -> list[QuestionA
             n=int(table["n"][j]), facility=fac, facility_reading=stats.read_facility(fac),
             discrimination=disc_v, discrimination_reading=stats.read_discrimination(disc_v),
             by_version=by_version, options=options,
-            flags=question_flags(fac, disc_v, int(table["n"][j]), options, by_version),
+            flags=question_flags(options, by_version),
             cites=[ref_label(r, content) for r in refs], refs=refs,
         ))
     return questions
+
+
+def items_of(questions: list[QuestionAnalysis]) -> list[Item]:
+    """The per-question analysis as the recommendation rules read it."""
+    out = []
+    for q in questions:
+        opts = tuple(Option(o.text, o.count, o.right) for o in q.options if o.is_option)
+        ordering = any(o.text in ("正确顺序", "其他顺序") for o in opts)
+        out.append(Item(q.id, q.n, q.facility, q.discrimination, opts, ordering, q.prompt, q.number))
+    return out
 
 
 def _content_rows(m: _Matrix, questions: list[QuestionAnalysis], content
@@ -444,25 +463,14 @@ def _option_analysis(q: dict | None, answers, vindex: dict[str, dict[str, dict]]
     return out
 
 
-def question_flags(fac: float, disc: float | None, n: int, options: list[OptionShare],
-                   by_version: list[VersionFacility]) -> list[str]:
-    """What a trainer should fix about a question, in plain Chinese (empty when nothing)."""
+def question_flags(options: list[OptionShare], by_version: list[VersionFacility]) -> list[str]:
+    """Signs a question needs a look that the recommendation rules (:mod:`.recommend`) do not cover:
+    a wrong option strong trainees also pick, and a question that behaves differently on A and B."""
     flags = []
-    if n >= 5 and fac < 0.2:
-        flags.append("太难：多数人答错。先核对题目和答案，再看这一步是否没教到")
-    if n >= 10 and fac > 0.95:
-        flags.append("太容易：几乎人人答对，区分不出谁会谁不会")
-    if disc is not None and n >= 5:
-        if disc < 0:
-            flags.append(f"区分度为负（{disc:.0f}）：总分高的人反而更容易答错，多半是题目或答案有问题")
-        elif disc < 20 and 0.2 <= fac <= 0.95:
-            flags.append(f"区分度弱（{disc:.0f}）：答对答错和掌握程度关系不大")
     for o in options:
         if o.right or not o.is_option or o.text in ("其他顺序",):
             continue
-        if n >= 10 and o.count == 0:
-            flags.append(f"干扰项「{short(o.text, 24)}」没人选：换成新员工真可能做错的做法")
-        elif o.share >= 0.05 and o.discrimination is not None and o.discrimination > 10:
+        if o.share >= 0.05 and o.discrimination is not None and o.discrimination > 10:
             flags.append(f"总分高的人也常选「{short(o.text, 24)}」：这个选项可能也说得通，请核对")
     if len(by_version) >= 2:
         lo = min(by_version, key=lambda v: v.facility)

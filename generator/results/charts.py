@@ -58,7 +58,7 @@ def charts(test: TestAnalysis) -> dict[str, str]:
         colors = ["#c62828" if q.flags else "#4a78b5" for q in qs]
         ax.bar([q.number for q in qs], [q.facility * 100 for q in qs], color=colors)
         ax.set_ylim(0, 100)
-        ax.set_xlabel("题号（红色：建议修改的题）")
+        ax.set_xlabel("题号（红色：建议复核的题）")
         ax.set_ylabel("答对率 %")
         ax.set_title("每道题的答对率")
         out["facility"] = _svg(fig)

@@ -103,7 +103,7 @@ def _test_pdf_data(t: TestAnalysis, svgs: dict[str, str]) -> dict:
         "weakest_phrases": [weak(r) for r in t.weakest_phrases],
         "to_fix": [{"number": str(q.number), "prompt": q.prompt, "id": q.id, "flags": list(q.flags)}
                    for q in t.to_fix],
-        "first_version": t.versions[0] if t.versions else "",
+        "first_version": t.versions[0] if t.versions else "", "min_responses": str(t.min_responses),
         "questions": [{
             "number": str(q.number), "prompt": q.prompt, "cite": f"{q.type_name}{DOT}{'；'.join(q.cites)}",
             "facility": pct(q.facility), "facility_reading": q.facility_reading,

@@ -138,7 +138,7 @@ def test_report_pdf_holds_every_section_and_every_trainee(hostile, tmp_path):
     t = data.tests[0]
     text = _squash("".join(_text(files["report.pdf"], tmp_path, "r.pdf")))
     for heading in ("成绩报告", "整体情况", "最薄弱的步骤（店长看这里）", "每道题的分析", "每人成绩",
-                    f"建议修改的题（{len(t.to_fix)}道）"):
+                    f"建议复核的题（{len(t.to_fix)}道）"):
         assert _squash(heading) in text, heading
     assert _squash(t.weakest_steps[0].label) in text
     assert all(_squash(q.prompt)[:20] in text for q in t.questions)

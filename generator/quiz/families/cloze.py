@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..ids import question_id
 from ..keywords import blank_words, segments, words
 from ..nearby import by_nearness, item_domain, phrase_domains, sample, usable
 from ..pool import Pool, all_phrase_items, cached
@@ -34,10 +35,10 @@ def generate(pool: Pool, seed: int) -> list[Question]:
     out = []
     for item in pool.phrases:
         bank = filler_bank(pool, item_domain(pool.content, item))
-        for bi, word in enumerate(blank_words(item.text, item.blanks)):
+        for word in (blank_words(item.text, item.blanks)):
             if not word or word not in item.text or len(word) == len(item.text):
                 continue
-            qid = f"cloze:{item.key}:{bi + 1}"
+            qid = question_id("cloze", item.source, item.text, word)
             rng = rng_for(seed, qid)
             from_avoid = [s for a in item.avoid for s in segments(a) if _CJK.search(s)]
             fits = [[w for w in group if not (w in item.text or w in word or word in w)]

@@ -3,6 +3,7 @@ phrases, those of the same domain first: ``nearby``)."""
 
 from __future__ import annotations
 
+from ..ids import question_id
 from ..nearby import item_domain, phrase_groups, sample
 from ..pool import Pool, all_phrase_items, cached
 from ..question import Question, norm
@@ -26,7 +27,7 @@ def generate(pool: Pool, seed: int) -> list[Question]:
     by_when = cached(pool.content, "phrases_by_when", lambda: _by_when(everything))
     out = []
     for item in pool.phrases:
-        qid = f"matching:{item.key}"
+        qid = question_id("matching", item.source, item.when, item.text)
         rng = rng_for(seed, qid)
         same_when = by_when.get(norm(item.when), [])  # forbidden: those are right answers too
         others = sample(phrase_groups(pool.content, item_domain(pool.content, item)), rng, SAMPLE)

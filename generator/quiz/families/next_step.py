@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..ids import question_id
 from ..pool import Pool
 from ..question import Cover, Question
 from . import choose, keep, rng_for
@@ -14,7 +15,7 @@ def generate(pool: Pool, seed: int) -> list[Question]:
         if len(set(titles)) != len(titles):
             continue
         for i in range(len(titles) - 1):
-            qid = f"next_step:{proc.id}:{i + 1}"
+            qid = question_id("next_step", proc.id, titles[i], titles[i + 1])
             rng = rng_for(seed, qid)
             near = [titles[j] for j in (i + 2, i - 1, i + 3, i - 2) if 0 <= j < len(titles)]
             others = [t for j, t in enumerate(titles) if j not in (i, i + 1)]

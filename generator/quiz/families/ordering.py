@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..ids import question_id
 from ..pool import Pool
 from ..question import Cover, Question
 from . import keep
@@ -33,7 +34,7 @@ def generate(pool: Pool, seed: int) -> list[Question]:
             whole = len(w) == len(titles)
             where = "全部步骤" if whole else f"第 {first}–{last} 步（连续的几步）"
             out.append(Question(
-                id=f"ordering:{proc.id}:{first}-{last}",
+                id=question_id("ordering", proc.id, *opts),
                 type="ordering",
                 prompt=f"把《{proc.title}》的{where}按先后顺序排列。",
                 options=opts,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..ids import question_id
 from ..pool import Pool
 from ..question import RULE_OPTIONS, Cover, Question, sentence
 from . import keep
@@ -37,14 +38,13 @@ def generate(pool: Pool, seed: int) -> list[Question]:
         for si, musts, nevers in places:
             where = pool.step_ref(proc, si) if si >= 0 else f"《{proc.title}》整个流程的规定"
             for kind, rules, markers in (("must", musts, MUST), ("never", nevers, NEVER)):
-                for ri, rule in enumerate(rules):
+                for rule in rules:
                     act = action(rule, markers)
                     if act is None:
                         continue
                     answer = 0 if kind == "must" else 1
-                    tag = f"{si + 1}" if si >= 0 else "all"
                     out.append(Question(
-                        id=f"rule:{proc.id}:{tag}.{kind}{ri + 1}", type="rule",
+                        id=question_id("rule", proc.id, kind, rule), type="rule",
                         prompt=f"在《{proc.title}》中，「{act}」属于哪一种？",
                         options=RULE_OPTIONS, answer=answer,
                         explanation=f"依据{where}：{sentence(rule)}",

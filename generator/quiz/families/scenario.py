@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...model import Scenario
+from ..ids import question_id
 from ..pool import Pool
 from ..question import Cover, Question, sentence
 from . import keep
@@ -23,7 +24,7 @@ def _question(pool: Pool, sc: Scenario, qtype: str) -> Question:
     cite += f"；相关流程：{'、'.join(f'《{t}》' for t in procs)}）" if procs else "）"
     covers = [Cover("scenario", sc.id)] + [Cover("procedure", p) for p in sc.procedures]
     return Question(
-        id=f"{qtype}:{sc.id}", type=qtype,
+        id=question_id(qtype, sc.id, sc.situation, sc.question, *options), type=qtype,
         prompt=f"{sc.situation}\n{sc.question}",
         options=options, answer=0,
         explanation="".join(parts) + cite,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..ids import question_id
 from ..pool import Pool
 from ..question import Cover, Question, norm, sentence
 from . import choose, keep, rng_for
@@ -18,12 +19,12 @@ def generate(pool: Pool, seed: int) -> list[Question]:
             for p in step.points:
                 counts[norm(p)] = counts.get(norm(p), 0) + 1
         for si, step in enumerate(proc.steps):
-            for pi, point in enumerate(step.points):
+            for point in step.points:
                 if counts[norm(point)] > 1 or len(point) < 6:
                     continue
                 if any(t in point or point in t for t in titles):
                     continue  # the point names a step: a give-away, or two right answers
-                qid = f"step_of_point:{proc.id}:{si + 1}.{pi + 1}"
+                qid = question_id("step_of_point", proc.id, step.title, point)
                 rng = rng_for(seed, qid)
                 others = [t for j, t in enumerate(titles) if j != si]
                 wrong = choose(titles[si], others, rng)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..ids import question_id
 from ..numbers import find_fact, render, wrong_values
 from ..pool import Pool
 from ..question import Cover, Question, sentence
@@ -25,7 +26,7 @@ def facts(pool: Pool):
 def generate(pool: Pool, seed: int) -> list[Question]:
     out = []
     for proc, si, n, fact in facts(pool):
-        qid = f"timing:{proc.id}:{si + 1}.{n + 1}"
+        qid = question_id("timing", proc.id, proc.steps[si].title, fact.sentence, fact.shown)
         rng = rng_for(seed, qid)
         wrong = [render(fact, v) for v in wrong_values(fact, rng)]
         if len(wrong) < 2:
