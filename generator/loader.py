@@ -346,6 +346,40 @@ def _cross_checks(content: Content, items: dict[str, list], maybe: dict[str, set
                 problems.append(Problem(entry[1], line, col, "W002", "选项没有写 why：测验解析需要说明为什么对或错",
                                         f"options[{i}].why is empty", "warning"))
         _source_warning(problems, sc.source, entry)
+    for entry in items["roles"]:
+        problems += _path_problems(entry, ref)
+    return problems
+
+
+def _path_problems(entry: tuple, ref: Any) -> list[Problem]:
+    """A role's 入职路径: every id known (``ref`` reports R003), no empty stage (L001), nothing
+    twice (L002: a stage title, or a procedure or phrase already in an earlier place of the path)."""
+    role: Role = entry[0]
+    loc, prefix = entry[3]["loc"], entry[3]["prefix"]
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], tuple[int, ...]] = {}
+
+    def twice(key: tuple[str, str], path: tuple, what: str) -> None:
+        if key not in seen:
+            seen[key] = path
+            return
+        line, col = loc.mark(prefix + path)
+        first, _ = loc.mark(prefix + seen[key])
+        problems.append(Problem(entry[1], line, col, "L002",
+                                f"入职路径里{what} `{key[1]}` 重复了：第 {first} 行已经写过；每项只写一次",
+                                f"{format_path(path)} repeats {key[1]}"))
+
+    for si, stage in enumerate(role.path):
+        twice(("title", stage.title), ("path", si, "title"), "阶段")
+        if not stage.procedures and not stage.phrases:
+            line, col = loc.mark(prefix + ("path", si))
+            problems.append(Problem(entry[1], line, col, "L001",
+                                    f"入职路径的阶段“{stage.title}”是空的：请写上要读的流程（procedures）或要背熟的规范用语（phrases）",
+                                    f"path[{si}] lists no procedures and no phrases"))
+        for kind, ids, label in (("procedures", stage.procedures, "流程"), ("phrases", stage.phrases, "规范用语")):
+            for i, target in enumerate(ids):
+                ref(kind, target, entry, ("path", si, kind, i), label)
+                twice((kind, target), ("path", si, kind, i), label)
     return problems
 
 

@@ -158,8 +158,40 @@ class Term(_Model):
     term: Text = Field(description="术语，例如“SA”或“三件套”")
     full: str = Field("", description="全称，例如“Service Advisor 服务顾问”")
     definition: Text = Field(description="解释")
-    aliases: list[Text] = Field(default_factory=list, description="别的写法")
+    aliases: list[Text] = Field(
+        default_factory=list,
+        description="别的写法和员工常说的叫法（首期房款 ← 首付、首付款）：搜索任何一个都能找到用到其他写法的页面，"
+                    "出现的地方也显示解释",
+        json_schema_extra={"uniqueItems": True})
     source: str = Field("", description="来源文档")
+
+    @field_validator("aliases")
+    @classmethod
+    def _distinct_aliases(cls, aliases: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for alias in aliases:
+            if alias.strip() != alias or any(ch.isspace() for ch in alias):
+                raise PydanticCustomError("C006", "别名 `{alias}` 里有空格；搜索和提示按一个词来找，请去掉空格",
+                                          {"alias": alias})
+            if alias in seen:
+                raise PydanticCustomError("C006", "别名 `{alias}` 写了两次", {"alias": alias})
+            seen.add(alias)
+        return aliases
+
+    @model_validator(mode="after")
+    def _alias_is_not_the_term(self) -> Term:
+        if self.term in self.aliases:
+            raise PydanticCustomError("C006", "别名 `{alias}` 就是术语本身；别名只写别的写法",
+                                      {"alias": self.term, "field": "aliases"})
+        return self
+
+
+class PathStage(_Model):
+    """One stage of a role's 入职路径 (第一天, 第一周 …): what to read and which phrases to master."""
+
+    title: Text = Field(description="阶段名称，例如“第一天”“第一周”“第一个月”")
+    procedures: list[Slug] = Field(default_factory=list, description="这一阶段要读完的流程 id，按阅读顺序")
+    phrases: list[Slug] = Field(default_factory=list, description="这一阶段要背熟的规范用语 id")
 
 
 class Role(_Model):
@@ -169,6 +201,9 @@ class Role(_Model):
     name: Text = Field(description="岗位名称")
     aliases: list[Text] = Field(default_factory=list, description="别称，例如“销售代表”")
     description: str = Field("", description="岗位职责简述")
+    path: list[PathStage] = Field(
+        default_factory=list,
+        description="入职路径：按阶段列出要读的流程和要背熟的规范用语；不写则按本岗位的流程自动排出")
 
 
 class Domain(_Model):

@@ -38,10 +38,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .booklet.render import site_jobs as booklet_jobs
 from .checklist.render import site_jobs as checklist_jobs
 from .exports.pack import SECTION_PAGE, SECTION_TITLE, build_pack, section_markdown
+from .handbook.offline import write_offline
+from .handbook.pages import procedure_path
 from .handbook.problems_page import problems_overlay, with_overlay
 from .handbook.render import Glossary, Links, render_page
-from .handbook.search import compact_search_index, patch_search_worker, segmenter
-from .handbook.searchwords import domain_words, jieba_userdict
+from .handbook.search import FIELD_BOOSTS, HUB_BOOST, compact_search_index, fine_cut, patch_search_worker, segmenter
+from .handbook.searchwords import domain_words, jieba_userdict, query_settings
 from .handbook.site import SitePlan, glossary_tooltips, plan_site
 from .loader import YAML_SUFFIXES, Content, load_or_raise
 from .print.batch import PrintBatch
@@ -98,6 +100,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """The problems overlay's HTML, made once per build ("" when there are none)."""
         self.search_words: tuple[str, ...] = ()
         """The domain words search segments with (what every page's search entries depend on)."""
+        self.search_settings: dict[str, Any] = {}
+        """Stop words and synonym groups the search worker applies to a typed query."""
+        self.search_hubs: frozenset[str] = frozenset()
+        """Generated pages that list procedures (every one but the procedure pages): they weigh
+        less in search than the procedure a query names."""
         self.printables: PrintBatch | None = None
         """The site's PDFs being made during a build (started in on_pre_build)."""
 
@@ -171,6 +178,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return
         _pristine_jieba()
         self.search_words = tuple(domain_words(content))
+        self.search_settings = query_settings(content)
+        assert self.plan is not None
+        procedures = {procedure_path(pid) for pid in content.procedures}
+        self.search_hubs = frozenset(path for path in self.plan.pages if path not in procedures)
+        if isinstance(search.config.fields, dict):
+            for name, boost in FIELD_BOOSTS.items():
+                search.config.fields.setdefault(name, {"boost": boost})
         fd, path = tempfile.mkstemp(prefix="playbook-jieba-", suffix=".txt")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(jieba_userdict(self.search_words))
@@ -191,12 +205,22 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if index is not None and hasattr(index, "_segment_chinese"):
             import jieba
 
-            index._segment_chinese = segmenter(self.search_words, jieba.cut)
+            # Without HMM: a word jieba does not know is cut into its characters everywhere, as a
+            # query is, instead of being guessed differently in different sentences.
+            cut = functools.partial(jieba.cut, HMM=False)
+            index._segment_chinese = segmenter(self.search_words, fine_cut(cut, jieba.dt.FREQ, self.search_words))
         # Material's offline plugin adds a CDN script (iframe-worker, search from file://): use our copy.
         polyfills = config.extra.get("polyfills") or []
         config.extra["polyfills"] = [IFRAME_WORKER if "iframe-worker" in str(url) else url for url in polyfills]
         if self._printables_wanted() and self.command != "serve":
             self._start_printables()
+
+    @event_priority(50)  # before Material's search plugin indexes the page
+    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        """A page listing procedures weighs less in search (Material's `search: boost`)."""
+        if page.file.src_uri in self.search_hubs and isinstance(page.meta.get("search", {}), dict):
+            page.meta.setdefault("search", {}).setdefault("boost", HUB_BOOST)
+        return context
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         assert self.plan is not None
@@ -266,7 +290,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_post_build(self, *, config: Any) -> None:
         self._cleanup_dict()
         patch_search_worker(Path(config.site_dir))
-        compact_search_index(Path(config.site_dir))  # before the offline plugin copies it (same priority, later)
+        # before the offline plugin copies it (same priority, later)
+        compact_search_index(Path(config.site_dir), self.search_settings)
+        if self.command != "serve":  # the live preview is not cached: every save shows at once
+            write_offline(Path(config.site_dir), config.site_name, config.site_description or "")
         if not self._printables_wanted():
             return
         if self.printables is None:

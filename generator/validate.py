@@ -168,7 +168,7 @@ def _translate(loc: Located, model: type[BaseModel], many: bool, path: Path_, er
                        f"{where} must be one of {expected}")
     if kind == "C002":
         return _several_correct(loc, path, err)
-    if kind in ("C001", "C003", "C004", "C005"):
+    if kind in ("C001", "C003", "C004", "C005", "C006"):
         return Problem(loc.file, line, col, kind, err["msg"], f"{where}")
     if kind == "union_tag_invalid" or kind == "union_tag_not_found":
         return Problem(loc.file, line, col, "S002", f"应为用语 id 或 {{text: …}}，这里写的是 `{shown}`",

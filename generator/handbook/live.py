@@ -104,11 +104,14 @@ PRUNED_NAV_FEATURES = frozenset({
 ``navigation.sections`` and ``navigation.prune``) and nothing else of it (no tabs, breadcrumbs,
 section index pages or expanded sections)."""
 
+NAV_FREE_TEMPLATES = ("404.html", "partials/language.html")
+"""Override templates that read nothing of the nav: the error page and the UI strings (``zh-CN``)."""
+
 
 def pruned_nav(config: Any, custom_files: list[tuple[str, int, int]] | None = None) -> bool:
     """Whether a page's theme rendering reads only :func:`_visible_nav`, not the whole nav: Material
-    with the pruned, sectioned sidebar and no template of the override folder but the 404 page (a
-    template of the author's own could show any part of the nav)."""
+    with the pruned, sectioned sidebar and no template of the override folder but
+    :data:`NAV_FREE_TEMPLATES` (a template of the author's own could show any part of the nav)."""
     features = set(config.theme.get("features") or ()) if hasattr(config.theme, "get") else set()
     if config.theme.name != "material" or not {"navigation.sections", "navigation.prune"} <= features:
         return False
@@ -116,7 +119,8 @@ def pruned_nav(config: Any, custom_files: list[tuple[str, int, int]] | None = No
         return False
     custom = _custom_files(config) if custom_files is None else custom_files
     templates = [name for name, _mtime, _size in custom if name.endswith(".html")]
-    return all(os.path.basename(name) == "404.html" for name in templates)
+    return all(any(name.replace(os.sep, "/").endswith("/" + free) for free in NAV_FREE_TEMPLATES)
+               for name in templates)
 
 
 def _visible_nav(items: Iterable[Any], level: int = 1) -> tuple:

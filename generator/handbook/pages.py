@@ -28,6 +28,7 @@ GLOSSARY = "glossary.md"
 TAGS = "tags.md"
 ROLES_INDEX = "roles/index.md"
 CHANGES = "changes.md"
+MISTAKES = "learn/mistakes.md"
 
 
 def procedure_path(pid: str) -> str:
@@ -40,6 +41,16 @@ def role_path(rid: str) -> str:
 
 def domain_path(did: str) -> str:
     return f"domains/{did}.md"
+
+
+def learn_path(rid: str) -> str:
+    """A role's 入职路径 page (handbook/path.py)."""
+    return f"learn/{rid}.md"
+
+
+def drill_path(rid: str) -> str:
+    """A role's 规范用语练习 page (handbook/drill.py)."""
+    return f"learn/{rid}-drill.md"
 
 
 @dataclass
@@ -161,6 +172,9 @@ def role_page(content: Content, rid: str, reserved: Callable[[], frozenset[str]]
             "phrases": [ph for ph in content.phrases.values() if rid in ph.roles],
             "scenarios": [(_scenario_page(s.kind), s) for s in content.scenarios.values()
                           if rid in s.roles and readable(s)],
+            # Every role with something to learn has a path page (written, or made from these).
+            "path_page": learn_path(rid) if content.roles[rid].path or procs or any(
+                rid in ph.roles for ph in content.phrases.values()) else "",
             "booklet": f"booklets/role-{rid}.pdf" if procs else "",
             "signoff": f"booklets/role-{rid}-sign.pdf" if procs else "",
         }
@@ -241,8 +255,11 @@ def tags_page() -> PageSpec:
     return PageSpec(front_matter("标签", searchable=False) + "# 标签\n\n按标签浏览全部流程。\n\n<!-- material/tags -->\n")
 
 
-def home_page(content: Content, quiz_pages: list[tuple[str, str]], guide_pages: list[tuple[str, str]]) -> PageSpec:
-    return PageSpec(front_matter("服务手册"), "home.html", later=lambda: _home_context(content, quiz_pages, guide_pages))
+def home_page(content: Content, quiz_pages: list[tuple[str, str]], guide_pages: list[tuple[str, str]],
+              learner: Callable[[], Any] | None = None) -> PageSpec:
+    """``learner()``: what the home page's learning summary reads (handbook/path.py), or None."""
+    return PageSpec(front_matter("服务手册"), "home.html", later=lambda: {
+        **_home_context(content, quiz_pages, guide_pages), "learner": learner() if learner else None})
 
 
 def _home_context(content: Content, quiz_pages: list[tuple[str, str]],

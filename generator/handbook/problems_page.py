@@ -22,7 +22,12 @@ _STYLE = f"""
 #{OVERLAY_ID} code.where {{ display: block; white-space: pre-wrap; word-break: break-all; font-weight: bold; }}
 #{OVERLAY_ID} pre {{ background: #fff4f4; border-left: 4px solid #b00020; margin: .3rem 0 0; padding: .4rem .6rem;
   overflow-x: auto; font: 14px/1.5 monospace; }}
+#{OVERLAY_ID}:focus-visible, #{OVERLAY_ID} pre:focus-visible {{ outline: 3px solid #1a4fd6; outline-offset: -3px; }}
+body:has(> #{OVERLAY_ID}) > :not(#{OVERLAY_ID}) {{ visibility: hidden; }}
 """
+# Keyboard: the overlay takes focus on load (autofocus) so arrow keys and Page Down scroll it, and
+# each quoted line is a tab stop so a long one scrolls sideways; the page under it is hidden from
+# focus and screen readers (visibility), as it already is from sight.
 
 
 def source_line(problem: Problem, base: Path | None = None) -> str | None:
@@ -45,7 +50,7 @@ def _quote(problem: Problem, base: Path | None) -> Markup:
         return Markup("")
     number = f"{problem.line} | "
     caret = " " * (len(number) + max(problem.col - 1, 0)) + "^"
-    return Markup('<pre class="line">{}{}\n{}</pre>').format(number, line, caret)
+    return Markup('<pre class="line" tabindex="0">{}{}\n{}</pre>').format(number, line, caret)
 
 
 def problems_overlay(problems: Sequence[Problem], base: Path | None = None) -> Markup:
@@ -54,7 +59,7 @@ def problems_overlay(problems: Sequence[Problem], base: Path | None = None) -> M
     items = Markup("").join(
         Markup('<li><code class="where">{}</code>{}</li>').format(p.format(), _quote(p, base)) for p in problems)
     return Markup(
-        '<div id="{id}" role="alert" lang="zh-CN"><style>{style}</style>'
+        '<div id="{id}" role="alert" lang="zh-CN" tabindex="0" autofocus><style>{style}</style>'
         "<h1>内容有问题，网站没有更新</h1>"
         "<p>共 {n} 处需要修改（{errors} 个错误）。下面显示的是上一次正确的版本；改好并保存文件后，本页会自动刷新。"
         "各错误代码的说明见作者指南。</p><ol>{items}</ol></div>"

@@ -1,13 +1,19 @@
-"""Two small repairs to Material's Chinese search, so a typed word finds the page that has it.
+"""Repairs to Material's Chinese search, so what staff type finds the page they mean.
 
 1. Index side: Material segments only runs of Han characters, so `4S店` is indexed as `4S` + `店`.
    ``segmenter`` returns a drop-in for its ``SearchIndex._segment_chinese`` that keeps our
-   domain words that mix Latin letters or digits with Han (4S店, A类客户) as one term.
-2. Query side: the search worker splits a typed Han run into the longest words it finds in the
-   index, but its loop stops one character short (``j < query.length``), so a whole word is
-   never tried: 三件套 is searched as 三 + 件 + 套. ``patch_search_worker`` fixes that bound in the
-   built worker (the one-character change Material's code needs).
-3. Size: ``compact_search_index`` rewrites the index as UTF-8 rather than ASCII escapes.
+   domain words that mix Latin letters or digits with Han (4S店, A类客户) as one term, and
+   ``fine_cut`` cuts the long words jieba keeps whole (节日期间, 满意度) into the dictionary words
+   inside them, so a query for 节日 or 满意 finds them (tags are not cut: they stay whole).
+2. Query side: ``patch_search_worker`` puts generator/templates/handbook/search-query.js in front
+   of the built worker and calls it where Material segments a typed Han run: the run is cut into
+   the fewest words the index knows, stop words (怎么, 什么 …) are dropped, Latin is split from Han,
+   synonyms (glossary aliases) are added, and only a single leftover character gets a wildcard.
+3. Scoring: a word in a title or a tag counts 100 times one in the text (``FIELD_BOOSTS``; Material's
+   1,000 and 1,000,000 let a common word in a title or a tag drown everything), and pages that list
+   procedures (roles, domains, scenarios …) weigh less than a procedure (``HUB_BOOST``).
+4. Size: ``compact_search_index`` rewrites the index as UTF-8 rather than ASCII escapes, with the
+   query settings (stop words, synonyms) the worker reads at set-up.
 """
 
 from __future__ import annotations
@@ -15,19 +21,33 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from pathlib import Path
+from typing import Any
+
+from backrefs import bre  # what Material itself uses, for \p{script: Han}
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-# Material's minified worker: for(let o=s+1;o<t.length;o++)t.slice(s,o)in e
+_HAN_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{3,}$")
 _DOUBLE_ZWSP = re.compile("\u200b{2,}")
-_WORKER_LOOP = re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
-_PATCHED_LOOP = re.compile(r"for\(let (\w+)=(\w+)\+1;\1<=(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
-WORKER_CHANGED = ("playbook: Material's search worker no longer has the loop generator/handbook/search.py patches "
-                  "(_WORKER_LOOP); typed Chinese words such as 三件套 would not be found. Update the pattern for this "
-                  "Material release.")
+QUERY_JS = Path(__file__).resolve().parent.parent / "templates" / "handbook" / "search-query.js"
+_MARK = "/* playbook: search query segmentation"
+# Material's minified worker:
+# e=e.replace(new RegExp("\\p{sc=Han}+","gu"),s=>[...fe(s,this.index.invertedIndex)].join("* "))
+_WORKER_CALL = re.compile(
+    r'(\w+)=\1\.replace\((?:new RegExp\("\\\\p\{sc=Han\}\+","gu"\)|/\\p\{sc=Han\}\+/gu),(\w+)=>'
+    r'\[\.\.\.\w+\(\2,this\.index\.invertedIndex\)\]\.join\("\* "\)\)')
+_PATCHED_CALL = re.compile(r"(\w+)=playbookSearchQuery\(\1,this\.index\.invertedIndex\)")
+WORKER_CHANGED = ("playbook: Material's search worker no longer has the Chinese query segmentation "
+                  "generator/handbook/search.py replaces (_WORKER_CALL); typed Chinese such as 三件套 or "
+                  "客户投诉怎么处理 would not be found well. Update the pattern for this Material release.")
+FIELD_BOOSTS = {"title": 100.0, "tags": 100.0}
+"""Weight of a match in a title or a tag, against one in the text (1), unless mkdocs.yml sets it."""
+HUB_BOOST = 0.3
+"""Weight of a page that lists procedures (roles, domains, scenarios …) relative to a procedure."""
 
 
 def mixed_words(words: Iterable[str]) -> list[str]:
@@ -36,11 +56,52 @@ def mixed_words(words: Iterable[str]) -> list[str]:
     return sorted(mixed, key=lambda w: (-len(w), w))
 
 
-def segmenter(words: Iterable[str], cut: Callable[[str], Iterable[str]]) -> Callable[[str], str]:
-    """Material's ``_segment_chinese`` (Han runs cut by jieba, joined and surrounded by U+200B),
-    except that the given mixed words stay whole, and each distinct run is cut once."""
-    from backrefs import bre  # what Material itself uses, for \\p{script: Han}
+def fine_cut(cut: Callable[[str], Iterable[str]], freq: Mapping[str, int],
+             keep: Iterable[str] = ()) -> Callable[[str], list[str]]:
+    """``cut`` (jieba), with every Han word of 3+ characters cut again into the dictionary words
+    (``freq``: jieba's) inside it: fewest single characters left, then fewest pieces, until no
+    piece has a shorter dictionary word in it (节日期间 -> 节日 期间, 客户满意度 -> 客户 满意 度).
+    A word of ``keep`` (the domain words) is cut only into words, never down to a character:
+    五项确认 -> 五项 确认, but 三件套 stays whole."""
+    domain = frozenset(keep)
 
+    @cache
+    def split(word: str) -> tuple[str, ...]:
+        if not _HAN_WORD.match(word):
+            return (word,)
+        n = len(word)
+        best: list[tuple[int, int, int] | None] = [(0, 0, -1)] + [None] * n  # singles, pieces, start
+        for i in range(n):
+            here = best[i]
+            if here is None:
+                continue
+            for j in range(i + 1, n if i == 0 else n + 1):  # never the whole word itself
+                if j - i > 1 and freq.get(word[i:j], 0) <= 0:
+                    continue
+                cost = (here[0] + (j - i == 1), here[1] + 1, i)
+                old = best[j]
+                if old is None or cost[:2] < old[:2]:
+                    best[j] = cost
+        end = best[n]
+        if end is None or end[0] == n or (end[0] and word in domain):  # keep it whole
+            return (word,)
+        pieces: list[str] = []
+        at = n
+        while at > 0:
+            start = best[at][2]  # type: ignore[index]
+            pieces.insert(0, word[start:at])
+            at = start
+        return tuple(p for piece in pieces for p in split(piece))
+
+    def fine(text: str) -> list[str]:
+        return [p for word in cut(text) for p in split(word)]
+
+    return fine
+
+
+def segmenter(words: Iterable[str], cut: Callable[[str], Iterable[str]]) -> Callable[[str], str]:
+    """Material's ``_segment_chinese`` (Han runs cut by ``cut``, joined and surrounded by U+200B),
+    except that the given mixed words stay whole, and each distinct run is cut once."""
     keep = mixed_words(words)
     han = bre.compile(r"\p{script: Han}+", bre.UNICODE)
     alternatives = [bre.escape(w) for w in keep] + [r"\p{script: Han}+"]
@@ -70,25 +131,31 @@ def segmenter(words: Iterable[str], cut: Callable[[str], Iterable[str]]) -> Call
 
 
 def patch_search_worker(site_dir: Path) -> bool:
-    """Let the worker try a whole typed word (fix its off-by-one). True if a worker was patched."""
+    """Put our query segmentation in front of the built worker and call it where Material cuts a
+    typed Han run. True if a worker was patched; a warning (a strict build fails) if none fits."""
     patched = found = False
     for worker in sorted((site_dir / "assets" / "javascripts" / "workers").glob("search.*.js")):
         code = worker.read_text(encoding="utf-8")
-        fixed, n = _WORKER_LOOP.subn(lambda m: m.group(0).replace(f"{m.group(1)}<", f"{m.group(1)}<=", 1), code)
-        if n == 1:
-            worker.write_text(fixed, encoding="utf-8")
-            patched = found = True
-        elif _PATCHED_LOOP.search(code):  # a dirty rebuild kept the worker patched earlier
+        if code.startswith(_MARK) and _PATCHED_CALL.search(code):  # a dirty rebuild kept it
             found = True
+            continue
+        fixed, n = _WORKER_CALL.subn(lambda m: f"{m.group(1)}=playbookSearchQuery({m.group(1)},"
+                                               "this.index.invertedIndex)", code)
+        if n == 1:
+            worker.write_text(QUERY_JS.read_text(encoding="utf-8") + "\n" + fixed, encoding="utf-8")
+            patched = found = True
     if not found:
         log.warning(WORKER_CHANGED)  # strict builds (CI) fail here on a Material upgrade
     return patched
 
 
-def compact_search_index(site_dir: Path) -> None:
+def compact_search_index(site_dir: Path, settings: Mapping[str, Any] | None = None) -> None:
     """Material writes the index with every Chinese character as a 6-byte \\uXXXX escape; write it
-    as UTF-8 (3 bytes) without spaces, so a phone downloads about half as much."""
+    as UTF-8 (3 bytes) without spaces, so a phone downloads about half as much. ``settings`` (stop
+    words, synonym groups: ``searchwords.query_settings``) go in its config for the worker."""
     path = site_dir / "search" / "search_index.json"
     if path.is_file():
         data = json.loads(path.read_text(encoding="utf-8"))
+        if settings is not None:
+            data["config"]["playbook"] = dict(settings)
         path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

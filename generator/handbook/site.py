@@ -11,6 +11,9 @@ from ..loader import Content
 from ..safetext import html
 from ..versions import VersionBook
 from . import pages as P
+from . import path as learner_path
+from .drill import drill_page, drill_phrases
+from .notebook import mistakes_page
 
 GUIDE_SECTION = "指南与说明"
 
@@ -43,11 +46,17 @@ def plan_site(
     quiz_pages = quiz_pages or {}
     plan = SitePlan()
     guide = [(title, path) for path, title in sorted(hand_pages.items()) if path != P.HOME]
+    versions = VersionBook(content)
+
+    def digest(pid: str) -> str:
+        """What a reader's 我已读完 is compared with."""
+        return versions[pid].digest
+
     if P.HOME not in hand_pages:
-        plan.pages[P.HOME] = P.home_page(content, [(t, p) for p, (t, _) in quiz_pages.items()], guide)
+        plan.pages[P.HOME] = P.home_page(content, [(t, p) for p, (t, _) in quiz_pages.items()], guide,
+                                         lambda: learner_path.home_summary(content, digest))
     by_domain = P._procedures_by_domain(content)
 
-    versions = VersionBook(content)
     for proc in content.procedures.values():
         plan.pages[P.procedure_path(proc.id)] = P.procedure_page(
             content, proc, quiz_block, lambda pid=proc.id: versions[pid], exam_scenarios)
@@ -57,6 +66,15 @@ def plan_site(
     plan.pages[P.ROLES_INDEX] = P.roles_index_page(content)
     for rid in content.roles:
         plan.pages[P.role_path(rid)] = P.role_page(content, rid, exam_scenarios)
+    learn_nav, drill_nav = [], []
+    for rid, role in content.roles.items():
+        if learner_path.role_path_stages(content, rid):
+            plan.pages[P.learn_path(rid)] = learner_path.path_page(content, rid, digest)
+            learn_nav.append({_t(role.name): P.learn_path(rid)})
+        if drill_phrases(content, rid):
+            plan.pages[P.drill_path(rid)] = drill_page(content, rid)
+            drill_nav.append({_t(role.name): P.drill_path(rid)})
+    plan.pages[P.MISTAKES] = mistakes_page()
     plan.pages[P.PHRASES] = P.phrases_page(content)
     plan.pages[P.SCENARIOS] = P.scenarios_page(content, "question", exam_scenarios)
     plan.pages[P.CASES] = P.scenarios_page(content, "case", exam_scenarios)
@@ -74,6 +92,8 @@ def plan_site(
                                    + [{_t(p.title): P.procedure_path(p.id)} for p in procs]})
     plan.nav = [{"首页": P.HOME}, {"流程": procedures_nav},
                 {"岗位": [{"全部岗位": P.ROLES_INDEX}] + [{_t(r.name): P.role_path(r.id)} for r in content.roles.values()]},
+                {"学习": [{"错题本": P.MISTAKES}] + ([{"入职路径": learn_nav}] if learn_nav else [])
+                 + ([{"规范用语练习": drill_nav}] if drill_nav else [])},
                 {"规范用语": P.PHRASES}, {"情景题": P.SCENARIOS}, {"案例": P.CASES},
                 {"术语表": P.GLOSSARY}, {"标签": P.TAGS}, {"最近更新": P.CHANGES}]
     if quiz_pages:

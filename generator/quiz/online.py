@@ -54,7 +54,7 @@ def quiz_block(quiz: dict, intro: str = "", key: str = "") -> str:
         name = f"{uid}-{n}"
         ans = q["answer"]
         ordering = isinstance(ans, list)
-        parts.append(f'<fieldset class="pb-quiz-q" data-type="{_e(q["type"])}" '
+        parts.append(f'<fieldset class="pb-quiz-q" data-type="{_e(q["type"])}" data-question="{_e(q["id"])}" '
                      f'data-answer="{_e(json.dumps(ans))}">')
         lines = q["prompt"].split("\n")
         prompt = "<br>".join(_e(line) for line in lines)
@@ -67,13 +67,14 @@ def quiz_block(quiz: dict, intro: str = "", key: str = "") -> str:
                     f'<option value="{k + 1}">第 {k + 1} 步</option>' for k in range(len(q["options"])))
                 parts.append(f'<label class="pb-quiz-opt pb-quiz-order" data-index="{i}">'
                              f'<span class="pb-quiz-letter">{LETTERS[i]}.</span> <span class="pb-quiz-text">{_e(opt)}</span> '
-                             f'<select name="{name}-{i}" aria-label="{LETTERS[i]} 是第几步">{choices}</select></label>')
+                             f'<select name="{name}-{i}" aria-label="{LETTERS[i]}. {_e(opt)}：是第几步">'
+                             f'{choices}</select></label>')
         else:
             for i, opt in enumerate(q["options"]):
                 parts.append(f'<label class="pb-quiz-opt" data-index="{i}"><input type="radio" name="{name}" '
                              f'value="{i}"> <span class="pb-quiz-letter">{LETTERS[i]}.</span> '
                              f'<span class="pb-quiz-text">{_e(opt)}</span></label>')
-        parts.append('<div class="pb-quiz-feedback" hidden><p class="pb-quiz-verdict" role="status"></p>'
+        parts.append('<div class="pb-quiz-feedback" hidden><p class="pb-quiz-verdict"></p>'
                      f'<p class="pb-quiz-explain">{_e(q["explanation"])}</p></div>')
         parts.append("</fieldset>")
     parts.append('<div class="pb-quiz-actions"><button type="submit" class="md-button md-button--primary">提交答案</button> '

@@ -43,6 +43,8 @@ class ExamSet:
     """Every question of every version of every spec: (id, normalised prompt) pairs, sorted."""
 
     questions: tuple[tuple[str, str], ...] = ()
+    scenario_ids: frozenset[str] = frozenset()
+    """Authored scenarios and cases some exam asks (from the questions' covers)."""
     ids: frozenset[str] = field(init=False, repr=False, compare=False)
     prompts: frozenset[str] = field(init=False, repr=False, compare=False)
     key: str = field(init=False, repr=False, compare=False)
@@ -54,11 +56,16 @@ class ExamSet:
         digest = hashlib.blake2b(digest_size=8)
         for qid, prompt in self.questions:
             digest.update(f"{qid}\x00{prompt}\x01".encode())
+        for sid in sorted(self.scenario_ids):
+            digest.update(f"scenario\x00{sid}\x01".encode())
         object.__setattr__(self, "key", digest.hexdigest())
 
     @classmethod
     def of(cls, questions) -> ExamSet:
-        return cls(tuple(sorted({(q.id, normalised(q.prompt)) for q in questions})))
+        questions = list(questions)
+        return cls(tuple(sorted({(q.id, normalised(q.prompt)) for q in questions})),
+                   frozenset(c.id for q in questions if q.type in ("scenario", "case") for c in q.covers
+                             if c.kind == "scenario"))
 
     def __contains__(self, q: object) -> bool:
         """Is this question an exam question (same id, or the same prompt but for whitespace)?"""
@@ -67,7 +74,7 @@ class ExamSet:
     def scenarios(self) -> frozenset[str]:
         """Authored scenarios and cases some exam asks (their ids): kept off the handbook's
         情景题 and 案例 pages, which show each with its answer."""
-        return frozenset(qid.split(":", 1)[1] for qid in self.ids if qid.startswith(("scenario:", "case:")))
+        return self.scenario_ids
 
     def exam_ids(self, q: Question) -> list[str]:
         """The exam questions this one is (its own id, and any exam question with its prompt)."""

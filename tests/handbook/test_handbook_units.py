@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import shutil
 from pathlib import Path
 
 import markdown
@@ -12,7 +10,7 @@ import yaml
 
 from generator.handbook.abbr import CjkAbbrExtension
 from generator.handbook.pages import front_matter
-from generator.handbook.search import WORKER_CHANGED, mixed_words, patch_search_worker, segmenter
+from generator.handbook.search import mixed_words, segmenter
 from generator.safetext import md
 
 
@@ -61,33 +59,7 @@ def test_segmenter_keeps_mixed_domain_words_whole() -> None:
     assert segment("Hello world") == "Hello world"
 
 
-def test_worker_patch_lets_a_whole_typed_word_be_tried(tmp_path: Path) -> None:
-    import material
-
-    source = next((Path(material.__file__).parent / "templates/assets/javascripts/workers").glob("search.*.min.js"))
-    workers = tmp_path / "assets/javascripts/workers"
-    workers.mkdir(parents=True)
-    shutil.copy(source, workers / source.name)
-    before = (workers / source.name).read_text(encoding="utf-8")
-    assert patch_search_worker(tmp_path) is True, f"Material {material_version()}: {WORKER_CHANGED}"
-    after = (workers / source.name).read_text(encoding="utf-8")
-    fixed = re.compile(r"for\(let (\w+)=(\w+)\+1;\1<=(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
-    assert not fixed.search(before) and fixed.search(after) and len(after) == len(before) + 1
-    assert patch_search_worker(tmp_path) is False  # already patched: nothing left to change
-
-
-def test_worker_that_changed_shape_fails_a_strict_build_loudly(tmp_path: Path, caplog) -> None:
-    workers = tmp_path / "assets/javascripts/workers"
-    workers.mkdir(parents=True)
-    (workers / "search.0000.min.js").write_text("for(let o=s+1;o<t.size;o++)t.slice(s,o)in e", encoding="utf-8")
-    assert patch_search_worker(tmp_path) is False
-    assert [r.levelname for r in caplog.records] == ["WARNING"] and "三件套" in caplog.text
-
-
-def material_version() -> str:
-    from importlib.metadata import version
-
-    return version("mkdocs-material")
+# The search worker's patch is tested in test_search_units.py.
 
 
 def test_nav_titles_are_escaped() -> None:

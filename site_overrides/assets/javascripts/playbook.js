@@ -28,6 +28,19 @@
       phrases[i].appendChild(button);
     }
   }
+  // One polite live region says "copied" to screen readers (the button's own text change is not announced).
+  function announce(text) {
+    var region = document.getElementById("pb-announce");
+    if (!region) {
+      region = document.createElement("div");
+      region.id = "pb-announce";
+      region.className = "pb-visually-hidden";
+      region.setAttribute("role", "status");
+      document.body.appendChild(region);
+    }
+    region.textContent = "";
+    setTimeout(function () { region.textContent = text; }, 50);
+  }
   function onClick(event) {
     var button = event.target.closest && event.target.closest(".pb-copy");
     if (!button) return;
@@ -35,13 +48,23 @@
     copyText(words ? words.textContent : "").then(function () {
       button.textContent = "已复制";
       button.classList.add("pb-copied");
+      announce("已复制这句规范用语");
       setTimeout(function () { button.textContent = "复制"; button.classList.remove("pb-copied"); }, 1500);
     });
   }
+  // Glossary terms (<abbr title>) take keyboard focus, so Material's tooltip with the definition
+  // shows for keyboard users too, not only on mouse hover.
+  function focusableTerms() {
+    var terms = document.querySelectorAll(".md-content abbr[title]");
+    for (var i = 0; i < terms.length; i++) {
+      if (!terms[i].hasAttribute("tabindex")) { terms[i].setAttribute("tabindex", "0"); }
+    }
+  }
+  function init() { addButtons(); focusableTerms(); }
   document.addEventListener("click", onClick);
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", addButtons);
+    document.addEventListener("DOMContentLoaded", init);
   } else {
-    addButtons();
+    init();
   }
 })();

@@ -1,5 +1,7 @@
 /* Playbook online self-check quiz: choose, submit, see right/wrong with the explanation.
-   No server, no external scripts; works offline. Each .pb-quiz block carries its questions
+   No server, no external scripts; works offline. Everything works by keyboard (native radios,
+   selects and buttons); right and wrong are said in words and marks, never by colour alone, and
+   the score is announced through a live region. Each .pb-quiz block carries its questions
    as native form controls and the answers in data-answer (JSON: index, or indexes in order);
    compact blocks (under procedure pages) carry them as JSON and get the same form built here. */
 (function () {
@@ -13,6 +15,14 @@
   function optionText(fs, i) {
     var opt = fs.querySelector('.pb-quiz-opt[data-index="' + i + '"] .pb-quiz-text');
     return opt ? opt.textContent : "";
+  }
+
+  // A word mark after an option ("✔ 正确答案", "✘ 你选的", "✘ 应为第 2 步"): the colour only repeats it.
+  function mark(opt, text, cls) {
+    var old = opt.querySelector(".pb-quiz-mark");
+    if (old) { old.parentNode.removeChild(old); }
+    if (!text) { return; }
+    opt.appendChild(el("span", "pb-quiz-mark " + cls, text));
   }
 
   function grade(fs) {
@@ -29,6 +39,8 @@
         var idx = opts[i].getAttribute("data-index");
         if (sel.value) { answered = true; }
         if (sel.value !== want[idx]) { right = false; }
+        if (sel.value === want[idx]) { mark(opts[i], "✔ 正确", "pb-quiz-mark-right"); }
+        else { mark(opts[i], "✘ 应为第 " + want[idx] + " 步", "pb-quiz-mark-wrong"); }
       }
       correctText = answer.map(function (i) { return LETTERS[i]; }).join(" → ");
     } else {
@@ -38,7 +50,11 @@
       for (var j = 0; j < opts.length; j++) {
         var k2 = Number(opts[j].getAttribute("data-index"));
         opts[j].classList.toggle("pb-quiz-correct", k2 === answer);
-        opts[j].classList.toggle("pb-quiz-chosen-wrong", !!checked && k2 === Number(checked.value) && k2 !== answer);
+        var chosenWrong = !!checked && k2 === Number(checked.value) && k2 !== answer;
+        opts[j].classList.toggle("pb-quiz-chosen-wrong", chosenWrong);
+        if (k2 === answer) { mark(opts[j], "✔ 正确答案", "pb-quiz-mark-right"); }
+        else if (chosenWrong) { mark(opts[j], "✘ 你选的", "pb-quiz-mark-wrong"); }
+        else { mark(opts[j], "", ""); }
       }
       correctText = LETTERS[answer] + ". " + optionText(fs, answer);
     }
@@ -51,6 +67,7 @@
       verdict.textContent = (answered ? "✘ 回答错误" : "✘ 未作答") + "。正确答案：" + correctText;
     }
     fs.querySelector(".pb-quiz-feedback").hidden = false;
+    fs.dispatchEvent(new CustomEvent("playbook:answered", { bubbles: true, detail: { question: fs.getAttribute("data-question") || "", chosen: checked ? Number(checked.value) : null, correct: right } }));  // learner.js keeps scores and the 错题本
     return right;
   }
 
@@ -62,6 +79,7 @@
       var opts = fss[i].querySelectorAll(".pb-quiz-opt");
       for (var j = 0; j < opts.length; j++) {
         opts[j].classList.remove("pb-quiz-correct", "pb-quiz-chosen-wrong");
+        mark(opts[j], "", "");
       }
     }
     form.querySelector(".pb-quiz-score").textContent = "";
@@ -116,7 +134,7 @@
         if (ordering) {
           var sel = el("select");
           sel.name = name + "-" + i;
-          sel.setAttribute("aria-label", LETTERS[i] + " 是第几步");
+          sel.setAttribute("aria-label", LETTERS[i] + ". " + opt + "：是第几步");
           var none = el("option", "", "第几步？"); none.value = ""; sel.appendChild(none);
           for (var k = 0; k < q.options.length; k++) {
             var o = el("option", "", "第 " + (k + 1) + " 步"); o.value = String(k + 1); sel.appendChild(o);
@@ -128,8 +146,7 @@
       });
       var feedback = el("div", "pb-quiz-feedback");
       feedback.hidden = true;
-      var verdict = el("p", "pb-quiz-verdict"); verdict.setAttribute("role", "status");
-      feedback.appendChild(verdict);
+      feedback.appendChild(el("p", "pb-quiz-verdict"));
       feedback.appendChild(el("p", "pb-quiz-explain", q.explanation));
       fs.appendChild(feedback);
       form.appendChild(fs);
@@ -155,6 +172,8 @@
       var fss = form.querySelectorAll(".pb-quiz-q");
       var right = 0;
       for (var i = 0; i < fss.length; i++) { if (grade(fss[i])) { right++; } }
+      // One live message for the whole form; focus moves to it (Shift+Tab goes back up through
+      // the questions, each with its verdict and explanation under the options).
       var score = form.querySelector(".pb-quiz-score");
       score.textContent = "答对 " + right + " / " + fss.length + " 题";
       score.setAttribute("tabindex", "-1");

@@ -1,0 +1,119 @@
+"""Fast checks of search's build side: the fine cut of the index, the query settings shipped in the
+index, glossary aliases (validation, tooltips) and the patch of Material's search worker."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from importlib.metadata import version
+from pathlib import Path
+
+import material
+import pytest
+
+from generator.handbook.search import (
+    QUERY_JS,
+    WORKER_CHANGED,
+    compact_search_index,
+    fine_cut,
+    patch_search_worker,
+)
+from generator.handbook.searchwords import STOP_WORDS, query_settings
+from generator.handbook.site import glossary_tooltips
+from generator.loader import load_content
+
+REPO = Path(__file__).resolve().parents[2]
+FREQ = {"节日": 5, "日期": 5, "期间": 5, "节日期间": 3, "满意": 5, "满意度": 5, "件套": 3, "五项": 3, "确认": 5}
+
+
+def _whole(text: str) -> list[str]:
+    return [text]
+
+
+def test_fine_cut_finds_the_dictionary_words_inside_a_long_word() -> None:
+    fine = fine_cut(_whole, FREQ, keep=["三件套", "五项确认"])
+    assert fine("节日期间") == ["节日", "期间"]  # not 节 + 日期 + 间: fewest single characters
+    assert fine("满意度") == ["满意", "度"]
+    assert fine("五项确认") == ["五项", "确认"]  # a domain word is cut into words ...
+    assert fine("三件套") == ["三件套"]  # ... but never down to a character
+    assert fine_cut(_whole, FREQ)("三件套") == ["三", "件套"]
+    assert fine("某某某") == ["某某某"] and fine("VIP") == ["VIP"] and fine("期间") == ["期间"]
+
+
+def test_query_settings_from_the_shipped_content() -> None:
+    content, _ = load_content(REPO / "content")
+    settings = query_settings(content)
+    assert {"怎么", "什么", "如何", "哪些", "的", "是", "请", "给", "吗"} <= set(settings["stop"])
+    assert settings["stop"] == list(STOP_WORDS)
+    groups = {form: group for group in settings["synonyms"] for form in group}
+    assert {"首期房款", "首付", "首付款"} <= set(groups["首期款"]) and "试驾" in groups["试车"]
+    assert groups["sa"] == groups["服务顾问"]  # the glossary's SA and the role's aliases: one group
+    assert all(f == f.lower() for f in groups)
+    # Forms the content never writes are typed, not searched for.
+    assert "首付" in settings["absent"] and "首期房款" not in settings["absent"]
+
+
+def test_glossary_aliases_feed_the_tooltips() -> None:
+    content, _ = load_content(REPO / "content")
+    tips = glossary_tooltips(content)
+    assert tips["首付"] == tips["首期款"] == tips["首期房款"] and "首付" in tips["首期款"]
+    assert tips["试驾"] == tips["试车"] and tips["台账"] == tips["合同台帐"]
+
+
+@pytest.mark.parametrize(("aliases", "message"), [
+    ("[销控]", "就是术语本身"),
+    ("[房号销控, 房号销控]", "写了两次"),
+    ("[房号 销控]", "里有空格"),
+])
+def test_bad_aliases_are_reported_where_they_are(cli, tmp_path: Path, aliases: str, message: str) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    glossary = content / "glossary" / "sales-office.yaml"
+    text = glossary.read_text(encoding="utf-8")
+    assert "  aliases: [房号销控]\n" in text
+    glossary.write_text(text.replace("  aliases: [房号销控]\n", f"  aliases: {aliases}\n"), encoding="utf-8")
+    line = text.splitlines().index("  aliases: [房号销控]") + 1
+    run = cli("check", "--content", str(content))
+    assert run.code == 1
+    errors = [e for e in (run.out + run.err).splitlines() if "error[" in e]
+    assert len(errors) == 1 and f"sales-office.yaml:{line}:12: error[C006]" in errors[0] and message in errors[0]
+
+
+def _worker(tmp_path: Path) -> Path:
+    source = next((Path(material.__file__).parent / "templates/assets/javascripts/workers").glob("search.*.min.js"))
+    workers = tmp_path / "assets/javascripts/workers"
+    workers.mkdir(parents=True)
+    return Path(shutil.copy(source, workers / source.name))
+
+
+def test_worker_patch_puts_our_query_segmentation_in_place_of_materials(tmp_path: Path) -> None:
+    worker = _worker(tmp_path)
+    before = worker.read_text(encoding="utf-8")
+    assert "playbookSearchQuery" not in before
+    assert patch_search_worker(tmp_path) is True, f"Material {version('mkdocs-material')}: {WORKER_CHANGED}"
+    after = worker.read_text(encoding="utf-8")
+    ours = QUERY_JS.read_text(encoding="utf-8")
+    assert after.startswith(ours)
+    materials = after[len(ours):]
+    assert "=playbookSearchQuery(" in materials and "sc=Han" not in materials  # its own cut is gone
+    assert patch_search_worker(tmp_path) is False  # already patched: nothing left to change
+    assert worker.read_text(encoding="utf-8") == after
+
+
+def test_worker_that_changed_shape_fails_a_strict_build_loudly(tmp_path: Path, caplog) -> None:
+    workers = tmp_path / "assets/javascripts/workers"
+    workers.mkdir(parents=True)
+    (workers / "search.0000.min.js").write_text(
+        'e=e.replace(new RegExp("\\\\p{sc=Han}+","gu"),s=>[...fe(s,this.index.terms)].join("* "))', encoding="utf-8")
+    assert patch_search_worker(tmp_path) is False
+    assert [r.levelname for r in caplog.records] == ["WARNING"] and "三件套" in caplog.text
+
+
+def test_index_carries_the_query_settings_as_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "search" / "search_index.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"config": {"lang": ["zh"]}, "docs": [{"title": "首期房款"}]}), encoding="utf-8")
+    compact_search_index(tmp_path, {"stop": ["的"], "synonyms": [], "absent": []})
+    text = path.read_text(encoding="utf-8")
+    assert "首期房款" in text and "\\u" not in text
+    assert json.loads(text)["config"]["playbook"] == {"stop": ["的"], "synonyms": [], "absent": []}
