@@ -65,11 +65,29 @@ class Step(_Model):
     internal: bool = Field(False, description="内部环节（客户看不到，例如车间派工、质检）")
 
 
+def _distinct_aliases(aliases: list[str]) -> list[str]:
+    """C006: an alias (of a glossary term or a procedure) is one word, written once."""
+    seen: set[str] = set()
+    for alias in aliases:
+        if alias.strip() != alias or any(ch.isspace() for ch in alias):
+            raise PydanticCustomError("C006", "别名 `{alias}` 里有空格；搜索和提示按一个词来找，请去掉空格",
+                                      {"alias": alias})
+        if alias in seen:
+            raise PydanticCustomError("C006", "别名 `{alias}` 写了两次", {"alias": alias})
+        seen.add(alias)
+    return aliases
+
+
 class Procedure(_Model):
     """A service procedure (SOP): one file under content/procedures/."""
 
     id: Slug = Field(description="稳定的英文 id（小写字母、数字、连字符），会成为网址和文件名")
     title: Text = Field(description="中文标题")
+    aliases: list[Text] = Field(
+        default_factory=list,
+        description="员工嘴上对这个流程的别的叫法（汽车维修前台接待 ← 修车接待、接车流程）：标题下显示“也叫：…”，"
+                    "搜索这些说法也能找到本流程",
+        json_schema_extra={"uniqueItems": True})
     summary: str = Field("", description="一两句话说明这个流程是什么、什么时候用")
     domain: Slug = Field(description="所属业务领域 id（见 domains.yaml）")
     roles: list[Slug] = Field(default_factory=list, description="执行这个流程的岗位 id（见 roles.yaml）")
@@ -86,6 +104,18 @@ class Procedure(_Model):
     never: list[Text] = Field(default_factory=list, description="整个流程都不能做的")
     notes: list[Text] = Field(default_factory=list, description="注意事项")
     related: list[Slug] = Field(default_factory=list, description="相关流程 id")
+
+    @field_validator("aliases")
+    @classmethod
+    def _distinct_aliases(cls, aliases: list[str]) -> list[str]:
+        return _distinct_aliases(aliases)
+
+    @model_validator(mode="after")
+    def _alias_is_not_the_title(self) -> Procedure:
+        if self.title in self.aliases:
+            raise PydanticCustomError("C006", "别名 `{alias}` 就是流程标题；别名只写别的叫法",
+                                      {"alias": self.title, "field": "aliases"})
+        return self
 
 
 class Phrase(_Model):
@@ -168,15 +198,7 @@ class Term(_Model):
     @field_validator("aliases")
     @classmethod
     def _distinct_aliases(cls, aliases: list[str]) -> list[str]:
-        seen: set[str] = set()
-        for alias in aliases:
-            if alias.strip() != alias or any(ch.isspace() for ch in alias):
-                raise PydanticCustomError("C006", "别名 `{alias}` 里有空格；搜索和提示按一个词来找，请去掉空格",
-                                          {"alias": alias})
-            if alias in seen:
-                raise PydanticCustomError("C006", "别名 `{alias}` 写了两次", {"alias": alias})
-            seen.add(alias)
-        return aliases
+        return _distinct_aliases(aliases)
 
     @model_validator(mode="after")
     def _alias_is_not_the_term(self) -> Term:

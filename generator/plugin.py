@@ -43,7 +43,7 @@ from .handbook.pages import procedure_path
 from .handbook.problems_page import problems_overlay, with_overlay
 from .handbook.render import Glossary, Links, render_page
 from .handbook.search import FIELD_BOOSTS, HUB_BOOST, compact_search_index, fine_cut, patch_search_worker, segmenter
-from .handbook.searchwords import domain_words, jieba_userdict, query_settings
+from .handbook.searchwords import domain_words, jieba_userdict, page_aliases, query_settings
 from .handbook.site import SitePlan, glossary_tooltips, plan_site
 from .loader import YAML_SUFFIXES, Content, load_or_raise
 from .print.batch import PrintBatch
@@ -102,6 +102,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """The domain words search segments with (what every page's search entries depend on)."""
         self.search_settings: dict[str, Any] = {}
         """Stop words and synonym groups the search worker applies to a typed query."""
+        self.search_aliases: dict[str, list[str]] = {}
+        """Each procedure's aliases by page: extra words of its search entry."""
         self.search_hubs: frozenset[str] = frozenset()
         """Generated pages that list procedures (every one but the procedure pages): they weigh
         less in search than the procedure a query names."""
@@ -179,6 +181,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         _pristine_jieba()
         self.search_words = tuple(domain_words(content))
         self.search_settings = query_settings(content)
+        self.search_aliases = page_aliases(content)
         assert self.plan is not None
         procedures = {procedure_path(pid) for pid in content.procedures}
         self.search_hubs = frozenset(path for path in self.plan.pages if path not in procedures)
@@ -291,7 +294,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._cleanup_dict()
         patch_search_worker(Path(config.site_dir))
         # before the offline plugin copies it (same priority, later)
-        compact_search_index(Path(config.site_dir), self.search_settings)
+        compact_search_index(Path(config.site_dir), self.search_settings, self.search_aliases)
         if self.command != "serve":  # the live preview is not cached: every save shows at once
             write_offline(Path(config.site_dir), config.site_name, config.site_description or "")
         if not self._printables_wanted():

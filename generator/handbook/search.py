@@ -10,7 +10,8 @@
    the fewest words the index knows, stop words (怎么, 什么 …) are dropped, Latin is split from Han,
    synonyms (glossary aliases) are added, and only a single leftover character gets a wildcard.
 3. Scoring: a word in a title or a tag counts 100 times one in the text (``FIELD_BOOSTS``; Material's
-   1,000 and 1,000,000 let a common word in a title or a tag drown everything), and pages that list
+   1,000 and 1,000,000 let a common word in a title or a tag drown everything), a word of a
+   procedure's aliases 50 times (an ``aliases`` field of its page's entry), and pages that list
    procedures (roles, domains, scenarios …) weigh less than a procedure (``HUB_BOOST``).
 4. Size: ``compact_search_index`` rewrites the index as UTF-8 rather than ASCII escapes, with the
    query settings (stop words, synonyms) the worker reads at set-up.
@@ -31,6 +32,7 @@ from backrefs import bre  # what Material itself uses, for \p{script: Han}
 log = logging.getLogger("mkdocs.plugins.playbook")
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_CHAR = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$")
 _HAN_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{3,}$")
 _DOUBLE_ZWSP = re.compile("\u200b{2,}")
 QUERY_JS = Path(__file__).resolve().parent.parent / "templates" / "handbook" / "search-query.js"
@@ -44,8 +46,9 @@ _PATCHED_CALL = re.compile(r"(\w+)=playbookSearchQuery\(\1,this\.index\.inverted
 WORKER_CHANGED = ("playbook: Material's search worker no longer has the Chinese query segmentation "
                   "generator/handbook/search.py replaces (_WORKER_CALL); typed Chinese such as 三件套 or "
                   "客户投诉怎么处理 would not be found well. Update the pattern for this Material release.")
-FIELD_BOOSTS = {"title": 100.0, "tags": 100.0}
-"""Weight of a match in a title or a tag, against one in the text (1), unless mkdocs.yml sets it."""
+FIELD_BOOSTS = {"title": 100.0, "tags": 100.0, "aliases": 50.0}
+"""Weight of a match in a title or a tag, and in a procedure's alias (what staff also call it: a
+second title, in their words), against one in the text (1), unless mkdocs.yml sets it."""
 HUB_BOOST = 0.3
 """Weight of a page that lists procedures (roles, domains, scenarios …) relative to a procedure."""
 
@@ -149,13 +152,62 @@ def patch_search_worker(site_dir: Path) -> bool:
     return patched
 
 
-def compact_search_index(site_dir: Path, settings: Mapping[str, Any] | None = None) -> None:
+def alias_words(alias: str, words: Iterable[str]) -> list[str]:
+    """``alias`` cut into the fewest of ``words`` (the terms of the page's text, where the
+    "也叫：…" line has it segmented as the index does), or whole if they do not cover it."""
+    known = {w.lower() for w in words if w}
+    word = alias.lower()
+    n = len(word)
+    best: list[tuple[int, int] | None] = [(0, -1)] + [None] * n  # pieces, start
+    for i in range(n):
+        here = best[i]
+        if here is None:
+            continue
+        for j in range(i + 1, n + 1):
+            old = best[j]
+            if word[i:j] in known and (old is None or here[0] + 1 < old[0]):
+                best[j] = (here[0] + 1, i)
+    if best[n] is None:
+        return [word]
+    pieces: list[str] = []
+    at = n
+    while at > 0:
+        start = best[at][1]  # type: ignore[index]
+        pieces.insert(0, word[start:at])
+        at = start
+    return pieces
+
+
+def _add_aliases(data: dict[str, Any], aliases: Mapping[str, Iterable[str]]) -> None:
+    """A procedure's aliases as the ``aliases`` field of its page's first entry (a second title,
+    ``FIELD_BOOSTS``; never shown: Material shows title, text and tags): each word once, only
+    the words its title lacks (修车接待 adds 修车 to 汽车维修前台接待流程) and no single character
+    (的, or 卖 of 卖车 that jieba leaves apart), so an alias brings the page the words staff say
+    without counting its title twice."""
+    separator = re.compile(data["config"].get("separator") or r"[\s\u200b]+")
+    for doc in data["docs"]:
+        location = doc.get("location", "")
+        page = location.removesuffix("/").removesuffix(".html")  # procedures/x.html or procedures/x/
+        page_aliases = None if "#" in location else aliases.get(page)
+        if page_aliases:
+            title = {w.lower() for w in separator.split(doc.get("title", ""))}
+            words = separator.split(doc.get("text", ""))
+            pieces = dict.fromkeys(p for alias in page_aliases for p in alias_words(alias, words))
+            added = [p for p in pieces if p not in title and not _HAN_CHAR.match(p)]
+            if added:
+                doc["aliases"] = "\u200b".join(added)
+
+
+def compact_search_index(site_dir: Path, settings: Mapping[str, Any] | None = None,
+                         aliases: Mapping[str, list[str]] | None = None) -> None:
     """Material writes the index with every Chinese character as a 6-byte \\uXXXX escape; write it
     as UTF-8 (3 bytes) without spaces, so a phone downloads about half as much. ``settings`` (stop
-    words, synonym groups: ``searchwords.query_settings``) go in its config for the worker."""
+    words, synonym groups: ``searchwords.query_settings``) go in its config for the worker; the
+    procedures' ``aliases`` (by page, ``searchwords.page_aliases``) go in their pages' entries."""
     path = site_dir / "search" / "search_index.json"
     if path.is_file():
         data = json.loads(path.read_text(encoding="utf-8"))
+        _add_aliases(data, aliases or {})
         if settings is not None:
             data["config"]["playbook"] = dict(settings)
         path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from ..loader import Content
 
@@ -23,7 +24,7 @@ def domain_words(content: Content) -> list[str]:
     for domain in content.domains.values():
         words.add(domain.name)
     for proc in content.procedures.values():
-        words.update(proc.tags)
+        words.update(proc.tags)  # not its aliases: phrases (接手离职同事的客户) jieba cuts into words
         for step in proc.steps:
             words.update(step.keywords)
     for ph in content.phrases.values():
@@ -79,7 +80,12 @@ def absent_forms(content: Content, groups: Iterable[Iterable[str]]) -> list[str]
     return sorted({form for group in groups for form in group if form not in text})
 
 
-def query_settings(content: Content) -> dict[str, list]:
+def page_aliases(content: Content) -> dict[str, list[str]]:
+    """Each procedure's aliases by its page (``procedures/<id>``), for its search entry."""
+    return {f"procedures/{p.id}": list(p.aliases) for p in content.procedures.values() if p.aliases}
+
+
+def query_settings(content: Content) -> dict[str, Any]:
     """What the search worker reads from the index at set-up (``config.playbook``)."""
     groups = synonym_groups(content)
     return {"stop": list(STOP_WORDS), "synonyms": groups, "absent": absent_forms(content, groups)}

@@ -1,5 +1,6 @@
 """Fast checks of search's build side: the fine cut of the index, the query settings shipped in the
-index, glossary aliases (validation, tooltips) and the patch of Material's search worker."""
+index, glossary and procedure aliases (validation, tooltips, index entry) and the patch of
+Material's search worker."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ import material
 import pytest
 
 from generator.handbook.search import (
+    FIELD_BOOSTS,
     QUERY_JS,
     WORKER_CHANGED,
+    alias_words,
     compact_search_index,
     fine_cut,
     patch_search_worker,
 )
-from generator.handbook.searchwords import STOP_WORDS, query_settings
+from generator.handbook.searchwords import STOP_WORDS, page_aliases, query_settings
 from generator.handbook.site import glossary_tooltips
 from generator.loader import load_content
 
@@ -117,3 +120,47 @@ def test_index_carries_the_query_settings_as_utf8(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "首期房款" in text and "\\u" not in text
     assert json.loads(text)["config"]["playbook"] == {"stop": ["的"], "synonyms": [], "absent": []}
+
+
+@pytest.mark.parametrize(("aliases", "message"), [
+    ("[汽车维修前台接待流程（11步）]", "就是流程标题"),
+    ("[修车接待, 修车接待]", "写了两次"),
+    ("[修车 接待]", "里有空格"),
+])
+def test_bad_procedure_aliases_are_reported_where_they_are(cli, tmp_path: Path, aliases: str, message: str) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    procedure = content / "procedures" / "repair-desk-flow.yaml"
+    text = procedure.read_text(encoding="utf-8")
+    shipped = next(line for line in text.splitlines() if line.startswith("aliases: "))
+    procedure.write_text(text.replace(shipped, f"aliases: {aliases}"), encoding="utf-8")
+    line = text.splitlines().index(shipped) + 1
+    run = cli("check", "--content", str(content))
+    assert run.code == 1
+    errors = [e for e in (run.out + run.err).splitlines() if "error[" in e]
+    assert len(errors) == 1 and f"repair-desk-flow.yaml:{line}:10: error[C006]" in errors[0] and message in errors[0]
+
+
+def test_procedure_aliases_go_into_their_pages_search_entry(tmp_path: Path) -> None:
+    content, _ = load_content(REPO / "content")
+    assert "修车接待" in page_aliases(content)["procedures/repair-desk-flow"]
+    assert "修车接待" not in json.dumps(query_settings(content), ensure_ascii=False)
+    assert alias_words("修车接待", ["也", "叫", "修车", "接待", "修"]) == ["修车", "接待"]  # fewest words
+    assert alias_words("卖车", ["卖", "车"]) == ["卖", "车"] and alias_words("客诉", ["客户"]) == ["客诉"]
+    z = "\u200b"
+    docs = [{"location": "procedures/repair-desk-flow.html", "title": z.join(["汽车", "维修", "前台", "接待", "流程"]),
+             "text": z.join(["<p>", "也", "叫", "：", "修车", "接待", "、", "接车", "流程", "、", "的", "单", "</p>"])},
+            {"location": "procedures/repair-desk-flow.html#step-1", "title": "接待准备", "text": "修车"},
+            {"location": "procedures/other/", "title": "其他", "text": "修车"}]
+    path = tmp_path / "search" / "search_index.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"config": {"separator": "[\\s\\u200b、：]+"}, "docs": docs}), encoding="utf-8")
+    compact_search_index(tmp_path, {"stop": []}, {"procedures/repair-desk-flow": ["修车接待", "接车流程", "的单"],
+                                                  "procedures/other": ["别的"]})
+    data = json.loads(path.read_text(encoding="utf-8"))
+    # Only the words the title lacks, each once, no single character; only the page's first entry.
+    assert data["docs"][0]["aliases"] == z.join(["修车", "接车"])
+    assert "aliases" not in data["docs"][1]
+    assert data["docs"][2]["aliases"] == "别的"  # not covered by the text's words: whole (directory URLs too)
+    assert data["config"]["playbook"] == {"stop": []}
+    assert 0 < FIELD_BOOSTS["aliases"] <= FIELD_BOOSTS["title"]
