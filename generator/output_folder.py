@@ -450,3 +450,37 @@ def _remove_empty_parents(root: Path, removed: Iterable[str]) -> None:
             os.rmdir(root / folder)
         except OSError:
             pass
+
+
+# ---------------------------------------------------------------------------------------------
+# The handbook site: replaced whole by `playbook build`, so it must be new, empty or our own site.
+
+SITE_MARKER = ".playbook-site"
+"""Written into every site `playbook build` makes: the folder may be replaced by the next build."""
+SITE_MARKER_TEXT = "playbook build 生成的手册网站；下次生成时整个目录会被替换。请不要把自己的文件放在这里。\n"
+_EARLIER_SITE = ("assets/javascripts/playbook.js", "search/search_index.json")
+"""What a site of an earlier release (before the marker) always holds."""
+
+
+def check_site_folder(site: Path) -> None:
+    """Refuse (O005, exit 2) a site folder (a real path) a build would replace that is not new, empty
+    or a site this tool built: a build swaps the whole folder, so someone's files there would be lost."""
+    shown = Path(display_path(site))
+    if not site.exists():
+        return
+    if not site.is_dir():
+        raise _refused(shown, "O005", "网站目录位置是一个文件，不是 playbook build 生成的网站；请换一个目录",
+                       "site dir is a file")
+    signs = [name for name in PROJECT_SIGNS if (site / name).exists()]
+    if signs:
+        raise _refused(shown, "O005", f"网站目录装着一个项目（有 {'、'.join(signs)}），生成网站会整个替换它；请换一个目录",
+                       "site dir holds a project")
+    try:
+        entries = sorted(e.name for e in site.iterdir())
+    except OSError as exc:
+        raise _refused(shown, "O005", f"网站目录读不了（{exc.strerror}）；请换一个目录", str(exc)) from exc
+    if not entries or (site / SITE_MARKER).is_file() or all((site / f).is_file() for f in _EARLIER_SITE):
+        return
+    listed = "、".join(entries[:3]) + ("……" if len(entries) > 3 else "")
+    raise _refused(shown, "O005", f"网站目录里已有别的文件（{listed}），不是 playbook build 生成的网站；生成网站会整个"
+                   "替换这个目录，所以不会写进去；请换一个新目录，或先把要留的文件移走", "site dir holds other files")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..exports.pack import check_pack_dir
 from ..loader import load_or_raise
+from ..output_folder import SITE_MARKER, SITE_MARKER_TEXT, check_site_folder
 from ..problems import PlaybookError, Problem
 
 
@@ -67,6 +68,7 @@ def build_site(config_file: Path, content: Path | None, site_dir: Path | None,
     # "Aborted with a BuildError!" and the author would lose the clean file:line:col lines.
     load_or_raise(Path(config.docs_dir), strict=bool(config.strict))
     final = Path(site_dir or config.site_dir).resolve()
+    check_site_folder(final)  # a build replaces the whole folder: never someone else's files
     playbook = config.plugins.get("playbook")
     pack = None
     if playbook is not None:
@@ -88,6 +90,7 @@ def build_site(config_file: Path, content: Path | None, site_dir: Path | None,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    (staging / SITE_MARKER).write_text(SITE_MARKER_TEXT, encoding="utf-8")
     old = final.parent / f".{final.name}.old-{os.getpid()}"
     if final.exists():
         final.rename(old)

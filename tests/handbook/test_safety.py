@@ -12,6 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from handbook_support import CONTENT, mkdocs_build, playbook, serve_dir, snapshot, write_config, write_small_content  # noqa: E402
 
+from generator.output_folder import SITE_MARKER, SITE_MARKER_TEXT  # noqa: E402
+
 pytestmark = pytest.mark.slow
 
 NASTY = "<script>alert(1)</script> [x](javascript:alert(1)) **bold** { #id } &amp; 完"
@@ -99,8 +101,10 @@ def test_nasty_text_runs_nothing_in_a_browser(nasty_site: Path, browser) -> None
 
 
 def _old_site(root: Path) -> tuple[Path, dict[str, bytes]]:
+    """A site an earlier build made (its marker says so)."""
     site = root / "site"
     (site / "procedures").mkdir(parents=True)
+    (site / SITE_MARKER).write_text(SITE_MARKER_TEXT, encoding="utf-8")
     (site / "index.html").write_text("<p>旧网站</p>", encoding="utf-8")
     (site / "procedures" / "front-desk.html").write_bytes(b"old page \x00\xff")
     return site, snapshot(site)
@@ -143,6 +147,41 @@ def test_broken_link_in_a_hand_written_page_fails_strict_and_keeps_the_old_site(
     assert run.returncode == 0, run.stderr
     assert (site / "pages/guide.html").is_file() and "使用说明" in (site / "index.html").read_text(encoding="utf-8")
     assert snapshot(site) != before
+
+
+def test_a_build_never_replaces_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    """A build swaps the whole site folder, so it goes only into a new or empty folder or a site it
+    made (marked; or an unmarked site of an earlier release): never someone's files, never a project."""
+    content = write_small_content(tmp_path / "content")
+    config = write_config(tmp_path, content, plugin={"printables": "never"})
+
+    def build(site: Path):
+        return playbook("build", "--content", str(content), "--config", str(config), "--site-dir", str(site))
+
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "合同.docx").write_bytes(b"a trainer's own file")
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("notes", encoding="utf-8")
+    for target in (mine, project, a_file):
+        before = snapshot(target) if target.is_dir() else target.read_bytes()
+        run = build(target)
+        assert run.returncode == 2, (target, run.stderr)
+        assert "error[O005]" in run.stderr and "Traceback" not in run.stderr
+        assert (snapshot(target) if target.is_dir() else target.read_bytes()) == before
+    assert not [p.name for p in tmp_path.iterdir() if ".building-" in p.name or ".old-" in p.name]
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert build(empty).returncode == 0 and (empty / SITE_MARKER).is_file() and (empty / "index.html").is_file()
+    assert build(empty).returncode == 0  # its own site: built again in place
+    earlier = tmp_path / "earlier"  # a site of the release before the marker
+    for name in ("assets/javascripts/playbook.js", "search/search_index.json", "index.html"):
+        (earlier / name).parent.mkdir(parents=True, exist_ok=True)
+        (earlier / name).write_text("old", encoding="utf-8")
+    assert build(earlier).returncode == 0 and (earlier / SITE_MARKER).is_file()
 
 
 @pytest.mark.parametrize("anchor, ok", [("step-2", True), ("step-9", False)])
