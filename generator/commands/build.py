@@ -14,6 +14,10 @@ import sys
 import time
 from pathlib import Path
 
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
 from ..exports.pack import check_pack_dir
 from ..loader import load_or_raise
 from ..output_folder import SITE_MARKER, SITE_MARKER_TEXT, check_site_folder
@@ -49,10 +53,6 @@ def build_site(config_file: Path, content: Path | None, site_dir: Path | None,
                pack_dir: Path | None = None) -> tuple[Path, Path | None]:
     """Build the handbook into site_dir atomically (and the trainers' pack into its own folder,
     outside the site). Returns the final site path and the pack's folder (None without the plugin)."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
-
     if not config_file.is_file():
         raise config_problem(config_file, f"找不到 MkDocs 配置文件 `{config_file}`")
     overrides: dict[str, str] = {}

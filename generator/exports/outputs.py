@@ -17,6 +17,7 @@ mismatched entry is made again, never served. The files are the bytes :func:`ren
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -26,6 +27,8 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
 
 from .. import __version__
 from ..dates import content_changed
@@ -259,10 +262,6 @@ def content_fingerprint(content: Content) -> str:
     """A SHA-256 of the content as loaded: every model in it (procedures, phrases, scenarios, terms,
     roles, domains), with ids, order and every field. Quizzes draw distractors from anywhere in it.
     Where items were written (file, line) is left out: no output shows it."""
-    import dataclasses
-
-    from pydantic import BaseModel
-
     digest = hashlib.sha256()
     for f in dataclasses.fields(content):
         value = getattr(content, f.name)

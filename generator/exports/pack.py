@@ -18,6 +18,7 @@ A team whose handbook is internal-only may publish the pack as a section of the 
 from __future__ import annotations
 
 import os
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,8 +102,6 @@ SECTION_TITLE = "培训师资料（内部）"
 
 def section_markdown(specs: list[tuple[str, str, list[str]]]) -> str:
     """The site page of the pack, for a team that opted in: ``(stem, title, labels)`` per spec."""
-    from html import escape
-
     lines = [f"# {SECTION_TITLE}", "",
              '<p class="pb-warning"><strong>只在内部网站上打开这一节。</strong>这里有考试的试卷、答案和答题卡；'
              "静态网站没有权限控制，拿到网址的人都能看到。对外发布的手册请关掉 <code>trainer_pack_in_site</code>。</p>", "",

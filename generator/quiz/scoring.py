@@ -7,6 +7,7 @@ question and the order (option indexes, first to last) for an ordering question.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
@@ -64,8 +65,6 @@ class Results:
 
 def quiz_fingerprint(quiz: dict) -> str:
     """Short hash of what grading depends on: the questions, their options and answers."""
-    import hashlib
-
     core = [[q["id"], q["options"], q["answer"]] for q in quiz["questions"]]
     blob = json.dumps([quiz.get("spec"), quiz["version"], quiz.get("seed"), core], ensure_ascii=False,
                       separators=(",", ":"))
