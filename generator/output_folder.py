@@ -15,7 +15,8 @@ is refused, never emptied. Publishing swaps in only our own files:
   run tidies up.
 - personal data: files 0600, folders 0700, whatever the umask.
 - never inside the handbook site (``site_dir`` of the project's mkdocs.yml, real paths) or the
-  content folder; ``--out`` through a symlink counts where it leads.
+  content folder; ``--out`` through a symlink counts where it leads. Output naming people (grade,
+  report) is also kept out of any folder a build made (its ``.playbook-site``), wherever it is.
 - the marker's paths are checked (relative, no ``..``): a tampered marker cannot reach outside.
 
 A refusal raises :class:`OutputRefused` (a usage error: the CLI exits 2); a failed write raises
@@ -28,7 +29,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -44,6 +45,18 @@ TMP_PREFIX = ".playbook-output-tmp-"
 PROJECT_SIGNS = (".git", ".hg", ".svn", "mkdocs.yml", "pyproject.toml")
 """Entries that say a folder holds a project, not output: never written into."""
 FILE_MODE, DIR_MODE = 0o600, 0o700
+"""Modes of private output (personal data, exams); shared printables get 0644/0755."""
+SHARED_FILE_MODE, SHARED_DIR_MODE = 0o644, 0o755
+_KEPT_OUT = {
+    "grade": "输出含个人信息（姓名、成绩）",
+    "report": "输出含个人信息（姓名、成绩）",
+    "quiz": "试卷、答案和考试题目不能让学员看到，",
+    "trainer-pack": "试卷、答案和考试题目不能让学员看到，",
+}
+"""Why a kind's output must stay out of the site and content folders (the default: the site is
+replaced whole by each build and content/ holds only content)."""
+PERSONAL_KINDS = ("grade", "report")
+"""Kinds whose output names people: also kept out of any site `playbook build` made (its marker)."""
 _ABOUT = "playbook 用这个文件认出自己的输出目录，并且只替换 files 里列出的文件；请不要删除或修改它。"
 
 
@@ -210,15 +223,23 @@ class Target:
 
 
 def examine(out: Path, kind: str, *, content: Path | None = None, config: Path | None = None,
-            unmarked: Unmarked | None = None) -> Target:
-    """Decide whether ``out`` may take ``kind``'s output; raises :class:`OutputRefused` if not."""
+            unmarked: Unmarked | None = None, nested_in: tuple[str, ...] = ()) -> Target:
+    """Decide whether ``out`` may take ``kind``'s output; raises :class:`OutputRefused` if not.
+
+    ``nested_in``: kinds whose output may hold ours as a subfolder (a spec's folder in the trainers'
+    pack): an unmarked folder whose every file the parent's marker of such a kind lists is ours."""
     real = Path(os.path.realpath(out))
     shown = Path(out)
     protected = protected_folders(out, content=content, config=config)
     for folder, what in protected:
         if _within(real, folder):
-            raise _refused(shown, "O002", f"输出含个人信息（姓名、成绩），不能写进手册的{what} {display_path(folder)}/；"
+            why = _KEPT_OUT.get(kind, "网站目录每次生成都会整个替换、内容目录只放内容，")
+            raise _refused(shown, "O002", f"{why}不能写进手册的{what} {display_path(folder)}/；"
                                           "请换一个目录，例如 results/", f"output inside {folder}")
+    site = _built_site(real) if kind in PERSONAL_KINDS else None
+    if site is not None:  # a site built elsewhere or deployed, whatever mkdocs.yml is near
+        raise _refused(shown, "O002", f"{_KEPT_OUT[kind]}不能写进 playbook build 生成的手册网站 {display_path(site)}/"
+                                      f"（那里有 {SITE_MARKER}）；请换一个目录，例如 results/", f"output inside the built site {site}")
     signs = [s for s in PROJECT_SIGNS if os.path.lexists(real / s)] if real.is_dir() else []
     if signs:
         raise _refused(shown, "O001", f"这个目录装着一个项目（有 {'、'.join(signs)}），不能当输出目录；"
@@ -239,7 +260,7 @@ def examine(out: Path, kind: str, *, content: Path | None = None, config: Path |
             entries = sorted(os.listdir(real))
         except OSError as exc:
             raise _refused(shown, "O001", f"输出目录读不了（{exc.strerror}）；请换一个目录", str(exc)) from exc
-        adopted = _earlier_output(real, kind, entries, unmarked)
+        adopted = _earlier_output(real, kind, entries, unmarked) or _nested_output(real, kind, nested_in)
         if adopted is not None:
             return Target(shown, real, kind, adopted)
         if entries:
@@ -287,11 +308,44 @@ def _earlier_output(real: Path, kind: str, entries: list[str], unmarked: Unmarke
     return Marker(kind, tuple(ours), None)
 
 
+def _nested_output(real: Path, kind: str, nested_in: tuple[str, ...]) -> Marker | None:
+    """A marker for an unmarked folder inside the output of a ``nested_in`` kind whose marker lists
+    every file in it; None for any other folder."""
+    if not nested_in or real.parent == real:
+        return None
+    try:
+        parent = read_marker(real.parent, real.parent)
+    except OutputRefused:
+        return None
+    if parent is None or parent.kind not in nested_in:
+        return None
+    listed = set(parent.files)
+    ours = []
+    for folder, dirs, names in os.walk(real):
+        rel = Path(folder).relative_to(real)
+        if any((Path(folder) / d).is_symlink() for d in dirs):
+            return None
+        for name in names:
+            inner = (rel / name).as_posix()
+            if f"{real.name}/{inner}" not in listed or (Path(folder) / name).is_symlink():
+                return None
+            ours.append(inner)
+    return Marker(kind, tuple(sorted(ours))) if ours else None
+
+
+def _built_site(real: Path) -> Path | None:
+    """The nearest folder at or above ``real`` that `playbook build` made (it holds the site marker)."""
+    for folder in (real, *real.parents):
+        if (folder / SITE_MARKER).is_file():
+            return folder
+    return None
+
+
 def refusals(out: Path, kind: str, *, content: Path | None = None, config: Path | None = None,
-             unmarked: Unmarked | None = None) -> list[Problem]:
+             unmarked: Unmarked | None = None, nested_in: tuple[str, ...] = ()) -> list[Problem]:
     """The problems that would refuse ``out`` (empty when it may be written): checked before slow work."""
     try:
-        examine(out, kind, content=content, config=config, unmarked=unmarked)
+        examine(out, kind, content=content, config=config, unmarked=unmarked, nested_in=nested_in)
     except OutputRefused as exc:
         return exc.problems
     return []
@@ -300,26 +354,26 @@ def refusals(out: Path, kind: str, *, content: Path | None = None, config: Path 
 # ---------------------------------------------------------------------------------------------
 # Publishing.
 
-def _private_dir(path: Path) -> None:
-    os.mkdir(path, DIR_MODE)
-    os.chmod(path, DIR_MODE)  # umask independent
+def _private_dir(path: Path, mode: int = DIR_MODE) -> None:
+    os.mkdir(path, mode)
+    os.chmod(path, mode)  # umask independent
 
 
-def _make_dirs(path: Path, made: list[Path]) -> None:
-    """``path`` and its missing parents, 0700; each created folder appended to ``made``."""
+def _make_dirs(path: Path, made: list[Path], mode: int = DIR_MODE) -> None:
+    """``path`` and its missing parents (``mode``); each created folder appended to ``made``."""
     missing = []
     while not os.path.lexists(path):
         missing.append(path)
         path = path.parent
     for folder in reversed(missing):
-        _private_dir(folder)
+        _private_dir(folder, mode)
         made.append(folder)
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+def _write_file(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
-        os.fchmod(fd, FILE_MODE)
+        os.fchmod(fd, mode)
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
@@ -355,26 +409,32 @@ def _tidy(target: Target) -> None:
 
 
 def publish(out: Path, kind: str, files: Mapping[str, bytes], *, content: Path | None = None,
-            config: Path | None = None, unmarked: Unmarked | None = None) -> Path:
+            config: Path | None = None, unmarked: Unmarked | None = None, nested_in: tuple[str, ...] = (),
+            keep: Callable[[str], bool] | None = None, private: bool = True) -> Path:
     """Write ``files`` (relative POSIX path -> bytes) into ``out`` as ``kind``'s output, all or
-    nothing. Returns the real folder. Raises :class:`OutputRefused` or :class:`OutputWriteFailed`."""
+    nothing. Returns the real folder. Raises :class:`OutputRefused` or :class:`OutputWriteFailed`.
+
+    Files of the earlier output this run does not write are removed, except those ``keep`` accepts
+    (they stay, still ours). ``private`` False writes 0644 files in 0755 folders (printables)."""
     names = []
     for name in files:
         clean = clean_relative(name)
         if clean is None:
             raise ValueError(f"not a relative path inside the output folder: {name!r}")
         names.append(clean)
-    target = examine(out, kind, content=content, config=config, unmarked=unmarked)
+    target = examine(out, kind, content=content, config=config, unmarked=unmarked, nested_in=nested_in)
+    file_mode, dir_mode = (FILE_MODE, DIR_MODE) if private else (SHARED_FILE_MODE, SHARED_DIR_MODE)
     old = target.marker
     previous = old.files if old else ()
-    stale = [n for n in previous if n not in files and _real_parents(target.real, n)]
+    kept_too = [n for n in previous if n not in files and keep is not None and keep(n)]
+    stale = [n for n in previous if n not in files and n not in kept_too and _real_parents(target.real, n)]
     _check_paths(target, names)
     made: list[Path] = []   # folders this run created, for the way back
     moved: list[tuple[Path, Path | None]] = []  # (path in out, its earlier file kept in the stage) in order
     stage: Path | None = None
     try:
-        _make_dirs(target.real, made)
-        os.chmod(target.real, DIR_MODE)
+        _make_dirs(target.real, made, dir_mode)
+        os.chmod(target.real, dir_mode)
         _tidy(target)
         stage = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=target.real))
         os.chmod(stage, DIR_MODE)
@@ -382,14 +442,15 @@ def publish(out: Path, kind: str, files: Mapping[str, bytes], *, content: Path |
         _private_dir(new)
         _private_dir(kept)
         for name in names:
-            _make_dirs((new / name).parent, [])
-            _write_file(new / name, files[name])
-        _write_file(new / MARKER, Marker(kind, tuple(names)).to_bytes())
+            _make_dirs((new / name).parent, [], dir_mode)
+            _write_file(new / name, files[name], file_mode)
+        _write_file(new / MARKER, Marker(kind, tuple([*names, *kept_too])).to_bytes(), file_mode)
         # While swapping, the marker names everything that may be ours and the stage to remove.
-        _write_file(stage / MARKER, Marker(kind, tuple(dict.fromkeys([*previous, *names])), stage.name).to_bytes())
+        _write_file(stage / MARKER, Marker(kind, tuple(dict.fromkeys([*previous, *names])), stage.name).to_bytes(),
+                    file_mode)
         _swap(stage / MARKER, target.real / MARKER, kept, MARKER, moved)
         for name in names:
-            _make_dirs((target.real / name).parent, made)
+            _make_dirs((target.real / name).parent, made, dir_mode)
             _swap(new / name, target.real / name, kept, name, moved)
         for name in stale:
             _swap(None, target.real / name, kept, name, moved)

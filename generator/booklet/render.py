@@ -4,13 +4,14 @@ templates ``print/booklet.typ`` and ``print/signoff.typ``); every file is writte
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 
 from ..changes import changed_since
 from ..loader import Content
 from ..print import TypstDocument, batch, print_document
 from ..print.batch import PrintJob
-from ..print.publish import write_atomic
+from ..print.publish import made_by_us, write_atomic
 from ..problems import PlaybookError, Problem
 from ..versions import procedure_versions
 from .view import CLI, BookletView, ProcedureView, booklet_view
@@ -69,10 +70,15 @@ def _unwritable(target: Path, reason: str, detail: str) -> PlaybookError:
 
 
 def _check_target(target: Path) -> None:
+    """Refuse, before any layout, a target we may not write: a folder, a missing folder, or an
+    existing file that is not a PDF we made (H005: someone's document is never overwritten)."""
     if target.is_dir():
         raise _unwritable(target, "这是一个目录，请给出 .pdf 文件名", "output path is a directory")
     if not target.parent.is_dir():
         raise _unwritable(target, "所在目录不存在", "output directory does not exist")
+    if os.path.lexists(target) and not made_by_us(target):
+        raise PlaybookError([Problem(CLI, 1, 1, "H005", f"`{target}` 已经存在，而且不是 playbook 生成的 PDF，不会覆盖；"
+                                     "请换一个文件名（--out），或先把它移走", "existing file not made by playbook")])
 
 
 def _write(target: Path, document: TypstDocument) -> int:

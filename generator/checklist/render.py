@@ -5,13 +5,10 @@ data (:mod:`generator.print`, template ``print/checklist.typ``)."""
 from __future__ import annotations
 
 import difflib
-import errno
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .. import output_folder
 from ..loader import Content
 from ..print import TypstDocument, batch
 from ..print.batch import PrintBatch, PrintJob
@@ -93,69 +90,17 @@ def _available(content: Content, wrong: str, shown: int = 12) -> str:
     return (f"相近的有：{'、'.join(close)}；" if close else "") + text
 
 
-_REASONS = {errno.ENOENT: "路径不存在", errno.ENOTDIR: "路径里有一段不是目录", errno.EACCES: "没有写权限",
-            errno.EPERM: "没有写权限", errno.EROFS: "只读文件系统", errno.ENOSPC: "磁盘空间不足"}
+KIND = "checklist"
 
 
-def _unwritable(out_dir: Path, exc: OSError) -> PlaybookError:
-    reason = _REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
-    return PlaybookError([_problem("A002", f"无法写入输出目录 `{out_dir}`：{reason}；请换一个可写的目录（--out）",
-                                   f"cannot write output directory: {exc}")])
-
-
-def _make_dir(out_dir: Path) -> list[Path]:
-    """Create out_dir (and parents); returns the directories created, deepest first."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise PlaybookError([_problem("A002", f"输出目录 `{out_dir}` 已经是一个文件，不是目录；请换一个目录（--out）",
-                                      "output path exists and is not a directory")])
-    missing = []
-    probe = out_dir.absolute()
-    while not probe.exists():
-        missing.append(probe)
-        probe = probe.parent
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        _remove_dirs(missing)
-        raise _unwritable(out_dir, exc) from exc
-    return missing
-
-
-def _remove_dirs(dirs: list[Path]) -> None:
-    for d in dirs:  # deepest first; only ever the ones we made, and only if still empty
-        try:
-            d.rmdir()
-        except OSError:
-            pass
-
-
-def _stage(out_dir: Path) -> tuple[Path, list[Path]]:
-    created = _make_dir(out_dir)
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".checklists-", dir=out_dir))
-    except OSError as exc:
-        _remove_dirs(created)
-        raise _unwritable(out_dir, exc) from exc
-    return staging, created
-
-
-def _render_staged(jobs: Sequence[PrintJob], staging: Path, out_dir: Path, created: list[Path]) -> None:
-    try:
-        write_jobs(jobs, staging)
-    except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        _remove_dirs(created)
-        if isinstance(exc, OSError):
-            raise _unwritable(out_dir, exc) from exc
-        raise
-
-
-def render_checklists(content: Content, ids: list[str] | None, size: str, out_dir: Path) -> list[Path]:
+def render_checklists(content: Content, ids: list[str] | None, size: str, out_dir: Path,
+                      content_dir: Path | None = None) -> list[Path]:
     """`playbook checklist`: one PDF per procedure (all when ids is None or empty) in out_dir.
 
-    Unknown ids and unwritable directories raise PlaybookError before anything is written;
-    PDFs are rendered into a hidden staging directory and moved in only when all succeeded.
-    """
+    out_dir must be new, empty or this command's own earlier output (``output_folder``: a folder
+    holding someone's files is refused before any layout, never overwritten); the PDFs are laid out
+    in memory and published all or nothing, beside the earlier ones (a run for one procedure or the
+    A6 size adds to the folder). Unknown ids raise PlaybookError before anything is written."""
     if size not in SIZES:
         raise PlaybookError([_problem("A003", f"不认识的纸张 `{size}`（可用：{'、'.join(SIZES)}）",
                                       f"unknown size {size}")])
@@ -164,16 +109,23 @@ def render_checklists(content: Content, ids: list[str] | None, size: str, out_di
     if unknown:
         raise PlaybookError([_problem("A001", f"找不到流程 `{pid}`（{_available(content, pid)}）",
                                       f"unknown procedure id {pid}") for pid in unknown])
-    jobs = procedure_jobs(checklist_views(content, wanted), [size])
     out_dir = Path(out_dir)
-    staging, created = _stage(out_dir)
-    _render_staged(jobs, staging, out_dir, created)
-    results = []
-    for job in jobs:
-        os.replace(staging / job.name, out_dir / job.name)
-        results.append(out_dir / job.name)
-    staging.rmdir()
-    return results
+    earlier = _earlier_output(content)
+    refused = output_folder.refusals(out_dir, KIND, content=content_dir, unmarked=earlier)
+    if refused:
+        raise output_folder.OutputRefused(refused)
+    jobs = procedure_jobs(checklist_views(content, wanted), [size])
+    printed = PrintBatch.start(jobs).collect()
+    files = {job.name: pdf.data for job, pdf in zip(jobs, printed, strict=True)}
+    output_folder.publish(out_dir, KIND, files, content=content_dir, unmarked=earlier,
+                          keep=lambda name: True, private=False)
+    return [out_dir / job.name for job in jobs]
+
+
+def _earlier_output(content: Content) -> output_folder.Unmarked:
+    """What `playbook checklist` wrote before output folders had a marker: a PDF per procedure and size."""
+    return output_folder.Unmarked(frozenset(f"{pid}.pdf" if size == "a4" else f"{pid}-{size}.pdf"
+                                            for pid in content.procedures for size in SIZES), {})
 
 
 def site_jobs(content: Content, folder: str = "checklists") -> list[PrintJob]:

@@ -15,7 +15,7 @@ def run(args: argparse.Namespace) -> int:
     if warnings:
         print(f"内容有 {len(warnings)} 个警告，不影响检查表；运行 `playbook check` 查看 "
               f"({len(warnings)} content warnings)", file=sys.stderr)
-    written = render_checklists(content, list(args.procedures) or None, args.size, args.out)
+    written = render_checklists(content, list(args.procedures) or None, args.size, args.out, args.content)
     for path in written:
         print(display_path(path))
     kind = "A4 检查表" if args.size == "a4" else "A6 柜台卡"

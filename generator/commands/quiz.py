@@ -7,17 +7,48 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..exports.formats import parse_formats
-from ..exports.outputs import render, write
+from .. import output_folder
+from ..exports.formats import file_names, parse_formats
+from ..exports.outputs import render
+from ..exports.pack import PACK_KIND
 from ..exports.preview import preview_html
 from ..loader import load_or_raise
 from ..problems import ContentError, Problem, display_path, print_problems
 from ..quiz.assemble import build_quiz
 from ..quiz.candidates import candidates
 from ..quiz.practice import overlap
+from ..quiz.question import LETTERS
 from ..quiz.spec import MAX_VERSIONS, load_spec
 from ..quiz.spec_edit import Entry, add_excludes, read_entries
 from ..results.roster import read_roster
+
+KIND = "quiz"
+PREVIEW = "preview.html"
+
+
+def publish_quiz(files: dict[str, bytes], out: Path, stem: str, content: Path | None, *, preview: bool) -> list[Path]:
+    """Write a quiz's files into ``out`` all or nothing, as our own output: a folder that is new, ours
+    from an earlier run (its marker, the files the last release wrote, or a spec's folder in the
+    trainers' pack) or empty; anything else is refused (O001/O002, exit 2), never overwritten.
+
+    A quiz run replaces its earlier files (papers of another seed never stay beside new sheets) but
+    keeps the preview page; the preview adds its page and keeps everything else. Private (0600),
+    since papers and keys are as confidential as results."""
+    output_folder.publish(out, KIND, files, content=content, unmarked=_earlier(stem), nested_in=(PACK_KIND,),
+                          keep=(lambda name: True) if preview else (lambda name: name == PREVIEW))
+    return [out / name for name in files]
+
+
+def _earlier(stem: str) -> output_folder.Unmarked:
+    """What `playbook quiz` wrote before output folders had a marker."""
+    return output_folder.Unmarked(frozenset([*file_names(stem, list(LETTERS[:MAX_VERSIONS])), PREVIEW]), {})
+
+
+def _check_out(out: Path, stem: str, content: Path | None) -> None:
+    """Refuse a folder that is not ours before the slow work (publishing checks again)."""
+    problems = output_folder.refusals(out, KIND, content=content, unmarked=_earlier(stem), nested_in=(PACK_KIND,))
+    if problems:
+        raise output_folder.OutputRefused(problems)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,12 +100,13 @@ def run(args: argparse.Namespace) -> int:
         if not getattr(args, "preview", False):
             print_problems([p for p in problems if not p.is_error])
             return 0
+    out = args.out if args.out is not None else Path("trainer-pack") / spec.stem
+    _check_out(out, spec.stem, args.content)
     if getattr(args, "preview", False):
         print_problems([p for p in problems if not p.is_error])
         cands = candidates(content, spec, args.seed)
-        out = args.out if args.out is not None else Path("trainer-pack") / spec.stem
         page = preview_html(cands, spec, display_path(spec_path))
-        written = write({"preview.html": page.encode("utf-8")}, out)
+        written = publish_quiz({PREVIEW: page.encode("utf-8")}, out, spec.stem, args.content, preview=True)
         total = sum(len(qs) for qs in cands.every.values())
         print(f"题目预览：「{spec.title}」能抽的题 {total} 道 → {written[0]} (wrote 1 file)")
         return 0
@@ -85,8 +117,7 @@ def run(args: argparse.Namespace) -> int:
     # build's trainers' pack does for the specs beside this one.
     shared = overlap(content, spec_path.parent)
     files = render(quiz, formats, roster=roster, blank_sheets=args.sheets, shared=shared)
-    out = args.out if args.out is not None else Path("trainer-pack") / spec.stem
-    written = write(files, out)
+    written = publish_quiz(files, out, spec.stem, args.content, preview=False)
     print(f"已生成「{spec.title}」{len(quiz.papers)} 套（{'、'.join(quiz.labels)}），每套 {len(quiz.papers[0])} 题，"
           f"{len(written)} 个文件 → {out} (wrote {len(written)} files)")
     return 0

@@ -8,6 +8,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pypdfium2
+
+AUTHOR = "Playbook 服务手册"
+"""The author every PDF we lay out names (``templates/print/common.typ``): how a file we may
+replace is told from someone else's."""
+_LARGEST_OURS = 512 * 1024 * 1024
+
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write a file all or nothing: a temporary file beside it, renamed over it when complete."""
@@ -24,6 +31,25 @@ def write_atomic(target: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def made_by_us(path: Path) -> bool:
+    """True when ``path`` is a regular file holding a PDF we laid out (its author is :data:`AUTHOR`):
+    a command that writes one named file replaces only such a file, never someone's document."""
+    path = Path(path)
+    if path.is_symlink() or not path.is_file() or path.stat().st_size > _LARGEST_OURS:
+        return False
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(5) != b"%PDF-":
+                return False
+        doc = pypdfium2.PdfDocument(str(path))
+        try:
+            return doc.get_metadata_dict().get("Author") == AUTHOR
+        finally:
+            doc.close()
+    except (OSError, pypdfium2.PdfiumError):
+        return False
 
 
 def publish_folder(staging: Path, out_dir: Path) -> None:

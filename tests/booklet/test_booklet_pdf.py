@@ -157,3 +157,23 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, args: list[str
     assert "Traceback" not in run.err
     assert re.search(rf"^命令行:1:1: error\[{code}\]: ", run.err, re.M), run.err
     assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_an_existing_file_is_replaced_only_when_it_is_our_pdf(tmp_path: Path, booklet: Path) -> None:
+    """--out at someone's file (a PDF of their own, a spreadsheet) is refused before any layout and
+    left byte for byte (H005); a booklet or sign sheet we made is replaced."""
+    theirs = tmp_path / "theirs.pdf"
+    theirs.write_bytes(b"%PDF-1.7\n% a contract scanned by the store manager\n")
+    sheet = tmp_path / "名单.xlsx"
+    sheet.write_bytes(b"PK\x03\x04 not ours")
+    for target in (theirs, sheet):
+        before = target.read_bytes()
+        run = run_cli("booklet", "--role", ROLE, "--sign", "--out", str(target))
+        assert run.code == 1 and "Traceback" not in run.err, run.err
+        assert re.search(r"^命令行:1:1: error\[H005\]: ", run.err, re.M), run.err
+        assert target.read_bytes() == before
+    ours = tmp_path / "ours.pdf"
+    ours.write_bytes(booklet.read_bytes())
+    run = run_cli("booklet", "--role", ROLE, "--sign", "--out", str(ours))
+    assert run.code == 0, run.err
+    assert "阅读确认单" in pdftotext(ours)

@@ -19,6 +19,7 @@ from generator.checklist import render_checklists, render_site_checklists  # noq
 from generator.checklist.view import checklist_views  # noqa: E402
 from generator.dates import last_changed  # noqa: E402
 from generator.loader import load_or_raise  # noqa: E402
+from generator.output_folder import OutputRefused  # noqa: E402
 from generator.print import batch, cache  # noqa: E402
 from generator.problems import PlaybookError  # noqa: E402
 
@@ -104,13 +105,15 @@ def test_failure_mid_render_leaves_no_partial_files(small, tmp_path: Path, monke
     assert len(calls) == 2
     assert not (tmp_path / "made").exists()  # the directories it had created are gone too
 
-    existing = tmp_path / "existing"
-    existing.mkdir()
-    (existing / "keep.txt").write_text("mine", encoding="utf-8")
+    monkeypatch.setattr(batch, "print_document", lambda document: cache.Printed(b"%PDF-first", 1))
+    earlier = tmp_path / "earlier"
+    first = render_checklists(small, None, "a4", earlier)
+    monkeypatch.setattr(batch, "print_document", flaky)
     calls.clear()
     with pytest.raises(RuntimeError):
-        render_checklists(small, None, "a6", existing)
-    assert sorted(p.name for p in existing.iterdir()) == ["keep.txt"]
+        render_checklists(small, None, "a6", earlier)
+    assert sorted(earlier.iterdir()) == sorted([*first, earlier / ".playbook-output.json"])
+    assert {p.read_bytes() for p in first} == {b"%PDF-first"}
 
     site = tmp_path / "site" / "checklists"
     site.mkdir(parents=True)
@@ -120,6 +123,33 @@ def test_failure_mid_render_leaves_no_partial_files(small, tmp_path: Path, monke
         render_site_checklists(small, site)
     assert sorted(p.name for p in site.iterdir()) == ["old.pdf"]
     assert sorted(p.name for p in site.parent.iterdir()) == ["checklists"]
+
+
+def test_out_is_new_empty_or_our_own_checklists(small, tmp_path: Path, monkeypatch):
+    """A folder with someone's file is refused before any layout and left as it was; our own
+    folder (marked, or the unmarked PDFs of the last release) takes more checklists beside the
+    earlier ones; printables are readable by others (0644), unlike results."""
+    monkeypatch.setattr(batch, "print_document", lambda document: cache.Printed(b"%PDF-" + document.data[:20].encode(), 1))
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "front-desk.pdf").write_bytes(b"their own")
+    (theirs / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputRefused) as err:
+        render_checklists(small, None, "a4", theirs)
+    assert "error[O001]" in err.value.problems[0].format() and "notes.txt" in err.value.problems[0].format()
+    assert (theirs / "front-desk.pdf").read_bytes() == b"their own" and len(list(theirs.iterdir())) == 2
+
+    ours = tmp_path / "ours"
+    a4 = render_checklists(small, ["front-desk"], "a4", ours)
+    a6 = render_checklists(small, ["front-desk"], "a6", ours)
+    assert sorted(p.name for p in ours.iterdir()) == [".playbook-output.json", "front-desk-a6.pdf", "front-desk.pdf"]
+    assert all(p.stat().st_mode & 0o777 == 0o644 for p in [*a4, *a6]) and ours.stat().st_mode & 0o777 == 0o755
+
+    last_release = tmp_path / "last"
+    last_release.mkdir()
+    (last_release / "front-desk.pdf").write_bytes(b"%PDF-old")
+    render_checklists(small, ["daily-open"], "a4", last_release)
+    assert sorted(p.name for p in last_release.iterdir()) == [".playbook-output.json", "daily-open.pdf", "front-desk.pdf"]
 
 
 def test_site_checklists_replace_the_folder_whole(small, tmp_path: Path, monkeypatch):
@@ -160,8 +190,10 @@ def test_cli_unwritable_output_exit_1_no_files(cli, tmp_path: Path, kind: str):
     blocker.write_text("not a directory", encoding="utf-8")
     out = blocker if kind == "file" else blocker / "sub"
     run = cli("checklist", "sales-office-reception", "--content", str(CONTENT), "--out", str(out))
-    assert run.code == 1, run.err
-    assert "命令行:1:1: error[A002]: " in run.err and str(out) in run.err
+    # a file is not a folder of ours (usage error, 2); a folder cannot be made under a file (1)
+    assert (run.code, run.err.count("error[O001]"), run.err.count("error[O004]")) == \
+        ((2, 1, 0) if kind == "file" else (1, 0, 1)), run.err
+    assert f"{out}:1:1: error[O00" in run.err
     assert "Traceback" not in run.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
     assert blocker.read_text(encoding="utf-8") == "not a directory"
@@ -174,7 +206,7 @@ def test_cli_read_only_output_dir(cli, tmp_path: Path):
     ro.chmod(0o555)
     try:
         run = cli("checklist", "sales-office-reception", "--content", str(CONTENT), "--out", str(ro / "x"))
-        assert run.code == 1 and "error[A002]" in run.err and "没有写权限" in run.err
+        assert run.code == 1 and "error[O004]" in run.err and "Permission denied" in run.err
         assert list(ro.iterdir()) == []
     finally:
         ro.chmod(0o755)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import output_folder
 from generator.problems import ContentError
 from generator.quiz.spec import check_specs, load_specs
 
@@ -32,7 +33,8 @@ def test_quiz_writes_every_requested_format(cli, tmp_path: Path) -> None:
             assert n in names
     assert f"{spec.stem}.apkg" in names and "coverage.json" in names and "coverage.html" in names
     assert not any(n.endswith(".pdf") for n in names)
-    assert not [n for n in names if n.startswith(".")], "temporary files left behind"
+    assert [n for n in names if n.startswith(".")] == [".playbook-output.json"], "temporary files left behind"
+    assert json.loads((out / ".playbook-output.json").read_text(encoding="utf-8"))["files"] == names[1:]
     data = json.loads((out / "quiz-A.json").read_text(encoding="utf-8"))
     assert list(data)[:4] == ["title", "version", "seed", "questions"]
     for q in data["questions"]:
@@ -138,3 +140,42 @@ def test_default_out_is_the_trainers_pack_not_the_site(cli, tmp_path: Path) -> N
     assert run.code == 0, run.err
     assert (tmp_path / "trainer-pack" / "s" / "quiz-A.json").is_file()
     assert not (tmp_path / "site").exists()
+
+
+def test_out_is_never_someone_elses_folder(cli, tmp_path: Path) -> None:
+    """--out at a folder with someone's files, or inside the handbook's site, is refused before any
+    work and left as it was; our own folder is replaced (a quiz run drops the files of the last run
+    it does not write again, keeps the preview page); a spec's folder in the trainers' pack is ours."""
+    spec = spec_paths()[0]
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "quiz-A.json").write_text("my own notes", encoding="utf-8")
+    (theirs / "计划.docx").write_bytes(b"mine")
+    run = cli("quiz", str(spec), "--out", str(theirs), "--format", "json")
+    assert run.code == 2 and f"{theirs}:1:1: error[O001]" in run.err and "Traceback" not in run.err, run.err
+    assert (theirs / "quiz-A.json").read_text(encoding="utf-8") == "my own notes" and len(list(theirs.iterdir())) == 2
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nsite_dir: public\n", encoding="utf-8")
+    inside = tmp_path / "public" / "exams"
+    run = cli("quiz", str(spec), "--out", str(inside), "--format", "json", "--content", str(CONTENT), cwd=tmp_path)
+    assert run.code == 2 and "error[O002]" in run.err and "试卷" in run.err, run.err
+    assert not (tmp_path / "public").exists()
+
+    ours = tmp_path / "ours"
+    assert cli("quiz", str(spec), "--out", str(ours), "--format", "json,gift").code == 0
+    assert cli("quiz", str(spec), "--out", str(ours), "--preview").code == 0
+    run = cli("quiz", str(spec), "--out", str(ours), "--format", "json", "--seed", "9")
+    assert run.code == 0, run.err
+    names = sorted(p.name for p in ours.iterdir())
+    assert names == [".playbook-output.json", "coverage.html", "coverage.json", "preview.html", "quiz-A.json", "quiz-B.json"]
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in ours.iterdir()) and ours.stat().st_mode & 0o777 == 0o700
+
+    pack = tmp_path / "trainer-pack"
+    output_folder.publish(pack, "trainer-pack", {"index.html": b"<p>pack</p>", f"{spec.stem}/quiz-A.json": b"{}"})
+    run = cli("quiz", str(spec), "--out", str(pack / spec.stem), "--format", "json")
+    assert run.code == 0, run.err
+    assert json.loads((pack / spec.stem / "quiz-A.json").read_bytes())["questions"]
+    (pack / spec.stem / ".playbook-output.json").unlink()
+    (pack / spec.stem / "mine.txt").write_text("mine", encoding="utf-8")  # no longer only the pack's files
+    run = cli("quiz", str(spec), "--out", str(pack / spec.stem), "--format", "json")
+    assert run.code == 2 and "error[O001]" in run.err and "mine.txt" in run.err, run.err

@@ -324,7 +324,7 @@ def test_cli_writes_the_bank_files(cli, tmp_path):
     run = cli("quiz", str(spec_paths()[0]), "--out", str(out), "--format", "xlsx,txt,wesurvey", "--versions", "2")
     assert run.code == 0, run.err
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["coverage.html", "coverage.json", "tiku-A.txt", "tiku-A.xlsx", "tiku-B.txt", "tiku-B.xlsx",
+    assert names == [".playbook-output.json", "coverage.html", "coverage.json", "tiku-A.txt", "tiku-A.xlsx", "tiku-B.txt", "tiku-B.xlsx",
                      "wesurvey-A.txt", "wesurvey-B.txt"]
 
 

@@ -85,7 +85,7 @@ def test_the_checked_block_round_trips_through_write_exclude(tmp_path: Path, bro
     out = tmp_path / "pack"
     run = cli("quiz", str(path), "--preview", "--out", str(out))
     assert run.code == 0, run.err
-    assert "题目预览" in run.out and sorted(p.name for p in out.iterdir()) == ["preview.html"]
+    assert "题目预览" in run.out and sorted(p.name for p in out.iterdir()) == [".playbook-output.json", "preview.html"]
     page = browser.new_page()
     try:
         page.goto((out / "preview.html").as_uri())
