@@ -1,7 +1,8 @@
 """The MkDocs plugin `playbook`: a thin map from MkDocs events to the core.
 
 - on_config: load and validate content (errors -> PluginError before anything is written),
-  plan the pages and the nav, hand jieba our domain words through Material's search config.
+  plan the pages and the nav, set up Chinese search (handbook/search_setup.py; it finishes the
+  index in on_post_build).
 - on_files: add the generated pages as virtual files; drop YAML sources from the site.
 - on_page_content: generated pages are HTML rendered from templates (handbook/render.py), put in
   place of their empty Markdown body, with their table of contents.
@@ -21,9 +22,7 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +41,7 @@ from .handbook.offline import write_offline
 from .handbook.pages import procedure_path
 from .handbook.problems_page import problems_overlay, with_overlay
 from .handbook.render import Glossary, Links, render_page
-from .handbook.search import FIELD_BOOSTS, HUB_BOOST, compact_search_index, fine_cut, patch_search_worker, segmenter
-from .handbook.searchwords import domain_words, jieba_userdict, page_aliases, query_settings
+from .handbook.search_setup import SearchSetup
 from .handbook.site import SitePlan, glossary_tooltips, plan_site
 from .loader import YAML_SUFFIXES, Content, load_or_raise
 from .print.batch import PrintBatch
@@ -91,22 +89,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.command = "build"
         self.content: Content | None = None
         self.plan: SitePlan | None = None
-        self._dict_path: str | None = None
         self.glossary: Glossary | None = None
         self.problems: list[Any] = []
         """Under serve: the problems of the last rebuild, shown over the last good site."""
         self._good: tuple[Content, Any, Any] | None = None
         self.overlay = ""
         """The problems overlay's HTML, made once per build ("" when there are none)."""
-        self.search_words: tuple[str, ...] = ()
-        """The domain words search segments with (what every page's search entries depend on)."""
-        self.search_settings: dict[str, Any] = {}
-        """Stop words and synonym groups the search worker applies to a typed query."""
-        self.search_aliases: dict[str, list[str]] = {}
-        """Each procedure's aliases by page: extra words of its search entry."""
-        self.search_hubs: frozenset[str] = frozenset()
-        """Generated pages that list procedures (every one but the procedure pages): they weigh
-        less in search than the procedure a query names."""
+        self.search = SearchSetup()
         self.printables: PrintBatch | None = None
         """The site's PDFs being made during a build (started in on_pre_build)."""
 
@@ -149,7 +138,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         tips = glossary_tooltips(content)
         self.glossary = Glossary(tips)
         _use_glossary_tooltips(config, tips)
-        self._feed_search(config, content)
+        procedures = {procedure_path(pid) for pid in content.procedures}
+        self.search.configure(config, content, (path for path in self.plan.pages if path not in procedures))
         return config
 
     def _quiz_hooks(self, content: Content) -> tuple[Any, dict[str, tuple[str, Any]]]:
@@ -174,44 +164,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                  for s in load_specs(self.quizzes_dir, content)]
         return SECTION_PAGE, SECTION_TITLE, lambda: section_markdown(specs)
 
-    def _feed_search(self, config: Any, content: Content) -> None:
-        search = config.plugins.get("material/search") or config.plugins.get("search")
-        if search is None or not hasattr(search.config, "jieba_dict_user"):
-            return
-        _pristine_jieba()
-        self.search_words = tuple(domain_words(content))
-        self.search_settings = query_settings(content)
-        self.search_aliases = page_aliases(content)
-        assert self.plan is not None
-        procedures = {procedure_path(pid) for pid in content.procedures}
-        self.search_hubs = frozenset(path for path in self.plan.pages if path not in procedures)
-        if isinstance(search.config.fields, dict):
-            for name, boost in FIELD_BOOSTS.items():
-                search.config.fields.setdefault(name, {"boost": boost})
-        fd, path = tempfile.mkstemp(prefix="playbook-jieba-", suffix=".txt")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(jieba_userdict(self.search_words))
-        self._cleanup_dict()
-        self._dict_path = path
-        search.config.jieba_dict_user = path
-
-    def _cleanup_dict(self) -> None:
-        if self._dict_path and os.path.exists(self._dict_path):
-            os.unlink(self._dict_path)
-        self._dict_path = None
-
     def on_pre_build(self, *, config: Any) -> None:
         """After every plugin's on_config: finish the search set-up and keep the site offline."""
         assert self.content is not None
-        search = config.plugins.get("material/search") or config.plugins.get("search")
-        index = getattr(search, "search_index", None)
-        if index is not None and hasattr(index, "_segment_chinese"):
-            import jieba
-
-            # Without HMM: a word jieba does not know is cut into its characters everywhere, as a
-            # query is, instead of being guessed differently in different sentences.
-            cut = functools.partial(jieba.cut, HMM=False)
-            index._segment_chinese = segmenter(self.search_words, fine_cut(cut, jieba.dt.FREQ, self.search_words))
+        self.search.segment(config)
         # Material's offline plugin adds a CDN script (iframe-worker, search from file://): use our copy.
         polyfills = config.extra.get("polyfills") or []
         config.extra["polyfills"] = [IFRAME_WORKER if "iframe-worker" in str(url) else url for url in polyfills]
@@ -221,8 +177,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     @event_priority(50)  # before Material's search plugin indexes the page
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         """A page listing procedures weighs less in search (Material's `search: boost`)."""
-        if page.file.src_uri in self.search_hubs and isinstance(page.meta.get("search", {}), dict):
-            page.meta.setdefault("search", {}).setdefault("boost", HUB_BOOST)
+        self.search.weigh(page)
         return context
 
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -291,10 +246,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     @event_priority(-100)
     def on_post_build(self, *, config: Any) -> None:
-        self._cleanup_dict()
-        patch_search_worker(Path(config.site_dir))
-        # before the offline plugin copies it (same priority, later)
-        compact_search_index(Path(config.site_dir), self.search_settings, self.search_aliases)
+        self.search.finish(Path(config.site_dir))  # before the offline plugin copies the index (same priority, later)
         if self.command != "serve":  # the live preview is not cached: every save shows at once
             write_offline(Path(config.site_dir), config.site_name, config.site_description or "")
         if not self._printables_wanted():
@@ -316,29 +268,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             printables.close()
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._cleanup_dict()
+        self.search.cleanup()
         if self.printables is not None:
             self.printables.close()
             self.printables = None
-
-
-_JIEBA_BASE: tuple[dict[str, int], int] | None = None
-
-
-def _pristine_jieba() -> None:
-    """jieba's dictionary as it was before any user dictionary was loaded into this process.
-
-    Loading a user dictionary only ever adds words and grows the total frequency, which changes
-    how every text is cut; `playbook serve` loads ours on each rebuild, so without this its search
-    index would drift away from what a fresh `playbook build` writes."""
-    global _JIEBA_BASE
-    import jieba
-
-    jieba.dt.check_initialized()
-    if _JIEBA_BASE is None:
-        _JIEBA_BASE = (dict(jieba.dt.FREQ), jieba.dt.total)
-    else:
-        jieba.dt.FREQ, jieba.dt.total = dict(_JIEBA_BASE[0]), _JIEBA_BASE[1]
 
 
 def _report_to_terminal(problems: list[Any]) -> None:

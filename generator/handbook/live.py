@@ -358,7 +358,7 @@ class LiveSite:
         if index is None or not hasattr(index, "add_entry_from_context"):
             return
         add = index.add_entry_from_context
-        words = _digest(playbook.search_words)
+        words = _digest(playbook.search.words)
         memo = self._search
 
         def add_entry(page: Page) -> None:
