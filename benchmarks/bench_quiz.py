@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.loader import Content  # noqa: E402
+from generator.content import Content  # noqa: E402
 from generator.model import Phrase, Procedure, Scenario  # noqa: E402
 
 WORDS = ["客户", "接待", "预约", "确认", "登记", "合同", "交车", "回访", "维修", "报价", "介绍", "样板房", "付款",
@@ -72,7 +72,7 @@ def main() -> int:
     ap.add_argument("--no-pdf", action="store_true")
     args = ap.parse_args()
 
-    from generator.exports.outputs import FORMATS, render
+    from generator.exports.quiz_files import FORMATS, render
     from generator.quiz.assemble import build_quiz
     from generator.quiz.spec import QuizSpec
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .loader import Content, load_content
+from .content import Content
+from .loader import load_content
 from .model import InlinePhrase, Procedure, Step
 from .problems import PlaybookError, Problem
 

@@ -36,6 +36,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .booklet.render import site_jobs as booklet_jobs
 from .checklist.render import site_jobs as checklist_jobs
+from .content import Content
 from .exports.pack import SECTION_PAGE, SECTION_TITLE, build_pack, section_markdown
 from .handbook.offline import write_offline
 from .handbook.pages import procedure_path
@@ -43,7 +44,7 @@ from .handbook.problems_page import problems_overlay, with_overlay
 from .handbook.render import Glossary, Links, render_page
 from .handbook.search_setup import SearchSetup
 from .handbook.site import SitePlan, glossary_tooltips, plan_site
-from .loader import YAML_SUFFIXES, Content, load_or_raise
+from .loader import YAML_SUFFIXES, load_or_raise
 from .print.batch import PrintBatch
 from .problems import PlaybookError
 from .quiz.assemble import label
@@ -97,12 +98,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """The problems overlay's HTML, made once per build ("" when there are none)."""
         self.search = SearchSetup()
         self.printables: PrintBatch | None = None
+        self.pack_written: Path | None = None
+        """The trainers' pack this build wrote (None when it wrote none)."""
         """The site's PDFs being made during a build (started in on_pre_build)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
     def on_config(self, config: Any) -> Any:
+        self.pack_written = None
         config_dir = Path(config.config_file_path or ".").resolve().parent
         content_dir = Path(self.config.content_dir or config.docs_dir)
         if not content_dir.is_absolute():
@@ -259,8 +263,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         printables, self.printables = self.printables, None
         try:
             if self.quizzes_dir.is_dir():  # while the layout thread lays out PDFs
-                build_pack(self.content, self.quizzes_dir, site_dir, self.pack_dir,
-                           in_site=self.config.trainer_pack_in_site)
+                self.pack_written = build_pack(self.content, self.quizzes_dir, site_dir, self.pack_dir,
+                                               in_site=self.config.trainer_pack_in_site)
             printables.finish(site_dir)
         except PlaybookError as exc:
             raise PluginError(str(exc)) from exc

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .checklist.view import _digest, procedure_sources
+from .content import Content
 from .dates import _git_dates, changed_dates, resolved
-from .loader import Content
 from .problems import display_path
 
 

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from ..changes import changed_since
-from ..loader import Content
+from ..content import Content
 from ..print import TypstDocument, batch, print_document
 from ..print.batch import PrintJob
 from ..print.publish import made_by_us, write_atomic

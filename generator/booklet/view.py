@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ..checklist.view import PhraseView, step_phrases
-from ..loader import Content
+from ..content import Content
 from ..model import Procedure
 from ..problems import PlaybookError, Problem
 from ..versions import Version, fingerprint, procedure_versions

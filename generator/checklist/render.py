@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .. import output_folder
-from ..loader import Content
+from ..content import Content
 from ..print import TypstDocument, batch
 from ..print.batch import PrintBatch, PrintJob
 from ..problems import PlaybookError, Problem

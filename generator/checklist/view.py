@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..content import Content
 from ..dates import last_changed, resolved
-from ..loader import Content
 from ..model import InlinePhrase, Procedure
 from ..problems import display_path
 

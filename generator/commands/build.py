@@ -50,9 +50,10 @@ def config_problem(config: Path, message: str) -> PlaybookError:
 
 
 def build_site(config_file: Path, content: Path | None, site_dir: Path | None,
-               pack_dir: Path | None = None) -> tuple[Path, Path | None]:
+               pack_dir: Path | None = None) -> tuple[Path, Path | None, bool]:
     """Build the handbook into site_dir atomically (and the trainers' pack into its own folder,
-    outside the site). Returns the final site path and the pack's folder (None without the plugin)."""
+    outside the site). Returns the final site path, the pack's folder (None when this build wrote
+    none: no plugin, no quizzes, ``printables: never``) and whether the pack is also in the site."""
     if not config_file.is_file():
         raise config_problem(config_file, f"找不到 MkDocs 配置文件 `{config_file}`")
     overrides: dict[str, str] = {}
@@ -96,16 +97,19 @@ def build_site(config_file: Path, content: Path | None, site_dir: Path | None,
         final.rename(old)
     staging.rename(final)
     shutil.rmtree(old, ignore_errors=True)
-    return final, pack
+    written = playbook.pack_written if playbook is not None else None
+    return final, (pack if written is not None else None), bool(playbook and playbook.config.trainer_pack_in_site)
 
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     content = args.content if args.content != Path("content") or not args.config.is_file() else None
-    site, pack = build_site(args.config, content, args.site_dir, args.pack_dir)
+    site, pack, in_site = build_site(args.config, content, args.site_dir, args.pack_dir)
     pages = sum(1 for _ in site.rglob("*.html"))
     pdfs = sum(1 for _ in site.rglob("*.pdf"))
     print(f"网站已生成：{site}（{pages} 个页面，{pdfs} 个 PDF，用时 {time.perf_counter() - started:.1f} 秒）")
-    if pack is not None and (pack / "index.html").is_file():
-        print(f"培训师资料包：{pack}（试卷、答案、答题卡和各平台导出；只给培训师，不在网站里）")
+    if pack is not None:
+        where = ("也发布在网站的培训师栏目里（trainer_pack_in_site：网站没有访问控制，只适合内部网站）" if in_site
+                 else "只给培训师，不在网站里")
+        print(f"培训师资料包：{pack}（试卷、答案、答题卡和各平台导出；{where}）")
     return 0

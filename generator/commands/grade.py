@@ -17,7 +17,7 @@ from ..problems import ContentError, Problem, display_path, print_problems, prin
 from ..quiz.scoring import Results, Trainee
 from ..results.corrections import apply_corrections, read_corrections
 from ..results.inputs import read_quiz_folder
-from ..results.outputs import result_files
+from ..results.result_files import result_files
 from ..results.roster import read_roster
 from ..results.tables import read_tables, trainee_key
 from ..sheet.grade import QuizSet, grade_scans

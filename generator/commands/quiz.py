@@ -9,14 +9,14 @@ from pathlib import Path
 
 from .. import output_folder
 from ..exports.formats import file_names, parse_formats
-from ..exports.outputs import render
 from ..exports.pack import PACK_KIND
 from ..exports.preview import preview_html
+from ..exports.quiz_files import render
 from ..loader import load_or_raise
 from ..problems import ContentError, Problem, display_path, print_problems
 from ..quiz.assemble import build_quiz
 from ..quiz.candidates import candidates
-from ..quiz.practice import overlap
+from ..quiz.practice import shown_as_practice
 from ..quiz.question import LETTERS
 from ..quiz.spec import MAX_VERSIONS, load_spec
 from ..quiz.spec_edit import Entry, add_excludes, read_entries
@@ -111,11 +111,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"题目预览：「{spec.title}」能抽的题 {total} 道 → {written[0]} (wrote 1 file)")
         return 0
 
-    print_problems([p for p in problems if not p.is_error])
+    warnings = [p for p in problems if not p.is_error]
     quiz = build_quiz(content, spec, seed=args.seed, versions=args.versions)
-    # The coverage report lists this quiz's questions the handbook also shows as practice, as a
-    # build's trainers' pack does for the specs beside this one.
-    shared = overlap(content, spec_path.parent)
+    # The coverage report lists this quiz's questions the handbook also shows as practice. The site's
+    # practice avoids the specs' own papers; papers of another --seed or --versions may meet it.
+    shared = shown_as_practice(content, spec_path.parent, [q for paper in quiz.papers for q in paper])
+    if shared and (args.seed is not None or args.versions is not None):
+        places = sorted({w for ws in shared.values() for w in ws})
+        shown = "、".join(places[:3]) + (f" 等 {len(places)} 处" if len(places) > 3 else "")
+        warnings.append(Problem(
+            display_path(spec_path), 1, 1, "Q010",
+            f"用 --seed/--versions 出的这几套试卷有 {len(shared)} 道题也出现在手册网站的练习里（{shown}）：网站的练习只避开"
+            "规格本身的试卷；要考这些题，请用规格里的 seed 和 versions，或看覆盖情况报告里是哪几道",
+            f"{len(shared)} questions of these papers are shown as practice in the site", severity="warning"))
+    print_problems(warnings)
     files = render(quiz, formats, roster=roster, blank_sheets=args.sheets, shared=shared)
     written = publish_quiz(files, out, spec.stem, args.content, preview=False)
     print(f"已生成「{spec.title}」{len(quiz.papers)} 套（{'、'.join(quiz.labels)}），每套 {len(quiz.papers[0])} 题，"

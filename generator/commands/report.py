@@ -12,9 +12,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..exports.outputs import write
 from ..loader import load_or_raise
 from ..output_folder import OutputRefused, Unmarked, publish, refusals
+from ..print.publish import write_atomic
 from ..problems import ContentError, Problem, display_path, print_problems
 from ..quiz.assemble import build_quiz
 from ..quiz.scoring import Sheet, quiz_fingerprint
@@ -150,7 +150,8 @@ def run(args: argparse.Namespace) -> int:
           f" (wrote {len(files)} files)")
     if drills:
         for path, blob in drills:
-            write({path.name: blob}, path.parent)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, blob)
             print(f"复习测验规格 → {display_path(path)}；出卷：playbook quiz {display_path(path)}")
     if args.retire:
         for line in retire_tests(data.tests, specs, content, args.quizzes):

@@ -1,7 +1,7 @@
 """The export formats of a quiz, declared once: the `--format` names, what each is (the CLI's help
 and the docs), the files it writes and from what it is made. Light on purpose (no renderer is
 imported here), so the CLI can list them without loading Typst or openpyxl; the renderers are bound
-to these names in :mod:`.outputs` (which refuses to load when one is missing)."""
+to these names in :mod:`.quiz_files` (which refuses to load when one is missing)."""
 
 from __future__ import annotations
 

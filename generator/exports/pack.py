@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING
 from .. import output_folder
 from ..problems import ContentError, Problem, display_path
 from ..safetext import md
-from .outputs import file_names, spec_outputs
 from .paper import environment
+from .quiz_files import file_names, spec_outputs
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..loader import Content
+    from ..content import Content
 
 PACK_KIND = "trainer-pack"
 IN_SITE = "trainer-pack"
@@ -55,7 +55,7 @@ def pack_files(specs: dict[str, tuple[str, dict[str, bytes]]]) -> dict[str, byte
     listing = [{"stem": stem, "title": title,
                 "files": [{"name": name, "what": describe(name)} for name in sorted(outputs)]}
                for stem, (title, outputs) in sorted(specs.items())]
-    files["index.html"] = environment().get_template("pack_index.html.j2").render(specs=listing).encode("utf-8")
+    files["index.html"] = environment().get_template("quiz/pack_index.html.j2").render(specs=listing).encode("utf-8")
     return files
 
 

@@ -7,15 +7,15 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from .. import standalone
 from ..print import TypstDocument, print_document, typst_compiler
 from ..quiz.question import LETTERS, TYPES
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "quiz"
+TEMPLATES = standalone.TEMPLATES / "quiz"
 PAPER_TEMPLATE = "paper.typ"  # under generator/templates/print/
 KEY_TEMPLATE = "key.typ"
 _NUMERALS = "一二三四五六七八九十"
@@ -155,9 +155,7 @@ def key_pdf(quiz: dict) -> bytes:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, keep_trailing_newline=True)
-    env.filters["keep_tail"] = keep_tail
-    return env
+    return standalone.environment({"keep_tail": keep_tail})
 
 
 def keep_tail(text: str) -> Markup:
@@ -175,11 +173,11 @@ def css() -> Markup:
 
 def paper_html(quiz: dict) -> str:
     _, sections = _view(quiz)
-    return environment().get_template("paper.html.j2").render(
+    return environment().get_template("quiz/paper.html.j2").render(
         quiz=quiz, sections=sections, letters=LETTERS, css=css(), need=pass_count(quiz))
 
 
 def key_html(quiz: dict) -> str:
     questions, _ = _view(quiz)
-    return environment().get_template("key.html.j2").render(
+    return environment().get_template("quiz/key.html.j2").render(
         quiz=quiz, questions=questions, css=css(), need=pass_count(quiz))

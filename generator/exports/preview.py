@@ -75,4 +75,4 @@ def preview_data(cands: Candidates, spec: QuizSpec, spec_file: str) -> dict:
 
 
 def preview_html(cands: Candidates, spec: QuizSpec, spec_file: str) -> str:
-    return environment().get_template("preview.html.j2").render(**preview_data(cands, spec, spec_file))
+    return environment().get_template("quiz/preview.html.j2").render(**preview_data(cands, spec, spec_file))

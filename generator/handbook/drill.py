@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..loader import Content
+from ..content import Content
 from .pages import PHRASES, PageSpec, front_matter, learn_path
 from .path import role_path_stages
 

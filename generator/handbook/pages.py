@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..loader import Content
+from ..content import Content
 from ..model import InlinePhrase, Phrase, Procedure, Step
 from ..quiz.question import LETTERS
 from ..safetext import Markup, attr, html, yaml_str

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..loader import Content
+from ..content import Content
 from ..model import PathStage, Procedure
 from .pages import MISTAKES, PageSpec, drill_path, front_matter, learn_path, procedure_path, role_path
 

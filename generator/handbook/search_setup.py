@@ -13,7 +13,7 @@ from typing import Any
 
 import jieba
 
-from ..loader import Content
+from ..content import Content
 from .search import FIELD_BOOSTS, HUB_BOOST, compact_search_index, fine_cut, patch_search_worker, segmenter
 from .searchwords import domain_words, jieba_userdict, page_aliases, query_settings
 

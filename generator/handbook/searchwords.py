@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ..loader import Content
+from ..content import Content
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 # High frequency so jieba prefers our words over its own splits.

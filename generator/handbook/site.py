@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..changes import history
-from ..loader import Content
+from ..content import Content
 from ..safetext import html
 from ..versions import VersionBook
 from . import pages as P

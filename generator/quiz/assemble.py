@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from ..content import Content
 from ..dates import content_changed
-from ..loader import Content
 from .exclude import Exclusion, keep_drawable
 from .families import families
 from .pool import Pool, cached, select

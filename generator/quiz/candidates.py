@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..loader import Content
+from ..content import Content
 from .assemble import Quiz, available
 from .exclude import Exclusion, exclusions, stale
 from .pool import Pool, select

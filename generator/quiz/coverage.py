@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from html import escape
+from functools import lru_cache
 
+from jinja2 import Environment
+from markupsafe import Markup
+
+from .. import standalone
 from .assemble import Quiz
 
 
@@ -82,11 +86,6 @@ QID_CSS = (".qid{font:0.75em ui-monospace,monospace;color:#555;background:#f3f3f
 """Question ids, small and copied whole with one click (``user-select: all``)."""
 
 
-def qid_html(ids: list[str]) -> str:
-    """The ids of some questions as small copyable codes (escaped)."""
-    return "".join(f' <code class="qid">{escape(i)}</code>' for i in ids)
-
-
 def _pct(pair: list[int]) -> str:
     hit, total = pair
     return f"{hit}/{total}" + (f"（{round(100 * hit / total)}%）" if total else "")
@@ -100,53 +99,13 @@ def summary_html(cov: dict) -> str:
 
 
 def coverage_html(cov: dict) -> str:
-    parts = ['<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
-             f"<title>覆盖情况 · {escape(cov['title'])}</title>",
-             "<style>body{font-family:'Noto Sans CJK SC',sans-serif;max-width:60em;margin:2em auto;line-height:1.5}"
-             "td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}table{border-collapse:collapse}"
-             ".no{color:#c62828}.yes{color:#2e7d32}" + QID_CSS + "</style></head><body>",
-             f"<h1>覆盖情况 · {escape(cov['title'])}</h1>",
-             f"<p>{cov['versions']} 套试卷（随机种子 {cov['seed']}）合起来，出题范围里的内容有多少至少出现在一道题里。"
-             "每项后面的小字是考到它的题目编号：写进规格的 <code>exclude:</code> 就不再出这道题。</p>",
-             summary_html(cov)]
-    for p in cov["procedures"]:
-        parts.append(f"<h2>{escape(p['title'])} <small>{escape(p['id'])}</small></h2><ul>")
-        for st in p["steps"]:
-            mark = '<span class="yes">✔</span>' if st["covered"] else '<span class="no">✘ 未出题</span>'
-            parts.append(f"<li>第 {st['index']} 步 {escape(st['title'])} {mark}{qid_html(st['questions'])}</li>")
-        if p.get("questions"):
-            parts.append(f"<li>整个流程 {qid_html(p['questions'])}</li>")
-        parts.append("</ul>")
-        if p["phrases"]:
-            parts.append("<p>规范用语：</p><ul>")
-            for ph in p["phrases"]:
-                mark = '<span class="yes">✔</span>' if ph["covered"] else '<span class="no">✘ 未出题</span>'
-                parts.append(f"<li>“{escape(ph['text'])}” {mark}{qid_html(ph['questions'])}</li>")
-            parts.append("</ul>")
-    if cov.get("scenarios"):
-        parts.append("<h2>情景题和案例</h2><ul>")
-        for sc in cov["scenarios"]:
-            mark = '<span class="yes">✔</span>' if sc["covered"] else '<span class="no">✘ 未出题</span>'
-            parts.append(f"<li>{escape(sc['title'])} {mark}{qid_html(sc['questions'])}</li>")
-        parts.append("</ul>")
-    if "shared" in cov:
-        parts += _shared_html(cov["shared"])
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+    """The trainer's coverage report (``coverage.html`` in the quiz's folder)."""
+    return _environment().get_template("quiz/coverage.html.j2").render(
+        cov=cov, summary=Markup(summary_html(cov)), qid_css=Markup(QID_CSS))
 
 
-def _shared_html(shared: list[dict]) -> list[str]:
-    parts = [f"<h2>也出现在手册练习里的考试题（{len(shared)} 道）</h2>"]
-    if not shared:
-        return parts + ["<p>没有：手册网站上的练习题和自测题都不是这份测验试卷上的题。</p>"]
-    parts.append("<p>出题范围里不在试卷上的题不够用，手册网站的练习只好用了这些考试题，"
-                 "学员在考试前就能见到它们（连同答案）。可以给相关流程补充内容（步骤、规范用语、情景题），"
-                 "让练习有别的题可用；或者减少题数、试卷套数；或者接受学员已经见过这些题。</p>")
-    parts.append('<table><thead><tr><th>题号</th><th>题目</th><th>也出现在</th></tr></thead><tbody>')
-    for e in shared:
-        numbers = "、".join(f"{v} 卷第 {n} 题" for v, n in e["numbers"].items())
-        prompt = "<br>".join(escape(line) for line in e["prompt"].split("\n"))
-        parts.append(f"<tr><td>{numbers}</td><td>{prompt}<br>{qid_html([e['id']])}</td>"
-                     f"<td>{'<br>'.join(escape(w) for w in e['where'])}</td></tr>")
-    parts.append("</tbody></table>")
-    return parts
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return standalone.environment()
+
+

@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 
-from ..loader import Content
+from ..content import Content
 from .pool import PhraseItem, all_phrase_items, cached
 
 SAME, RELATED, GENERAL, FOREIGN = range(4)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..loader import Content
+from ..content import Content
 from ..model import InlinePhrase, Procedure, Scenario
 
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..loader import Content
+from ..content import Content
 from ..problems import Problem, display_path
 from .assemble import available, build_quiz
 from .families import families
@@ -282,23 +282,44 @@ def overlap(content: Content, quizzes_dir: Path) -> dict[str, list[str]]:
     return _memo(content, f"overlap|{_stamp(quizzes_dir)}", lambda: _overlap(content, quizzes_dir))
 
 
+def _site_practice(content: Content, quizzes_dir: Path) -> list[tuple[str, Practice]]:
+    """Every practice the readers' site shows, with where (spec pages first, then procedure pages)."""
+    exam = exam_set(content, quizzes_dir)
+    specs = _specs(content, quizzes_dir) if quizzes_dir.is_dir() else []
+    shown = [(f"自测页「{spec.title}」", spec_practice(content, spec, exam)) for _path, spec in specs]
+    return shown + [(f"流程页「{proc.title}」", procedure_practice(content, pid, exam))
+                    for pid, proc in content.procedures.items()]
+
+
 def _overlap(content: Content, quizzes_dir: Path) -> dict[str, list[str]]:
     exam = exam_set(content, quizzes_dir)
     out: dict[str, list[str]] = {}
     if not exam.questions:
         return out
-
-    def note(practice: Practice, where: str) -> None:
+    for where, practice in _site_practice(content, quizzes_dir):
         for q in practice.reused:
             for qid in exam.exam_ids(q):
                 places = out.setdefault(qid, [])
                 if where not in places:
                     places.append(where)
+    return {k: out[k] for k in sorted(out)}
 
-    for _path, spec in _specs(content, quizzes_dir):
-        note(spec_practice(content, spec, exam), f"自测页「{spec.title}」")
-    for pid, proc in content.procedures.items():
-        note(procedure_practice(content, pid, exam), f"流程页「{proc.title}」")
+
+def shown_as_practice(content: Content, quizzes_dir: Path, questions) -> dict[str, list[str]]:
+    """Question id -> where the readers' site shows it (same id, or same prompt but for whitespace) as
+    practice, for any questions: papers of another seed or number of versions than their spec's
+    (``playbook quiz --seed/--versions``) are not what the site's practice was drawn around, so any
+    of their questions may be on it. For a spec's own papers it is ``overlap`` cut to their questions."""
+    asked = ExamSet.of(questions)
+    if not asked.questions:
+        return {}
+    out: dict[str, list[str]] = {}
+    for where, practice in _site_practice(content, Path(quizzes_dir)):
+        for q in practice.questions:
+            for qid in asked.exam_ids(q):
+                places = out.setdefault(qid, [])
+                if where not in places:
+                    places.append(where)
     return {k: out[k] for k in sorted(out)}
 
 
@@ -323,4 +344,5 @@ def overlap_problems(content: Content, quizzes_dir: Path, base: Path | None = No
 
 
 __all__ = ["ExamSet", "NO_EXAMS", "Practice", "exam_set", "spec_practice", "procedure_practice", "overlap",
-           "overlap_problems", "procedure_seed", "practice_seed", "PAGE_TYPES", "PAGE_MAX", "PAGE_MIN"]
+           "overlap_problems", "shown_as_practice", "procedure_seed", "practice_seed", "PAGE_TYPES", "PAGE_MAX",
+           "PAGE_MIN"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from ..loader import Content
+from ..content import Content
 from ..safetext import md
 from .assemble import build_quiz
 from .coverage import coverage, summary_html

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from ..loader import Content
+from ..content import Content
 from ..model import SLUG_PATTERN, Slug, Text
 from ..problems import ContentError, Problem, display_path
 from ..validate import validate_located

@@ -11,18 +11,18 @@ import io
 import time
 from datetime import UTC, datetime
 from functools import lru_cache
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import Environment
 from markupsafe import Markup
 from openpyxl import Workbook
 
+from .. import standalone
 from ..print import typst_compiler
 from ..spreadsheet import stable_xlsx, xlsx_row
 from .analysis import Analysis, ContentRow, TestAnalysis, TraineeResult
 from .charts import charts
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "report"
+TEMPLATES = standalone.TEMPLATES / "report"
 """The HTML report and score sheets (report.html, trainees.html) handed to the trainer."""
 REPORT_TEMPLATE = "report.typ"  # under generator/templates/print/
 TRAINEES_TEMPLATE = "trainees.typ"
@@ -46,10 +46,7 @@ def num(x: float | None, digits: int = 1) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, keep_trailing_newline=True)
-    env.filters["pct"] = pct
-    env.filters["num"] = num
-    return env
+    return standalone.environment({"pct": pct, "num": num})
 
 
 def css() -> Markup:
@@ -57,12 +54,12 @@ def css() -> Markup:
 
 
 def report_html(data: Analysis, svgs: dict[str, dict[str, str]]) -> str:
-    return environment().get_template("report.html.j2").render(
+    return environment().get_template("report/report.html.j2").render(
         data=data, css=css(), svgs={k: {n: Markup(v) for n, v in d.items()} for k, d in svgs.items()})
 
 
 def trainees_html(data: Analysis) -> str:
-    return environment().get_template("trainees.html.j2").render(data=data, css=css())
+    return environment().get_template("report/trainees.html.j2").render(data=data, css=css())
 
 
 DOT = "\u00a0· "

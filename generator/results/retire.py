@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..loader import Content
+from ..content import Content
 from ..quiz.candidates import candidates
 from ..quiz.spec import QuizSpec
 from ..quiz.spec_edit import Entry, add_excludes

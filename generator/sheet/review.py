@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .. import standalone
 from ..quiz.question import LETTERS
 from ..quiz.scoring import FLAG_NAMES, Sheet
 from .grade import GradedPage
-
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "sheet"
 
 
 def _uri(png: bytes) -> str:
@@ -55,7 +52,6 @@ def review_html(sheets: list[Sheet], pages: dict[tuple[str, str], GradedPage], q
                       "trainee": s.trainee, "score": s.score, "marks": items, "id_unclear": id_unclear,
                       "id_image": _uri(crops["@trainee"].png) if "@trainee" in crops else None,
                       "name_image": _uri(crops["@name"].png) if "@name" in crops else None})
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = standalone.environment()
     meta = Markup(json.dumps({"format": "playbook-corrections/1"}))
-    return env.get_template("review.html.j2").render(cards=cards, meta=meta, total=len(sheets))
+    return env.get_template("sheet/review.html.j2").render(cards=cards, meta=meta, total=len(sheets))

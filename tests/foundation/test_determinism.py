@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import Content, load_content
+from generator.content import Content
+from generator.loader import load_content
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = REPO / "content"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from generator.loader import Content, load_content
+from generator.content import Content
+from generator.loader import load_content
 from generator.model import Phrase, Procedure, Scenario
 
 REPO = Path(__file__).resolve().parents[2]

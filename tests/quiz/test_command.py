@@ -179,3 +179,21 @@ def test_out_is_never_someone_elses_folder(cli, tmp_path: Path) -> None:
     (pack / spec.stem / "mine.txt").write_text("mine", encoding="utf-8")  # no longer only the pack's files
     run = cli("quiz", str(spec), "--out", str(pack / spec.stem), "--format", "json")
     assert run.code == 2 and "error[O001]" in run.err and "mine.txt" in run.err, run.err
+
+
+def test_papers_of_another_seed_report_what_the_site_shows_as_practice(cli, tmp_path: Path) -> None:
+    """The site's practice avoids each spec's own papers only: papers drawn with another --seed or
+    --versions are checked against every practice question the site shows, warned about (Q010) and
+    listed in the coverage report, never reported as 0."""
+    spec = spec_paths()[0]
+    own = tmp_path / "own"
+    run = cli("quiz", str(spec), "--out", str(own), "--format", "json")
+    assert run.code == 0 and "Q010" not in run.err, run.err
+    assert json.loads((own / "coverage.json").read_text(encoding="utf-8"))["shared"] == []
+    other = tmp_path / "other"
+    run = cli("quiz", str(spec), "--out", str(other), "--format", "json", "--seed", "99", "--versions", "3")
+    assert run.code == 0, run.err
+    shared = json.loads((other / "coverage.json").read_text(encoding="utf-8"))["shared"]
+    asked = {q["id"] for v in "ABC" for q in json.loads((other / f"quiz-{v}.json").read_text(encoding="utf-8"))["questions"]}
+    assert shared and {row["id"] for row in shared} <= asked, shared
+    assert f"warning[Q010]: 用 --seed/--versions 出的这几套试卷有 {len(shared)} 道题" in run.err

@@ -518,7 +518,7 @@ def test_anki_deck_from_0_1_0_is_updated_in_place(tmp_path: Path, monkeypatch) -
 
 
 def test_quiz_spec_sets_the_anki_deck_options(tmp_path: Path) -> None:
-    from generator.exports.outputs import render
+    from generator.exports.quiz_files import render
 
     proc, phrases = _drill_content()
     content = make_content([proc], phrases)

@@ -7,7 +7,7 @@ import pytest
 
 from generator import cli
 from generator.exports.formats import EXPORTS, FORMATS, file_names, parse_formats
-from generator.exports.outputs import render, site_files
+from generator.exports.quiz_files import render, site_files
 from generator.quiz.assemble import build_quiz
 from generator.quiz.spec import load_spec
 

@@ -119,7 +119,7 @@ def test_spec_page_survives_markdown_and_links_no_exam_file(tmp_path: Path) -> N
 @pytest.mark.slow
 def test_build_quiz_outputs_writes_every_spec_into_the_pack_and_only_decks_into_the_site(tmp_path: Path,
                                                                                       monkeypatch) -> None:
-    import generator.exports.outputs as outputs
+    import generator.exports.quiz_files as outputs
 
     real = outputs.version_files
     monkeypatch.setattr(outputs, "version_files", lambda data, formats=outputs.FORMATS, *args: real(

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-import generator.exports.outputs as outputs
+import generator.exports.quiz_files as outputs
 import generator.quiz.assemble as assemble
 import generator.quiz.practice as practice
-from generator.exports.outputs import FORMATS, render, write
+from generator.content import Content
 from generator.exports.pack import build_pack
-from generator.loader import Content, load_or_raise
+from generator.exports.quiz_files import FORMATS, render
+from generator.loader import load_or_raise
 from generator.quiz.assemble import build_quiz
 from generator.quiz.practice import overlap
 from generator.quiz.spec import load_specs
@@ -87,14 +88,12 @@ class Project:
     def old_path(self) -> dict[str, bytes]:
         """The files as the plain renderer makes them (`render`, every version's sheets at once; it
         never reads the quiz entries, only PDFs from the print cache)."""
-        site = self.root / f"old-{self.builds}"
         self.builds += 1
         self.monkeypatch.setenv("PLAYBOOK_CACHE", str(self.cache))
         content = self.content()
         shared = overlap(content, self.quizzes)
-        for spec in load_specs(self.quizzes, content):
-            write(render(build_quiz(content, spec), FORMATS, shared=shared), site / "quizzes" / spec.stem)
-        return _files(site / "quizzes" / "mini")
+        (spec,) = [s for s in load_specs(self.quizzes, content) if s.stem == "mini"]
+        return dict(sorted(render(build_quiz(content, spec), FORMATS, shared=shared).items()))
 
     def entries(self) -> list[Path]:
         return sorted((self.cache / "quiz").glob("*.bundle"))

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from python_calamine import CalamineWorkbook
 
-from generator.exports.outputs import FORMATS, file_names, render
+from generator.exports.quiz_files import FORMATS, file_names, render
 from generator.exports.text_bank import text_bank
 from generator.exports.wesurvey import wesurvey
 from generator.exports.xlsx_bank import xlsx_bank

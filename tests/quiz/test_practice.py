@@ -16,7 +16,7 @@ from generator.quiz import practice as practice_module
 from generator.quiz.assemble import build_quiz, capacity
 from generator.quiz.coverage import coverage, coverage_html
 from generator.quiz.pool import select
-from generator.quiz.practice import ExamSet, exam_set, overlap, procedure_practice, spec_practice
+from generator.quiz.practice import ExamSet, exam_set, overlap, procedure_practice, shown_as_practice, spec_practice
 from generator.quiz.question import Question, flaws
 from generator.quiz.site import procedure_questions, procedure_quiz_html, spec_page_markdown
 from generator.quiz.spec import load_spec, load_specs
@@ -199,3 +199,34 @@ def test_check_strict_fails_on_the_overlap(cli, tiny_quizzes: Path) -> None:
     plain = cli("check", "--content", "content", "--quizzes", str(tiny_quizzes))
     assert plain.code == 0, plain.out + plain.err
     assert "warning[Q010]" in plain.out + plain.err
+
+
+def test_papers_of_another_seed_are_checked_against_what_the_site_shows(tiny_quizzes: Path) -> None:
+    """`playbook quiz --seed/--versions` makes papers the site's practice was not drawn around: which of
+    their questions the site shows is found from the practice itself, not from the specs' own papers."""
+    content = shipped()
+    exam = exam_set(content, QUIZZES)
+    site: list[tuple[str, Question]] = [(f"自测页「{s.title}」", q) for s in load_specs(QUIZZES, content)
+                                        for q in spec_practice(content, s, exam).questions]
+    site += [(f"流程页「{p.title}」", q) for pid, p in content.procedures.items()
+             for q in procedure_practice(content, pid, exam).questions]
+
+    def expected(papers: list[Question]) -> dict[str, list[str]]:
+        out: dict[str, set[str]] = {}
+        for q in papers:
+            for where, shown in site:
+                if shown.id == q.id or _ws(shown.prompt) == _ws(q.prompt):
+                    out.setdefault(q.id, set()).add(where)
+        return {k: sorted(v) for k, v in out.items()}
+
+    spec, _ = load_spec(QUIZZES / "new-hire-sales-office.yaml", content)
+    own = [q for paper in build_quiz(content, spec).papers for q in paper]
+    assert shown_as_practice(content, QUIZZES, own) == {} == expected(own)
+    other = [q for paper in build_quiz(content, spec, seed=99, versions=3).papers for q in paper]
+    found = shown_as_practice(content, QUIZZES, other)
+    assert found and {k: sorted(v) for k, v in found.items()} == expected(other)
+    # For a spec's own papers it is the overlap cut to their questions.
+    tiny, _ = load_spec(tiny_quizzes / "tiny-drill.yaml", content)
+    papers = [q for paper in build_quiz(content, tiny).papers for q in paper]
+    shared = overlap(content, tiny_quizzes)
+    assert shown_as_practice(content, tiny_quizzes, papers) == {q.id: shared[q.id] for q in papers}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.loader import Content
+from generator.content import Content
 from generator.model import Procedure
 from generator.quiz.assemble import available, build_quiz
 from generator.quiz.ids import parts, question_id

@@ -267,7 +267,7 @@ def _quiz_dir(tmp_path: Path, layouts: bool = False) -> Path:
         (qdir / f"quiz-{v}.json").write_text(json.dumps(q, ensure_ascii=False, indent=1), encoding="utf-8")
         if layouts:
             from generator.sheet.layout import sheet_layout
-            from generator.sheet.outputs import layout_json
+            from generator.sheet.sheet_files import layout_json
 
             layout = sheet_layout(q, roster=False, fingerprint=quiz_fingerprint(q))
             (qdir / f"sheet-{v}.json").write_bytes(layout_json(layout))

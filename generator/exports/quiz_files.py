@@ -34,14 +34,13 @@ from .. import __version__
 from ..dates import content_changed
 from ..print import cache as print_cache
 from ..print import fonts
-from ..print.publish import write_atomic
 from ..problems import ContentError
 from ..quiz.assemble import Quiz, build_quiz, label
 from ..quiz.bank import topics
 from ..quiz.coverage import coverage, coverage_html
 from ..quiz.practice import overlap
 from ..quiz.spec import load_spec, spec_files
-from ..sheet.outputs import BLANK_SHEETS, sheet_files
+from ..sheet.sheet_files import BLANK_SHEETS, sheet_files
 from . import anki, gift, moodle, paper
 from .formats import EXPORTS, FORMATS, file_names, version_names
 from .text_bank import text_bank
@@ -49,7 +48,7 @@ from .wesurvey import wesurvey
 from .xlsx_bank import xlsx_bank
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..loader import Content
+    from ..content import Content
     from ..quiz.spec import QuizSpec
 
 def quiz_json_bytes(data: dict) -> bytes:
@@ -78,7 +77,7 @@ QUIZ_RENDERERS: dict[str, Callable[[Quiz], tuple[bytes, ...]]] = {
 }
 _bound = {"version": set(VERSION_RENDERERS), "quiz": set(QUIZ_RENDERERS), "sheets": {"sheet"}}
 if any(set(_bound[scope]) != {f.name for f in EXPORTS if f.scope == scope} for scope in _bound):
-    raise ImportError("exports.formats and the renderers in exports.outputs disagree: bind every format once")
+    raise ImportError("exports.formats and the renderers in exports.quiz_files disagree: bind every format once")
 
 
 Timed = Callable[[str, Callable[[], object]], object]
@@ -148,16 +147,6 @@ def quiz_files(quiz: Quiz, formats=FORMATS, timed: Timed | None = None,
 
 def _spec_file(spec: QuizSpec) -> str:
     return spec.path or f"{spec.stem}.yaml"
-
-
-def write(files: dict[str, bytes], out: Path) -> list[Path]:
-    """Write every file all or nothing (a temporary name, then an atomic rename)."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, data in files.items():
-        write_atomic(out / name, data)
-        written.append(out / name)
-    return written
 
 
 # ---------------------------------------------------------------------------------------------
