@@ -72,8 +72,16 @@ class ContentError(PlaybookError):
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
-    """Path as the author sees it: relative to the working directory when possible."""
-    return _display_path(os.fspath(path), os.fspath(base) if base is not None else os.getcwd())
+    """Path as the author sees it: relative to the working directory when possible. A file name
+    that is not UTF-8 (a zip made on a Chinese Windows PC) keeps its odd bytes visible as ``\\xNN``,
+    so messages, the terminal and results.json can hold it."""
+    shown = _display_path(os.fspath(path), os.fspath(base) if base is not None else os.getcwd())
+    if shown.isascii():
+        return shown
+    try:
+        return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that was not an undecodable byte
+        return shown.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @lru_cache(maxsize=65536)

@@ -104,6 +104,6 @@ def run(args: argparse.Namespace) -> int:
     _write(files, args.out)
     flagged = sum(len(s.to_review) for s in sheets)
     passed = sum(s.passed for s in sheets)
-    print(f"批改了 {len(sheets)} 份答卷，{passed} 人及格，{flagged} 处待复核 → {args.out}/results.json、scores.xlsx、"
+    print(f"批改了 {len(sheets)} 份答卷，{passed} 人及格，{flagged} 处待复核 → {display_path(args.out)}/results.json、scores.xlsx、"
           f"review.html (graded {len(sheets)} sheets, {flagged} marks to review)")
     return 1 if any(p.is_error for p in problems) else 0

@@ -9,19 +9,20 @@ backup beside it). Never into the site.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from pathlib import Path
 
 from ..loader import load_or_raise
 from ..output_folder import OutputRefused, Unmarked, publish, refusals
 from ..print.publish import write_atomic
-from ..problems import ContentError, Problem, display_path, print_problems
+from ..problems import ContentError, Problem, display_path, print_problems, printable
 from ..quiz.assemble import build_quiz
 from ..quiz.scoring import Sheet, quiz_fingerprint
 from ..quiz.spec import load_spec
 from ..results import report
 from ..results.analysis import analyse
-from ..results.inputs import check_sheets, read_quiz_json, read_results
+from ..results.inputs import MAX_RESULTS_BYTES, check_sheets, duplicate_sheets, read_quiz_json, read_results
 from ..results.recommend import MIN_RESPONSES
 from ..results.redrill import prepare_redrill
 from ..results.retire import retire_tests
@@ -32,17 +33,36 @@ EARLIER_OUTPUT = Unmarked(frozenset({"report.html", "report.pdf", "report.xlsx",
 
 def load_results(paths: list[Path]) -> tuple[list[Sheet], list[Problem]]:
     """The sheets of every results file, each read through the schema (inputs.read_results): a bad
-    field is an error at its line and that sheet is left out; the other sheets are read."""
+    field is an error at its line and that sheet is left out; the other sheets are read. A file given
+    twice counts once (T017, a warning); one person with two sheets of a test is an error (T005)."""
 
     sheets: list[Sheet] = []
     problems: list[Problem] = []
+    digests: dict[str, str] = {}
     for path in paths:
+        digest = _digest(path)
+        if digest in digests:  # the same file twice (or a copy): counted once, said so
+            problems.append(Problem(display_path(path), 1, 1, "T017", f"这个文件和 {digests[digest]} 一模一样，没有再算一次",
+                                    "the same file was given twice", "warning"))
+            continue
+        if digest:
+            digests[digest] = display_path(path)
         got, found = read_results(path)
         problems += found
         if not got and not any(p.is_error for p in found):
             problems.append(Problem(display_path(path), 1, 1, "T102", "成绩文件里一份答卷也没有", "no sheets"))
         sheets += got
-    return sheets, problems
+    return sheets, problems + duplicate_sheets(sheets)
+
+
+def _digest(path: Path) -> str:
+    """The file's content hash, "" when it cannot be read or is too big (read_results says why)."""
+    try:
+        if path.is_file() and path.stat().st_size <= MAX_RESULTS_BYTES:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        pass
+    return ""
 
 
 def check_out(out: Path, content: Path) -> list[Problem]:
@@ -144,9 +164,9 @@ def run(args: argparse.Namespace) -> int:
     print_problems(problems)
     for t in data.tests:
         weakest = t.weakest_steps[0].label if t.weakest_steps else "—"
-        print(f"「{t.title}」{t.n} 份答卷，平均 {t.describe['mean']:.1f} 分，及格 {t.pass_rate * 100:.0f}%；"
-              f"最薄弱的步骤：{weakest}")
-    print(f"报告 → {args.out}（report.html、report.pdf、trainees.pdf、report.xlsx；含个人信息，勿放进网站）"
+        print(printable(f"「{t.title}」{t.n} 份答卷，平均 {t.describe['mean']:.1f} 分，及格 {t.pass_rate * 100:.0f}%；"
+                        f"最薄弱的步骤：{weakest}"))  # the title comes from results.json: escaped
+    print(f"报告 → {display_path(args.out)}（report.html、report.pdf、trainees.pdf、report.xlsx；含个人信息，勿放进网站）"
           f" (wrote {len(files)} files)")
     if drills:
         for path, blob in drills:
@@ -155,6 +175,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"复习测验规格 → {display_path(path)}；出卷：playbook quiz {display_path(path)}")
     if args.retire:
         for line in retire_tests(data.tests, specs, content, args.quizzes):
-            print(line)
+            print(printable(line))
     sys.stdout.flush()
     return 0

@@ -6,8 +6,8 @@ corrections.json = {"format": "playbook-corrections/1", "decisions": [
 
 The file is read through a schema (inputs.read_corrections): a decision with a bad field, one that
 matches no sheet, names a question not on that sheet, or picks options the question does not have
-(or, for an ordering question, not every option once) is a G006 problem at its own line and is not
-applied; the others are.
+(or, for an ordering question, not every option once), or gives a sheet the 工号 of another graded
+sheet (the same person twice) is a G006 problem at its own line and is not applied; the others are.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ..problems import Problem
 from ..quiz.scoring import Sheet, Trainee, rescore
 from .inputs import CORRECTIONS_FORMAT, Decision, check_decision, decision_from_dict
 from .inputs import read_corrections as _read
+from .tables import trainee_key
 
 FORMAT = CORRECTIONS_FORMAT
 
@@ -53,7 +54,18 @@ def apply_corrections(sheets: list[Sheet], decisions: list[Decision] | list[dict
             continue
         i = by_key[d.key]
         if d.trainee_id is not None:
-            out[i] = replace(out[i], trainee=roster.get(d.trainee_id) or Trainee(id=d.trainee_id))
+            trainee = roster.get(d.trainee_id) or Trainee(id=d.trainee_id)
+            key = trainee_key(out[i].quiz, trainee)
+            other = next((s for j, s in enumerate(out) if j != i and trainee_key(s.quiz, s.trainee) == key), None)
+            if other is not None:  # the same person twice: counted once, never silently
+                problems.append(d.problem(f"这条更正没有用上：工号 {d.trainee_id} 已经是{other.source or other.serial}的答卷，"
+                                          "同一个人同一次测验只能计一次；请在复核页核对工号后重新保存",
+                                          "staff id already on another sheet"))
+                continue
+            if roster and d.trainee_id not in roster:
+                problems.append(d.problem(f"名单里没有工号 {d.trainee_id}；已按这个工号记下，请核对",
+                                          "staff id not on the roster", "warning"))
+            out[i] = replace(out[i], trainee=trainee)
             continue
         quiz = quizzes.get(out[i].version)
         qids = {r.question for r in out[i].responses}

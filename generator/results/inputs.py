@@ -28,6 +28,7 @@ from ..problems import Problem, display_path
 from ..quiz.question import COVER_KINDS, TYPES
 from ..quiz.scoring import Response, Sheet, Trainee, is_correct, quiz_fingerprint
 from ..yamlsafe import Path_, format_path
+from .tables import trainee_key
 
 MAX_RESULTS_BYTES = 32 * 1024 * 1024
 """A results.json larger than this is refused before it is parsed (a real one for 1,000 trainees is ~5 MB)."""
@@ -645,15 +646,46 @@ def _remember(sheet: Sheet, doc: _Doc, path: Path_) -> Sheet:
     return sheet
 
 
-def _sheet_problem(sheet: Sheet, path: Path_, message: str, detail: str, severity: str = "error") -> Problem:
+def _sheet_problem(sheet: Sheet, path: Path_, message: str, detail: str, severity: str = "error",
+                   code: str | None = None) -> Problem:
     origin = origin_of(sheet)
     if origin is None:
         where = sheet.source or f"{sheet.version} 卷 序号 {sheet.serial}"
-        return Problem(where, 1, 1, "T101", message, f"{format_path(path)}: {detail}", severity)  # type: ignore[arg-type]
+        return Problem(where, 1, 1, code or "T101", message, f"{format_path(path)}: {detail}",
+                       severity)  # type: ignore[arg-type]
     line, col = origin.doc.at(origin.path + path)
     full = origin.path + path
-    return Problem(origin.doc.shown, line, col, origin.doc.code, f"{_where(full)}：{message}",
+    return Problem(origin.doc.shown, line, col, code or origin.doc.code, f"{_where(full)}：{message}",
                    f"{format_path(full)}: {detail}", severity)  # type: ignore[arg-type]
+
+
+def _place(sheet: Sheet) -> str:
+    """Where a sheet was read from, for a message: ``results.json 第 12 行``."""
+    origin = origin_of(sheet)
+    if origin is None:
+        return sheet.source or f"{sheet.version} 卷 序号 {sheet.serial}"
+    return f"{origin.doc.shown} 第 {origin.doc.at(origin.path)[0]} 行"
+
+
+def duplicate_sheets(sheets: list[Sheet]) -> list[Problem]:
+    """A person (the same 工号, or name when there is none) with two sheets of one test among the
+    results given — a results file given twice under two names, two gradings of one class, a hand
+    edit: an error (T005) at the second, since which one counts is the trainer's call, never ours.
+    Sheets naming nobody are not compared."""
+    problems: list[Problem] = []
+    first: dict[tuple[str, str], Sheet] = {}
+    for s in sheets:
+        if not (s.trainee.id.strip() or s.trainee.name.strip()):
+            continue
+        key = trainee_key(s.quiz, s.trainee)
+        if key not in first:
+            first[key] = s
+            continue
+        who = "、".join(x for x in (s.trainee.name, s.trainee.id and f"工号 {s.trainee.id}") if x)
+        problems.append(_sheet_problem(
+            s, ("trainee",), f"「{who}」在{_place(first[key])}已经有一份「{s.quiz}」的答卷；同一个人同一次测验只能计一次，"
+                             "不知道该算哪一份：请只给一份成绩文件，或删掉多余的一张答卷", "the same trainee twice", code="T005"))
+    return problems
 
 
 # --- results.json -------------------------------------------------------------------------------------

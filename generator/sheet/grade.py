@@ -1,8 +1,9 @@
 """Grade a stack of scanned answer sheets: each page found, identified by its QR, read, scored.
 
 A page that is not one of this quiz's sheets (another document, another quiz, sheets printed
-from content that has changed since, a serial scanned twice) is reported with file and page;
-the rest of the stack is still graded.
+from content that has changed since, a serial scanned twice, a second sheet of the same 工号) is
+reported with file and page; the rest of the stack is still graded. A 工号 the roster does not have is
+said (a warning) and its id grid goes to review.html with the unclear ones.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def grade_page(page: scan.ScanPage, quizzes: QuizSet, roster: dict[str, Trainee]
     staff_id, unclear = qr["staff_id"], False
     if not staff_id and layout.get("id_grid"):
         staff_id, certain = read.read_staff_id(dark, layout["id_grid"])
-        unclear = not certain
+        unclear = not certain or (bool(roster) and staff_id not in roster)  # a person checks it in review.html
         if unclear:
             crops["@trainee"] = _crop(straight, layout["id_grid"]["box_mm"])
     trainee = roster.get(staff_id) or Trainee(id=staff_id)
@@ -105,6 +106,7 @@ def grade_scans(paths: Sequence[Path], quizzes: QuizSet, roster: dict[str, Train
     graded: list[GradedPage] = []
     problems: list[Problem] = []
     seen: dict[tuple[str, str], str] = {}
+    people: dict[str, str] = {}  # 工号 -> the page its sheet was on (one quiz per grade run)
     for path in paths:
         shown = display_path(path)
         try:
@@ -126,6 +128,20 @@ def grade_scans(paths: Sequence[Path], quizzes: QuizSet, roster: dict[str, Train
                                             "the same sheet was scanned twice"))
                     continue
                 seen[key] = page.where
+                person = result.sheet.trainee.id.strip()
+                if person and person in people:  # another sheet of the same person: counted once
+                    problems.append(Problem(page.file, page.page, 1, "T005",
+                                            f"{page.where}：工号 {person} 的答卷在{people[person]}已经有了；同一个人同一次测验"
+                                            "只能计一次，这一页没有计入（如果是工号涂错了，请在答题卡上改正后和这一批一起重新批改）",
+                                            f"staff id {person} already graded on {people[person]}"))
+                    continue
+                if person:
+                    people[person] = page.where
+                if person and roster and person not in roster:
+                    problems.append(Problem(page.file, page.page, 1, "T012",
+                                            f"{page.where}：名单里没有工号 {person}；请核对答题卡上涂的工号，"
+                                            "涂错了就在 review.html 里改正后用 --corrections 重新批改",
+                                            "staff id not on the roster", "warning"))
                 graded.append(result)
         except scan.ScanError as exc:
             problems.append(Problem(shown, 1, 1, "G008", f"{shown}：{exc}", "cannot read this file"))

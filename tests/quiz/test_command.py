@@ -142,6 +142,7 @@ def test_default_out_is_the_trainers_pack_not_the_site(cli, tmp_path: Path) -> N
     assert not (tmp_path / "site").exists()
 
 
+@pytest.mark.slow  # several runs of playbook quiz
 def test_out_is_never_someone_elses_folder(cli, tmp_path: Path) -> None:
     """--out at a folder with someone's files, or inside the handbook's site, is refused before any
     work and left as it was; our own folder is replaced (a quiz run drops the files of the last run
@@ -181,6 +182,7 @@ def test_out_is_never_someone_elses_folder(cli, tmp_path: Path) -> None:
     assert run.code == 2 and "error[O001]" in run.err and "mine.txt" in run.err, run.err
 
 
+@pytest.mark.slow  # several runs of playbook quiz
 def test_papers_of_another_seed_report_what_the_site_shows_as_practice(cli, tmp_path: Path) -> None:
     """The site's practice avoids each spec's own papers only: papers drawn with another --seed or
     --versions are checked against every practice question the site shows, warned about (Q010) and

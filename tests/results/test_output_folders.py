@@ -176,7 +176,7 @@ def test_failure_midway_puts_the_previous_output_back(tmp_path, monkeypatch, fai
 
 
 def test_failure_writing_a_new_folder_leaves_nothing(tmp_path, monkeypatch):
-    def no_space(path, data):
+    def no_space(path, data, *mode):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(of, "_write_file", no_space)
@@ -227,6 +227,25 @@ def test_site_dir_and_content_of_the_project_from_any_working_folder(project, tm
     cfg = tmp_path / "elsewhere.yml"
     cfg.write_text("site_dir: /nonexistent-site-root\n")
     assert [p.code for p in refusals(Path("/nonexistent-site-root/x"), "grade", config=cfg)] == ["O002"]
+
+
+def test_a_site_playbook_build_made_is_refused_wherever_it_is(tmp_path, monkeypatch):
+    """A site deployed elsewhere, or built with an absolute site_dir: no mkdocs.yml above it, the
+    working folder or --out names it; its marker does. Names and scores never go in, any depth."""
+    site = tmp_path / "www" / "handbook"
+    (site / "assets").mkdir(parents=True)
+    (site / of.SITE_MARKER).write_text("built")
+    monkeypatch.chdir(tmp_path)
+    for kind in of.PERSONAL_KINDS:
+        for out in (site, site / "results", site / "assets" / "x" / "y"):
+            assert [p.code for p in refusals(out, kind)] == ["O002"], (kind, out)
+            with pytest.raises(OutputRefused):
+                publish(out, kind, {"results.json": b"names"})
+    link = tmp_path / "innocent"
+    link.symlink_to(site, target_is_directory=True)
+    assert [p.code for p in refusals(link / "results", "grade")] == ["O002"]
+    assert sorted(p.name for p in site.iterdir()) == [of.SITE_MARKER, "assets"]
+    assert refusals(tmp_path / "www" / "results", "grade") == []  # beside the site is fine
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import copy
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,27 @@ def test_huge_and_non_finite_numbers_and_repeated_keys(tmp_path):
     assert [s.serial for s in got] == [sheets[4]["serial"]]
 
 
+def test_results_given_twice_count_once_and_one_person_twice_is_refused(tmp_path):
+    """`playbook report a.json a.json` (or a copy) counts every trainee once, said as a warning; the
+    same person in two results files (two gradings of one class) is an error at the second sheet,
+    never a second score in the statistics. Sheets naming nobody are not compared."""
+    sheets = _sheets(4)
+    first = _one_per_line(tmp_path / "results.json", "sheets", sheets)
+    copy_ = tmp_path / "copy.json"
+    copy_.write_bytes(first.read_bytes())
+    got, problems = load_results([first, first, copy_])
+    assert len(got) == 4
+    assert [(Path(p.file).name, p.code, p.severity) for p in problems] == [("results.json", "T017", "warning"),
+                                                                           ("copy.json", "T017", "warning")]
+    anonymous = copy.deepcopy(sheets[3])
+    anonymous["trainee"] = {"name": "", "id": "", "store": "", "role": ""}
+    again = _one_per_line(tmp_path / "again.json", "sheets", [sheets[2], anonymous, anonymous])
+    got, problems = load_results([first, again])
+    assert [(Path(p.file).name, p.line, p.code, p.is_error) for p in problems] == [("again.json", 2, "T005", True)]
+    assert "results.json 第 4 行" in problems[0].message and sheets[2]["trainee"]["name"] in problems[0].message
+    assert problems[0].col == _col(again, 2, '"trainee"')
+
+
 def test_oversized_results_are_refused_before_parsing(tmp_path):
     path = tmp_path / "results.json"
     with path.open("wb") as f:
@@ -224,6 +246,28 @@ def test_bad_decisions_are_reported_at_their_line_and_the_rest_applied(tmp_path)
     assert fixed.chosen == [wrong] and not fixed.correct and out[0].score < sheets[0].score
     assert out[0].trainee.id == "E0042"
     assert out[1] == sheets[1]
+
+
+def test_a_staff_id_decision_never_makes_one_person_count_twice(tmp_path):
+    """Giving a sheet the 工号 another graded sheet already has is refused at its line (the same
+    person would count twice); an unknown 工号 with a roster is applied with a warning."""
+    sheets, qs = _graded()
+    sheets[1] = replace(sheets[1], trainee=Trainee("人2", "E0002"))
+    key = {"quiz": SPEC, "version": "A"}
+    path = _one_per_line(tmp_path / "corrections.json", "decisions",
+                         [{**key, "serial": "1", "trainee_id": "E0002"},   # line 2: sheet 2 is E0002
+                          {**key, "serial": "1", "trainee_id": "E0001"},   # 3: applied
+                          {**key, "serial": "2", "trainee_id": "E0001"}],  # 4: sheet 1 is E0001 now
+                         head={"format": "playbook-corrections/1"})
+    read, problems = read_corrections(path)
+    assert problems == []
+    out, problems = apply_corrections(sheets, read, qs, "corrections.json", {})
+    assert [(p.line, p.code, p.severity) for p in problems] == [(2, "G006", "error"), (4, "G006", "error")]
+    assert "只能计一次" in problems[0].message
+    assert [s.trainee.id for s in out] == ["E0001", "E0002"]
+    roster = {"E0002": Trainee("人2", "E0002")}
+    out, problems = apply_corrections(sheets, read[1:2], qs, "corrections.json", roster)
+    assert [(p.line, p.severity) for p in problems] == [(3, "warning")] and out[0].trainee.id == "E0001"
 
 
 def test_corrections_file_level_problems(tmp_path):
@@ -384,14 +428,14 @@ def test_report_cli_refuses_hostile_results_without_writing(tmp_path, edit):
 def test_report_cli_names_charts_by_the_validated_spec_only(tmp_path):
     sheets = _sheets(6)
     for s in sheets:
-        s["title"] = "../../不是文件名"
+        s["title"] = "../../不是文件名\u202eexe.txt"  # a bidi override: the schema allows it, the terminal must not
     _one_per_line(tmp_path / "results.json", "sheets", sheets)
     before = _files(tmp_path)
     run = run_cli("report", "results.json", "--out", "out", "--content", str(CONTENT), "--quizzes", str(QUIZZES),
                   cwd=tmp_path)
-    assert "Traceback" not in run.err and "内部错误" not in run.err, run.err
+    assert run.code == 0 and "Traceback" not in run.err and "内部错误" not in run.err, run.err
     outside = {f for f in _files(tmp_path) - before if not (f == "out" or f.startswith("out/"))}
     assert outside == set(), outside
-    if run.code == 0:
-        charts = sorted(p.name for p in (tmp_path / "out" / "charts").iterdir())
-        assert charts and all(name.startswith(f"{SPEC}-") for name in charts)
+    charts = sorted(p.name for p in (tmp_path / "out" / "charts").iterdir())
+    assert charts and all(name.startswith(f"{SPEC}-") for name in charts)
+    assert "\u202e" not in run.out + run.err and "不是文件名\\u202eexe.txt" in run.out, run.out

@@ -6,6 +6,7 @@ clear problem at `file:page:1`, refused before any pixels are decoded; the other
 from __future__ import annotations
 
 import json
+import os
 import random
 import struct
 import subprocess
@@ -17,6 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from generator.quiz.scoring import Results, Trainee, to_json
 from generator.sheet import scan
 from generator.sheet.grade import QuizSet, grade_scans
 
@@ -120,6 +122,55 @@ def test_one_bit_group4_tiff_from_a_copier(tmp_path: Path, quizzes: QuizSet, she
     frames[0].save(tiff, save_all=True, append_images=frames[1:], compression="group4")
     graded, problems = grade_scans([tiff], quizzes, {})
     assert problems == [] and [g.sheet.serial for g in graded] == ["001", "002"]
+
+
+def _marked(tmp_path: Path, quiz_dir: Path, name: str, staff_ids: list[str]) -> Path:
+    """A TIFF of blank sheets 001, 002… of version A, each with its 工号 marked in the id grid."""
+    layout = json.loads((quiz_dir / "sheet-A.json").read_text(encoding="utf-8"))
+    pdf = (quiz_dir / "sheet-A.pdf").read_bytes()
+    frames = []
+    for page, staff_id in enumerate(staff_ids):
+        rng = random.Random(10 + page)
+        img = rasterise(pdf, 150, page)
+        fill(img, 150, layout, rng, ambiguous=0.0, staff_id=staff_id)
+        frames.append(Image.fromarray(distort(img, rng, angle=0.5, noise=3.0)))
+    tiff = tmp_path / name
+    frames[0].save(tiff, save_all=True, append_images=frames[1:], compression="tiff_lzw", dpi=(150, 150))
+    return tiff
+
+
+def test_two_sheets_with_the_same_staff_id_count_once(tmp_path: Path, quiz_dir: Path, quizzes: QuizSet) -> None:
+    """Blank sheets 001 and 002 both marked 工号 20481 (one person twice, or a misread id): the second
+    page is an error at its page, never a second score for the same person."""
+    graded, problems = grade_scans([_marked(tmp_path, quiz_dir, "twice.tif", ["20481", "20481"])], quizzes, {})
+    assert [(g.sheet.serial, g.sheet.trainee.id) for g in graded] == [("001", "20481")]
+    assert _codes(problems) == [("twice.tif", 2, "T005")] and "只能计一次" in problems[0].message
+
+
+def test_a_staff_id_not_on_the_roster_is_said_and_goes_to_review(tmp_path: Path, quiz_dir: Path,
+                                                                 quizzes: QuizSet) -> None:
+    """A 工号 read with certainty that the roster does not have (a slip of the pencil): a warning at its
+    page, and the id grid goes to review.html for a person to correct; one on the roster takes its name."""
+    roster = {"20481": Trainee("张伟", "20481", "一店")}
+    tiff = _marked(tmp_path, quiz_dir, "ids.tif", ["20481", "20418"])
+    graded, problems = grade_scans([tiff], quizzes, roster)
+    assert [(g.sheet.trainee.name, g.sheet.trainee.id, g.staff_id_unclear) for g in graded] == [
+        ("张伟", "20481", False), ("", "20418", True)]
+    assert "@trainee" in graded[1].crops
+    assert [(p.line, p.code, p.severity) for p in problems] == [(2, "T012", "warning")]
+
+
+def test_a_scan_whose_file_name_is_not_utf8_is_graded_and_named_visibly(tmp_path: Path, quizzes: QuizSet,
+                                                                          sheets: list[np.ndarray]) -> None:
+    """扫描.png named in GBK bytes (a copier's share, a zip from a Chinese Windows PC): graded, its name
+    kept as \\xNN in the sheet's source so results.json can be written."""
+    raw = "扫描".encode("gbk") + b".png"
+    Image.fromarray(sheets[0]).save(tmp_path / os.fsdecode(raw))
+    graded, problems = grade_scans([tmp_path / os.fsdecode(raw)], quizzes, {})
+    assert problems == [] and len(graded) == 1
+    assert graded[0].sheet.source.endswith(raw.decode("utf-8", "backslashreplace") + " 第 1 页")
+    assert "\\xc3\\xe8.png" in graded[0].sheet.source
+    assert json.loads(to_json(Results([g.sheet for g in graded])))["sheets"][0]["source"] == graded[0].sheet.source
 
 
 def test_a_tiff_with_too_many_pages_is_cut_off_and_reported(tmp_path: Path, monkeypatch) -> None:
