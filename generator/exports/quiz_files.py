@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import sys
-import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +40,7 @@ from ..quiz.coverage import coverage, coverage_html
 from ..quiz.practice import overlap
 from ..quiz.spec import load_spec, spec_files
 from ..sheet.sheet_files import BLANK_SHEETS, sheet_files
+from ..timings import Timed, timer
 from . import anki, gift, moodle, paper
 from .formats import EXPORTS, FORMATS, file_names, version_names
 from .text_bank import text_bank
@@ -80,20 +80,6 @@ if any(set(_bound[scope]) != {f.name for f in EXPORTS if f.scope == scope} for s
     raise ImportError("exports.formats and the renderers in exports.quiz_files disagree: bind every format once")
 
 
-Timed = Callable[[str, Callable[[], object]], object]
-
-
-def _timer(timings: dict[str, float] | None) -> Timed:
-    def timed(fmt: str, fn):
-        t0 = time.perf_counter()
-        value = fn()
-        if timings is not None:
-            timings[fmt] = timings.get(fmt, 0.0) + time.perf_counter() - t0
-        return value
-
-    return timed
-
-
 def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None, roster=None,
            blank_sheets: int | None = None, shared: dict[str, list[str]] | None = None) -> dict[str, bytes]:
     """file name -> bytes for the requested formats, plus the coverage report.
@@ -102,7 +88,7 @@ def render(quiz: Quiz, formats=FORMATS, timings: dict[str, float] | None = None,
     numbered sheets per version. ``shared``: exam question id -> where the handbook shows it as
     practice (``practice.overlap``), listed in the coverage report."""
 
-    timed = _timer(timings)
+    timed = timer(timings)
     files: dict[str, bytes] = {}
     names = topics(quiz) if any(f in formats for f in TOPIC_FORMATS) else {}
     for i in range(len(quiz.labels)):
@@ -120,7 +106,7 @@ def version_files(data: dict, formats=FORMATS, topic_names: dict[str, str] | Non
                   timed: Timed | None = None) -> dict[str, bytes]:
     """The files of one version made from its quiz JSON alone (all but the answer sheet)."""
 
-    timed = timed or _timer(None)
+    timed = timed or timer(None)
     files: dict[str, bytes] = {}
     for f in EXPORTS:
         if f.name in formats and f.scope == "version":
@@ -133,7 +119,7 @@ def quiz_files(quiz: Quiz, formats=FORMATS, timed: Timed | None = None,
                shared: dict[str, list[str]] | None = None) -> dict[str, bytes]:
     """The files made from the whole quiz: the Anki deck and the coverage report."""
 
-    timed = timed or _timer(None)
+    timed = timed or timer(None)
     files: dict[str, bytes] = {}
     for f in EXPORTS:
         if f.name in formats and f.scope == "quiz":

@@ -8,7 +8,6 @@ they hold names and scores.
 from __future__ import annotations
 
 import io
-import time
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -19,6 +18,7 @@ from openpyxl import Workbook
 from .. import standalone
 from ..print import typst_compiler
 from ..spreadsheet import stable_xlsx, xlsx_row
+from ..timings import timer
 from .analysis import Analysis, ContentRow, TestAnalysis, TraineeResult
 from .charts import charts
 
@@ -191,13 +191,7 @@ def render(data: Analysis, with_pdf: bool = True, timings: dict[str, float] | No
     (a page or more per trainee to hand back), report.xlsx (every figure), charts/*.svg. The PDFs
     show the very charts written to charts/."""
 
-    def timed(name: str, fn):
-        t0 = time.perf_counter()
-        value = fn()
-        if timings is not None:
-            timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
-        return value
-
+    timed = timer(timings)
     files: dict[str, bytes] = {}
     svgs = {}
     for t in data.tests:
