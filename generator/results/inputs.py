@@ -767,17 +767,14 @@ def check_sheets(sheets: list[Sheet], quizzes: dict[str, dict[str, dict]]) -> li
                                                "question not in the quiz"))
                 continue
             n = len(q["options"])
-            ordering = isinstance(q["answer"], list)
+            # An ordering answer may be incomplete or repeat a letter: that is what the trainee wrote
+            # (grade warns T010 and counts it wrong), so only the range and `correct` are checked.
             wrong = [c for c in r.chosen if c >= n]
             if wrong:
                 problems.append(_sheet_problem(
                     s, ("responses", j, "chosen"),
                     f"选项序号 {wrong[0]} 超出范围：这道题只有 {n} 个选项（序号 0 到 {n - 1}）；请用 playbook grade 重新批改",
                     f"index {wrong[0]} out of range 0..{n - 1}"))
-            elif ordering and r.chosen and r.flag is None and sorted(r.chosen) != list(range(n)):
-                problems.append(_sheet_problem(
-                    s, ("responses", j, "chosen"), f"排序题的顺序应把 {n} 个选项（0 到 {n - 1}）各写一次",
-                    "not a permutation of the options"))
             elif r.flag is None and r.correct != is_correct(q, r.chosen):
                 problems.append(_sheet_problem(
                     s, ("responses", j, "correct"),

@@ -268,3 +268,28 @@ def test_no_trainee_name_reaches_a_built_site(small, tmp_path):
     for path in site.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".json", ".js", ".xml", ".txt", ".csv"):
             assert marker not in path.read_text(encoding="utf-8", errors="ignore"), path
+
+
+@pytest.mark.slow
+def test_an_incomplete_order_graded_from_a_table_is_reported(tmp_path):
+    """「A」 in an ordering column is what the trainee wrote: grade warns (T010) and counts it wrong,
+    and report takes that results.json as it is (it used to refuse it as not a permutation)."""
+    quiz = tmp_path / "quiz"
+    r = run_cli("quiz", str(QUIZZES / "new-hire-sales-office.yaml"), "--content", str(CONTENT), "--out", str(quiz),
+                "--format", "json")
+    assert r.code == 0, r.err
+    questions = json.loads((quiz / "quiz-A.json").read_text(encoding="utf-8"))["questions"]
+    answers = ["A" if q["type"] == "ordering" else "ABCDEFGH"[q["answer"]] for q in questions]
+    table = tmp_path / "scores.csv"
+    table.write_text("姓名,工号,卷别," + ",".join(str(i + 1) for i in range(len(questions))) + "\n"
+                     + "张三,E001,A," + ",".join(answers) + "\n", encoding="utf-8")
+    r = run_cli("grade", str(table), "--quiz", str(quiz), "--out", str(tmp_path / "results"))
+    assert r.code == 0 and "warning[T010]" in r.err, r.err
+    orders = sum(q["type"] == "ordering" for q in questions)
+    assert orders
+    r = run_cli("report", str(tmp_path / "results" / "results.json"), "--content", str(CONTENT),
+                "--quizzes", str(QUIZZES), "--out", str(tmp_path / "report"))
+    assert r.code == 0 and "error" not in r.err, r.err
+    scores = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
+    (sheet,) = scores["sheets"]
+    assert sheet["score"] == pytest.approx(100 * (len(questions) - orders) / len(questions), abs=0.1)
