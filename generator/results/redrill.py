@@ -16,7 +16,8 @@ import yaml
 
 from ..model import SLUG_PATTERN
 from ..problems import ContentError, Problem, display_path
-from ..quiz.assemble import build_quiz, capacity
+from ..quiz.assemble import available, build_quiz, capacity
+from ..quiz.exclude import stale
 from ..quiz.pool import select
 from ..quiz.spec import load_spec
 from .analysis import TestAnalysis
@@ -79,7 +80,8 @@ def redrill_spec(test: TestAnalysis, spec, content) -> tuple[str, dict]:
                                     "nothing weak to re-drill")])
     seed = spec.seed if spec is not None else 1
     pool = select(content, procs)
-    possible = capacity(pool, seed, list(STEP_TYPES))
+    kept = _exclusions_that_apply(spec, pool, seed)
+    possible = capacity(pool, seed, list(STEP_TYPES), kept)
     base = spec.counts() if spec is not None else DEFAULT_COUNTS
     counts = {t: min(max(base.get(t, 0), DEFAULT_COUNTS[t]), possible[t]) for t in STEP_TYPES}
     while sum(counts.values()) > MAX_TOTAL:
@@ -105,7 +107,19 @@ def redrill_spec(test: TestAnalysis, spec, content) -> tuple[str, dict]:
     }
     if not data["roles"]:
         del data["roles"]
+    if kept:  # a question the trainer took out (or retired) stays out of the re-drill too
+        data["exclude"] = [rule.entry for rule in kept]
     return redrill_stem(test.spec), data
+
+
+def _exclusions_that_apply(spec, pool, seed: int) -> tuple:
+    """The spec's ``exclude:`` entries that match a question the re-drill's narrower pool can make
+    (the others would only be stale there, Q011)."""
+    rules = spec.exclusions() if spec is not None else ()
+    if not rules:
+        return ()
+    gone = set(stale(rules, available(pool, seed, list(STEP_TYPES)), lambda others: available(pool, seed, others)))
+    return tuple(rule for i, rule in enumerate(rules) if i not in gone)
 
 
 def spec_yaml(data: dict, test: TestAnalysis) -> bytes:

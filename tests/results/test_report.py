@@ -11,8 +11,11 @@ import pytest
 import yaml
 
 from generator.commands.report import load_results
+from generator.quiz.assemble import build_quiz
 from generator.quiz.scoring import Trainee, score_sheet, to_json
+from generator.quiz.spec import load_spec
 from generator.results import analysis
+from generator.results.redrill import prepare_redrill
 
 from ..conftest import run_cli
 from .helpers import CONTENT, QUIZZES, REPO, quizzes, results_for, shipped
@@ -293,3 +296,28 @@ def test_an_incomplete_order_graded_from_a_table_is_reported(tmp_path):
     scores = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
     (sheet,) = scores["sheets"]
     assert sheet["score"] == pytest.approx(100 * (len(questions) - orders) / len(questions), abs=0.1)
+
+
+@pytest.mark.slow
+def test_a_redrill_keeps_out_what_the_trainer_excluded(small, tmp_path):
+    """A question the spec excludes (or --retire took out) stays out of its re-drill; entries the
+    re-drill's narrower pool cannot make are left behind rather than copied as stale (Q011)."""
+    content = shipped()
+    t = analysis.analyse(load_results([small])[0], {"new-hire-sales-office": quizzes()}, content).tests[0]
+    original, _ = load_spec(QUIZZES / "new-hire-sales-office.yaml", content)
+    _, blob = prepare_redrill(t, original, content, tmp_path)
+    (tmp_path / "first.yaml").write_bytes(blob)
+    first, _ = load_spec(tmp_path / "first.yaml", content)
+    asked = [q.id for paper in build_quiz(content, first).papers for q in paper]
+    spec_file = tmp_path / "new-hire-sales-office.yaml"
+    spec_file.write_text((QUIZZES / "new-hire-sales-office.yaml").read_text(encoding="utf-8")
+                         + f"exclude:\n  - {asked[0]}\n  - ordering:no-such-procedure:000000\n", encoding="utf-8")
+    spec, problems = load_spec(spec_file, content)
+    assert spec is not None, problems
+    _, blob = prepare_redrill(t, spec, content, tmp_path / "quizzes")
+    data = yaml.safe_load(blob)
+    assert data["exclude"] == [asked[0]]
+    (tmp_path / "again.yaml").write_bytes(blob)
+    again, problems = load_spec(tmp_path / "again.yaml", content)
+    assert again is not None and not [p for p in problems if p.code == "Q011"], problems
+    assert asked[0] not in {q.id for paper in build_quiz(content, again).papers for q in paper}
