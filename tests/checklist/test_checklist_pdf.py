@@ -200,7 +200,8 @@ def test_cli_writes_the_named_checklists(cli, tmp_path):
     out = tmp_path / "out"
     run = cli("checklist", "sales-office-reception", "--size", "a6", "--content", str(CONTENT), "--out", str(out))
     assert run.code == 0, run.err
-    assert sorted(p.name for p in out.iterdir()) == ["sales-office-reception-a6.pdf"]  # no staging left
+    # no staging left; the marker names the folder as the checklists' own
+    assert sorted(p.name for p in out.iterdir()) == [".playbook-output.json", "sales-office-reception-a6.pdf"]
     assert run.out.strip().endswith("sales-office-reception-a6.pdf")
     assert "已生成 1 个A6 柜台卡 PDF" in run.err
     assert "售楼处客户接待" in pdftotext(out / "sales-office-reception-a6.pdf")
