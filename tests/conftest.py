@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.quiz.assemble import capacity
+from generator.quiz.pool import select
+
 # Every test, and every CLI subprocess a test starts, keeps printed PDFs in a private cache folder,
 # never in the user's ~/.cache (tests about the cache point PLAYBOOK_CACHE at their own tmp_path).
 _PRINT_CACHE = tempfile.mkdtemp(prefix="playbook-test-print-cache-")
@@ -79,8 +82,24 @@ def seeds() -> Path:
 
 def copy_content(dest: Path) -> Path:
     """A private copy of the shipped content (so a test can break it)."""
-    import shutil
-
     target = dest / "content"
     shutil.copytree(CONTENT, target)
     return target
+
+
+TINY_PROC = "after-sales-process-keys"  # three steps: a spec on it alone takes every question it has
+TINY_TITLE = "小测验·售后三要点"
+
+
+def quizzes_with_a_tiny_spec(folder: Path, content, versions: int) -> Path:
+    """The shipped specs and one (``tiny-drill.yaml``) that asks every question TINY_PROC can make:
+    the site's practice then has to reuse exam questions, which must be reported, not hidden."""
+    for spec in (REPO / "quizzes").glob("*.yaml"):
+        shutil.copy(spec, folder / spec.name)
+    cap = {t: n for t, n in capacity(select(content, [TINY_PROC]), 1).items() if n}
+    assert 1 <= sum(cap.values()) <= 6, cap
+    counts = "".join(f"  {t}: {n}\n" for t, n in cap.items())
+    (folder / "tiny-drill.yaml").write_text(
+        f"title: {TINY_TITLE}\ndraws_on:\n  procedures: [{TINY_PROC}]\nquestions:\n{counts}"
+        f"seed: 1\nversions: {versions}\nvariation: shuffle\n", encoding="utf-8")
+    return folder

@@ -69,6 +69,9 @@ def run(args: argparse.Namespace) -> int:
     if not spec_path.is_file():
         raise ContentError([Problem(display_path(spec_path), 1, 1, "Q009", "找不到测验规格文件",
                                     "quiz spec file not found")])
+    out = args.out if args.out is not None else Path("trainer-pack") / spec_path.stem
+    if getattr(args, "preview", False) or not getattr(args, "write_exclude", None):
+        _check_out(out, spec_path.stem, args.content)  # a folder not ours is refused before the slow work
     roster = None
     if args.roster is not None:
         roster, roster_problems = read_roster(args.roster)
@@ -100,8 +103,6 @@ def run(args: argparse.Namespace) -> int:
         if not getattr(args, "preview", False):
             print_problems([p for p in problems if not p.is_error])
             return 0
-    out = args.out if args.out is not None else Path("trainer-pack") / spec.stem
-    _check_out(out, spec.stem, args.content)
     if getattr(args, "preview", False):
         print_problems([p for p in problems if not p.is_error])
         cands = candidates(content, spec, args.seed)

@@ -14,7 +14,6 @@ import functools
 import html
 import json
 import re
-import shutil
 import sqlite3
 import subprocess
 import tempfile
@@ -30,15 +29,13 @@ from handbook_support import CONTENT, REPO, playbook, preview_server, write_conf
 from generator.commands.grade import load_quiz_dir
 from generator.loader import load_or_raise
 from generator.output_folder import MARKER
-from generator.quiz.assemble import build_quiz, capacity
-from generator.quiz.pool import select
+from generator.quiz.assemble import build_quiz
 from generator.quiz.practice import exam_set, procedure_practice, spec_practice
 from generator.quiz.spec import load_specs
+from tests.conftest import TINY_PROC, TINY_TITLE, quizzes_with_a_tiny_spec
 
 EXAM_FILE = re.compile(r"^(paper|key|sheet|quiz|moodle|gift|tiku|wesurvey)-[A-Z]\.|^coverage\.|^preview\.html$")
 NO_TEXT = (".png", ".jpg", ".ico", ".gz", ".woff", ".woff2", ".ttf", ".otf")
-TINY_PROC = "after-sales-process-keys"  # three steps: a spec on it alone takes every question it has
-TINY_TITLE = "小测验·售后三要点"
 
 
 @functools.lru_cache(maxsize=1)
@@ -255,17 +252,7 @@ def test_build_writes_the_pack_outside_the_site_as_playbook_quiz_does(tmp_path: 
 @pytest.fixture(scope="module")
 def tiny_quizzes(tmp_path_factory) -> Path:
     """The shipped specs and one that asks every question its one small procedure has."""
-    content = _content()
-    folder = tmp_path_factory.mktemp("quizzes")
-    for spec in (REPO / "quizzes").glob("*.yaml"):
-        shutil.copy(spec, folder / spec.name)
-    cap = {t: n for t, n in capacity(select(content, [TINY_PROC]), 1).items() if n}
-    assert 1 <= sum(cap.values()) <= 6, cap
-    counts = "".join(f"  {t}: {n}\n" for t, n in cap.items())
-    (folder / "tiny-drill.yaml").write_text(
-        f"title: {TINY_TITLE}\ndraws_on:\n  procedures: [{TINY_PROC}]\nquestions:\n{counts}"
-        "seed: 1\nversions: 2\nvariation: shuffle\n", encoding="utf-8")
-    return folder
+    return quizzes_with_a_tiny_spec(tmp_path_factory.mktemp("quizzes"), _content(), versions=2)
 
 
 @pytest.mark.slow

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from html import escape
 from pathlib import Path
 
@@ -13,18 +12,16 @@ import pytest
 
 from generator.quiz import pool as pool_module
 from generator.quiz import practice as practice_module
-from generator.quiz.assemble import build_quiz, capacity
+from generator.quiz.assemble import build_quiz
 from generator.quiz.coverage import coverage, coverage_html
-from generator.quiz.pool import select
 from generator.quiz.practice import ExamSet, exam_set, overlap, procedure_practice, shown_as_practice, spec_practice
 from generator.quiz.question import Question, flaws
 from generator.quiz.site import procedure_questions, procedure_quiz_html, spec_page_markdown
 from generator.quiz.spec import load_spec, load_specs
+from tests.conftest import TINY_PROC, quizzes_with_a_tiny_spec
 
 from .helpers import QUIZZES, shipped
 from .test_invariants import check_semantics
-
-TINY_PROC = "after-sales-process-keys"  # three steps: a pool of a handful of questions
 
 
 def _ws(text: str) -> str:
@@ -138,17 +135,7 @@ def test_an_exam_question_is_known_by_its_id_or_its_prompt() -> None:
 
 @pytest.fixture(scope="module")
 def tiny_quizzes(tmp_path_factory) -> Path:
-    content = shipped()
-    folder = tmp_path_factory.mktemp("quizzes")
-    for spec in QUIZZES.glob("*.yaml"):
-        shutil.copy(spec, folder / spec.name)
-    cap = {t: n for t, n in capacity(select(content, [TINY_PROC]), 1).items() if n}
-    assert 1 <= sum(cap.values()) <= 6, cap
-    counts = "".join(f"  {t}: {n}\n" for t, n in cap.items())
-    (folder / "tiny-drill.yaml").write_text(
-        f"title: 小测验·售后三要点\ndraws_on:\n  procedures: [{TINY_PROC}]\nquestions:\n{counts}"
-        "seed: 1\nversions: 1\nvariation: shuffle\n", encoding="utf-8")
-    return folder
+    return quizzes_with_a_tiny_spec(tmp_path_factory.mktemp("quizzes"), shipped(), versions=1)
 
 
 def test_a_tiny_pool_reuses_exam_questions_and_overlap_says_where(tiny_quizzes: Path) -> None:
