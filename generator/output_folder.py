@@ -1,4 +1,5 @@
-"""A folder of our own output, published all or nothing (``playbook grade``, ``playbook report``).
+"""A folder of our own output, published all or nothing (``playbook grade``, ``report``, ``quiz``,
+``checklist`` and the trainers' pack of ``playbook build``).
 
 A command writes only into a folder that is new or holds its own earlier output, recognised by the
 marker file ``.playbook-output.json`` (the command's kind and the relative paths of the files it
@@ -13,7 +14,10 @@ is refused, never emptied. Publishing swaps in only our own files:
   file stays untouched. A failure midway puts the previous output back and leaves no temporary
   folder; a run that is killed leaves a marker naming every file that may be ours, and the next
   run tidies up.
-- personal data: files 0600, folders 0700, whatever the umask.
+- personal data and exams: files 0600, folders 0700, whatever the umask (``private=False`` for
+  printables: 0644/0755). ``keep`` keeps earlier files a run does not write (checklists add up;
+  a quiz run keeps its preview page); ``nested_in`` takes a spec's folder of a trainers' pack as
+  the quiz's own.
 - never inside the handbook site (``site_dir`` of the project's mkdocs.yml, real paths) or the
   content folder; ``--out`` through a symlink counts where it leads. Output naming people (grade,
   report) is also kept out of any folder a build made (its ``.playbook-site``), wherever it is.
