@@ -7,4 +7,4 @@ bash scripts/setup-system.sh --test
 bash scripts/setup-python.sh --test
 export NO_MKDOCS_2_WARNING=1
 workers=$(.venv/bin/python -c "import os; print(max(1, min(2, os.cpu_count() or 1)))")
-exec .venv/bin/python -m pytest -n "$workers" --durations=30 "$@"
+exec .venv/bin/python -m pytest -n "$workers" --dist worksteal --durations=30 "$@"
