@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import sys
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,7 @@ from .loader import YAML_SUFFIXES, load_or_raise
 from .print.batch import PrintBatch
 from .problems import PlaybookError
 from .quiz.assemble import label
+from .quiz.online import PROCEDURE_PAGE
 from .quiz.practice import exam_set
 from .quiz.site import procedure_quiz_html, spec_page_markdown
 from .quiz.spec import load_specs
@@ -201,7 +204,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         assert self.plan is not None and self.glossary is not None
         spec = self.plan.pages.get(page.file.src_uri)
         if spec is None or spec.template is None:
-            return html
+            return _link_procedure_pages(html, page, files)
 
         def url_of(path: str) -> str | None:
             target = files.get_file_from_path(path)
@@ -276,6 +279,23 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self.printables is not None:
             self.printables.close()
             self.printables = None
+
+
+_PROCEDURE_PAGE = re.compile(re.escape(PROCEDURE_PAGE) + r'([^"]+\.md)"')
+
+
+def _link_procedure_pages(html: str, page: Any, files: Files) -> str:
+    """The procedure page each question of a quiz page names (``procedures/<id>.md``) as the URL it
+    has in this site, relative to the page (either ``use_directory_urls``)."""
+    if PROCEDURE_PAGE not in html:
+        return html
+
+    def url(match: re.Match) -> str:
+        target = files.get_file_from_path(match.group(1))
+        link = utils.get_relative_url(target.url, page.url) if target is not None else ""
+        return f'{PROCEDURE_PAGE}{escape(link, quote=True)}"'
+
+    return _PROCEDURE_PAGE.sub(url, html)
 
 
 def _report_to_terminal(problems: list[Any]) -> None:

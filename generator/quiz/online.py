@@ -40,8 +40,23 @@ def compact_quiz_block(quiz: dict, intro: str = "", key: str = "") -> str:
             '<noscript><p class="pb-quiz-noscript">需要启用 JavaScript 才能做自测。</p></noscript></div>')
 
 
-def quiz_block(quiz: dict, intro: str = "", key: str = "") -> str:
-    """Render a quiz JSON (what :meth:`generator.quiz.assemble.Quiz.to_json` makes) as the online block."""
+PROCEDURE_PAGE = 'data-procedure-page="'
+"""Names, on a question of a quiz page, the page of the procedure it drills (as its source path
+``procedures/<id>.md``; the plugin rewrites it into the page's URL): the 错题本 links back to it."""
+
+
+def _procedure_of(q: dict, titles: dict[str, str]) -> str:
+    """The data attributes naming the procedure a question drills ("" when it drills none)."""
+    pid = next((c["id"] for c in q.get("covers", ()) if c["kind"] in ("step", "procedure")), None)
+    if pid is None or pid not in titles:
+        return ""
+    return (f' data-procedure="{_e(pid)}" data-procedure-title="{_e(titles[pid])}" '
+            f'{PROCEDURE_PAGE}procedures/{_e(pid)}.md"')
+
+
+def quiz_block(quiz: dict, intro: str = "", key: str = "", titles: dict[str, str] | None = None) -> str:
+    """Render a quiz JSON (what :meth:`generator.quiz.assemble.Quiz.to_json` makes) as the online block.
+    ``titles`` (procedure id -> title): each question names the procedure it drills, for the 错题本."""
     qs = quiz["questions"]
     if not qs:
         return ""
@@ -55,7 +70,7 @@ def quiz_block(quiz: dict, intro: str = "", key: str = "") -> str:
         ans = q["answer"]
         ordering = isinstance(ans, list)
         parts.append(f'<fieldset class="pb-quiz-q" data-type="{_e(q["type"])}" data-question="{_e(q["id"])}" '
-                     f'data-answer="{_e(json.dumps(ans))}">')
+                     f'data-answer="{_e(json.dumps(ans))}"{_procedure_of(q, titles or {})}>')
         lines = q["prompt"].split("\n")
         prompt = "<br>".join(_e(line) for line in lines)
         parts.append(f'<legend><span class="pb-quiz-n">{n}.</span> <span class="pb-quiz-kind">'

@@ -69,7 +69,8 @@ def spec_page_markdown(content: Content, spec: QuizSpec, exam: ExamSet | Path | 
               '<p class="pb-quiz-note">练习题的题型和题量与考试相近'
               + ("" if practice.reused else "，但不是试卷上的题")
               + "。试卷和答案在培训师资料包里，不在手册网站里。</p>", "",
-              quiz_block(data, intro="选好答案后点“提交答案”，每道题都会显示对错和解析。", key=f"spec:{spec.stem}"), ""]
+              quiz_block(data, intro="选好答案后点“提交答案”，每道题都会显示对错和解析。", key=f"spec:{spec.stem}",
+                         titles={pid: p.title for pid, p in content.procedures.items()}), ""]
     lines += ["## 卡片复习", "",
               f'<ul class="pb-quiz-downloads"><li><a href="{escape(spec.stem)}.apkg">Anki 卡片（规范用语与时间要求）</a>'
               "</li></ul>", ""]

@@ -151,6 +151,37 @@ def test_wrong_answer_stays_in_the_mistakes_notebook_until_right_twice(visit: Vi
     assert visit.stored()["mistakes"] == {}
 
 
+def test_a_wrong_answer_on_a_quiz_page_goes_into_the_notebook_with_its_procedure(visit: Visit) -> None:
+    """The 在线练习 of a quiz spec records mistakes too: 出自 links the procedure's step, 去重做 the quiz
+    page; the procedure's own page does not drop it; two right answers there take it out."""
+    quiz_page = "quizzes/new-hire-sales-office/index.html"
+    visit.open(quiz_page)
+    n, right, wrong = _single_choice(visit.page)
+    pid, title = visit.page.evaluate(f"""() => {{
+      const fs = document.querySelectorAll('.pb-quiz fieldset.pb-quiz-q')[{n}];
+      return [fs.getAttribute('data-procedure'), fs.getAttribute('data-procedure-title')];
+    }}""")
+    assert pid and title
+    _answer(visit.page, n, wrong)
+    stored = visit.stored()
+    (qid, entry), = stored["mistakes"].items()
+    assert (entry["procedure"], entry["title"], entry["redo"]) == (pid, title, quiz_page)
+    assert entry["page"] == f"procedures/{pid}.html" and stored["quiz"] == {}  # no procedure's self-check score
+
+    visit.open("learn/mistakes.html")
+    links = visit.page.locator(f'[data-mistake="{qid}"] a')
+    assert links.nth(0).get_attribute("href").startswith(f"../procedures/{pid}.html")
+    assert links.nth(0).inner_text().startswith(title)
+    assert links.nth(1).get_attribute("href") == f"../{quiz_page}"
+    visit.open(f"procedures/{pid}.html")  # the procedure page does not ask it: still kept
+    visit.page.wait_for_selector(".pb-quiz[data-pb-ready]")
+    assert qid in visit.stored()["mistakes"]
+    for _ in range(2):
+        visit.open(quiz_page)
+        _answer(visit.page, n, right)
+    assert visit.stored()["mistakes"] == {}
+
+
 def _end_of_today() -> datetime:
     return datetime.now().replace(hour=23, minute=59, second=59)
 

@@ -96,7 +96,10 @@
 
   function initProcedure() {
     var block = procedureBlock();
-    if (!block) { return; }
+    if (!block) {
+      if (document.querySelector(".pb-quiz fieldset[data-procedure]")) { dropRetired(null); }  // a quiz page
+      return;
+    }
     dropRetired(block);
     showRead(block, load());
     block.querySelector("[data-mark-read]").addEventListener("click", function () {
@@ -149,22 +152,37 @@
   }
 
   function dropRetired(block) {
-    // Mistakes of this procedure whose question the page no longer asks (the content changed) leave.
-    var pid = block.getAttribute("data-learner-procedure");
+    // Mistakes made on this page whose question it no longer asks (the content changed) leave: on a
+    // procedure page those of its procedure, on a quiz page those whose 去重做 is this page.
+    var pid = block ? block.getAttribute("data-learner-procedure") : "";
+    var here = pagePath();
     var asked = {};
     all(".pb-quiz fieldset.pb-quiz-q").forEach(function (fs) { asked[questionId(fs, pid, null)] = true; });
     var data = load(), changed = false;
     Object.keys(data.mistakes).forEach(function (qid) {
-      if (data.mistakes[qid].procedure === pid && !asked[qid]) { delete data.mistakes[qid]; changed = true; }
+      var m = data.mistakes[qid];
+      var mine = m.redo ? m.redo === here : block && m.procedure === pid;
+      if (mine && !asked[qid]) { delete data.mistakes[qid]; changed = true; }
     });
     if (changed) { save(data); }
   }
 
+  function sitePath(href) {
+    // A link's target as a path from the site root (what pagePath gives for the page itself).
+    var root = new URL(siteBase(), window.location.href).href;
+    var there = new URL(href, window.location.href).href.split("#")[0];
+    return there.indexOf(root) === 0 ? there.slice(root.length) : "";
+  }
+
   function onAnswered(ev) {
+    // On a procedure page the answer counts for its procedure (score and 错题本); on a quiz page a
+    // question names the procedure it drills, and a wrong answer goes into the 错题本 with a link
+    // back to that procedure and one to redo it here.
     var block = procedureBlock();
     var fs = ev.target;
-    if (!block || !fs || !fs.querySelector) { return; }
-    var pid = block.getAttribute("data-learner-procedure");
+    if (!fs || !fs.querySelector) { return; }
+    var pid = block ? block.getAttribute("data-learner-procedure") : fs.getAttribute("data-procedure");
+    if (!pid) { return; }
     var detail = ev.detail || {};
     var prompt = promptOf(fs);
     var qid = questionId(fs, pid, detail);
@@ -176,13 +194,17 @@
     if (!detail.correct && answered) {  // a question left blank is not a mistake
       var h1 = document.querySelector("h1");
       data.mistakes[qid] = {
-        procedure: pid, page: pagePath(), title: h1 ? h1.firstChild.textContent : pid, prompt: prompt, chosen: chosenText(fs),
+        procedure: pid, page: block ? pagePath() : sitePath(fs.getAttribute("data-procedure-page") || ""),
+        title: block ? (h1 ? h1.firstChild.textContent : pid) : fs.getAttribute("data-procedure-title") || pid,
+        prompt: prompt, chosen: chosenText(fs),
         step: step ? Number(step[1]) : 0, right: 0, wrong: (entry ? entry.wrong : 0) + 1, at: new Date().toISOString() };
+      if (!block) { data.mistakes[qid].redo = pagePath(); }
     } else if (entry && !countedRight[qid]) {
       countedRight[qid] = true;
       entry.right += 1;
       if (entry.right >= RIGHT_TO_LEAVE) { delete data.mistakes[qid]; }
     }
+    if (!block) { save(data); return; }  // a quiz page's score is not one procedure's self-check
     if (!pending) {
       pending = { pid: pid, right: 0, total: 0 };
       window.setTimeout(function () {  // every question of one submit is graded in the same task
@@ -318,7 +340,7 @@
       where.appendChild(a);
       where.appendChild(document.createTextNode(" · "));
       var redo = el("a", "", "去重做");
-      redo.href = page + "#self-check";
+      redo.href = m.redo ? base + m.redo : page + "#self-check";
       where.appendChild(redo);
       where.appendChild(document.createTextNode(" · 再答对 " + (RIGHT_TO_LEAVE - m.right) + " 次移出"));
       li.appendChild(where);
