@@ -59,6 +59,35 @@ def mixed_words(words: Iterable[str]) -> list[str]:
     return sorted(mixed, key=lambda w: (-len(w), w))
 
 
+def cheapest_cut(word: str, cost: Callable[[str], tuple[int, ...] | None], whole: bool = True,
+                 ) -> tuple[list[str], tuple[int, ...]] | None:
+    """``word`` cut into the pieces whose summed ``cost`` (a tuple per piece, compared in order; None:
+    not a piece) is least, with that sum; None when no cut exists. ``whole`` False: the word itself
+    is not one of its pieces. The first of equal cuts (shortest first piece) wins."""
+    n = len(word)
+    best: list[tuple[tuple[int, ...], int] | None] = [((), -1)] + [None] * n  # (sum, start of last piece)
+    for i in range(n):
+        if best[i] is None:
+            continue
+        total = best[i][0]  # type: ignore[index]
+        for j in range(i + 1, n + 1 if whole or i else n):
+            piece = cost(word[i:j])
+            if piece is None:
+                continue
+            new = tuple(a + b for a, b in zip(total, piece, strict=True)) if total else piece
+            if best[j] is None or new < best[j][0]:  # type: ignore[index]
+                best[j] = (new, i)
+    if best[n] is None:
+        return None
+    pieces: list[str] = []
+    at = n
+    while at > 0:
+        start = best[at][1]  # type: ignore[index]
+        pieces.insert(0, word[start:at])
+        at = start
+    return pieces, best[n][0]  # type: ignore[index]
+
+
 def fine_cut(cut: Callable[[str], Iterable[str]], freq: Mapping[str, int],
              keep: Iterable[str] = ()) -> Callable[[str], list[str]]:
     """``cut`` (jieba), with every Han word of 3+ characters cut again into the dictionary words
@@ -72,28 +101,14 @@ def fine_cut(cut: Callable[[str], Iterable[str]], freq: Mapping[str, int],
     def split(word: str) -> tuple[str, ...]:
         if not _HAN_WORD.match(word):
             return (word,)
-        n = len(word)
-        best: list[tuple[int, int, int] | None] = [(0, 0, -1)] + [None] * n  # singles, pieces, start
-        for i in range(n):
-            here = best[i]
-            if here is None:
-                continue
-            for j in range(i + 1, n if i == 0 else n + 1):  # never the whole word itself
-                if j - i > 1 and freq.get(word[i:j], 0) <= 0:
-                    continue
-                cost = (here[0] + (j - i == 1), here[1] + 1, i)
-                old = best[j]
-                if old is None or cost[:2] < old[:2]:
-                    best[j] = cost
-        end = best[n]
-        if end is None or end[0] == n or (end[0] and word in domain):  # keep it whole
+        # (single characters, pieces): a character always; a longer piece if jieba knows it
+        found = cheapest_cut(word, lambda p: (1, 1) if len(p) == 1 else (0, 1) if freq.get(p, 0) > 0 else None,
+                             whole=False)
+        if found is None:
             return (word,)
-        pieces: list[str] = []
-        at = n
-        while at > 0:
-            start = best[at][2]  # type: ignore[index]
-            pieces.insert(0, word[start:at])
-            at = start
+        pieces, (singles, _count) = found
+        if singles == len(word) or (singles and word in domain):  # keep it whole
+            return (word,)
         return tuple(p for piece in pieces for p in split(piece))
 
     def fine(text: str) -> list[str]:
@@ -157,25 +172,8 @@ def alias_words(alias: str, words: Iterable[str]) -> list[str]:
     "也叫：…" line has it segmented as the index does), or whole if they do not cover it."""
     known = {w.lower() for w in words if w}
     word = alias.lower()
-    n = len(word)
-    best: list[tuple[int, int] | None] = [(0, -1)] + [None] * n  # pieces, start
-    for i in range(n):
-        here = best[i]
-        if here is None:
-            continue
-        for j in range(i + 1, n + 1):
-            old = best[j]
-            if word[i:j] in known and (old is None or here[0] + 1 < old[0]):
-                best[j] = (here[0] + 1, i)
-    if best[n] is None:
-        return [word]
-    pieces: list[str] = []
-    at = n
-    while at > 0:
-        start = best[at][1]  # type: ignore[index]
-        pieces.insert(0, word[start:at])
-        at = start
-    return pieces
+    found = cheapest_cut(word, lambda p: (1,) if p in known else None)
+    return found[0] if found is not None else [word]
 
 
 def _add_aliases(data: dict[str, Any], aliases: Mapping[str, Iterable[str]]) -> None:
