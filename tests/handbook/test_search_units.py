@@ -63,22 +63,29 @@ def test_glossary_aliases_feed_the_tooltips() -> None:
     assert tips["试驾"] == tips["试车"] and tips["台账"] == tips["合同台帐"]
 
 
+def _check_with_line_replaced(cli, tmp_path: Path, file: str, shipped: str, new: str) -> tuple[int, list[str]]:
+    """`playbook check` of a copy of the shipped content with one line of ``file`` replaced: that
+    line's number and the error lines printed."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    path = content / file
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert shipped in lines
+    path.write_text(text.replace(shipped, new, 1), encoding="utf-8")
+    run = cli("check", "--content", str(content))
+    assert run.code == 1
+    return lines.index(shipped) + 1, [e for e in (run.out + run.err).splitlines() if "error[" in e]
+
+
 @pytest.mark.parametrize(("aliases", "message"), [
     ("[销控]", "就是术语本身"),
     ("[房号销控, 房号销控]", "写了两次"),
     ("[房号 销控]", "里有空格"),
 ])
 def test_bad_aliases_are_reported_where_they_are(cli, tmp_path: Path, aliases: str, message: str) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    glossary = content / "glossary" / "sales-office.yaml"
-    text = glossary.read_text(encoding="utf-8")
-    assert "  aliases: [房号销控]\n" in text
-    glossary.write_text(text.replace("  aliases: [房号销控]\n", f"  aliases: {aliases}\n"), encoding="utf-8")
-    line = text.splitlines().index("  aliases: [房号销控]") + 1
-    run = cli("check", "--content", str(content))
-    assert run.code == 1
-    errors = [e for e in (run.out + run.err).splitlines() if "error[" in e]
+    line, errors = _check_with_line_replaced(cli, tmp_path, "glossary/sales-office.yaml", "  aliases: [房号销控]",
+                                             f"  aliases: {aliases}")
     assert len(errors) == 1 and f"sales-office.yaml:{line}:12: error[C006]" in errors[0] and message in errors[0]
 
 
@@ -128,16 +135,10 @@ def test_index_carries_the_query_settings_as_utf8(tmp_path: Path) -> None:
     ("[修车 接待]", "里有空格"),
 ])
 def test_bad_procedure_aliases_are_reported_where_they_are(cli, tmp_path: Path, aliases: str, message: str) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    procedure = content / "procedures" / "repair-desk-flow.yaml"
-    text = procedure.read_text(encoding="utf-8")
+    text = (REPO / "content" / "procedures" / "repair-desk-flow.yaml").read_text(encoding="utf-8")
     shipped = next(line for line in text.splitlines() if line.startswith("aliases: "))
-    procedure.write_text(text.replace(shipped, f"aliases: {aliases}"), encoding="utf-8")
-    line = text.splitlines().index(shipped) + 1
-    run = cli("check", "--content", str(content))
-    assert run.code == 1
-    errors = [e for e in (run.out + run.err).splitlines() if "error[" in e]
+    line, errors = _check_with_line_replaced(cli, tmp_path, "procedures/repair-desk-flow.yaml", shipped,
+                                             f"aliases: {aliases}")
     assert len(errors) == 1 and f"repair-desk-flow.yaml:{line}:10: error[C006]" in errors[0] and message in errors[0]
 
 
