@@ -73,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("build", "生成手册网站（含在线练习、检查表 PDF）和网站之外的培训师资料包（试卷、答案、答题卡、导出）",
             "build the handbook site (practice, checklist PDFs) and, outside it, the trainers' pack (papers, keys, sheets, exports)")
-    content_arg(p)
+    p.add_argument("--content", type=Path, default=None, metavar="DIR",
+                   help="内容目录（默认 mkdocs.yml 的 docs_dir）/ content directory (default: docs_dir of mkdocs.yml)")
     p.add_argument("--site-dir", type=Path, default=None, metavar="DIR", help="网站输出目录 / site output directory")
     p.add_argument("--pack-dir", type=Path, default=None, metavar="DIR",
                    help="培训师资料包目录，必须在网站目录之外（默认 mkdocs.yml 旁的 trainer-pack/）/ "

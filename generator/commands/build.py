@@ -103,8 +103,7 @@ def build_site(config_file: Path, content: Path | None, site_dir: Path | None,
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    content = args.content if args.content != Path("content") or not args.config.is_file() else None
-    site, pack, in_site = build_site(args.config, content, args.site_dir, args.pack_dir)
+    site, pack, in_site = build_site(args.config, args.content, args.site_dir, args.pack_dir)
     pages = sum(1 for _ in site.rglob("*.html"))
     pdfs = sum(1 for _ in site.rglob("*.pdf"))
     print(f"网站已生成：{site}（{pages} 个页面，{pdfs} 个 PDF，用时 {time.perf_counter() - started:.1f} 秒）")

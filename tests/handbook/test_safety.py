@@ -110,6 +110,20 @@ def _old_site(root: Path) -> tuple[Path, dict[str, bytes]]:
     return site, snapshot(site)
 
 
+def test_build_reads_the_content_folder_it_is_given(tmp_path: Path) -> None:
+    """`--content content` is honoured even though it reads like the default: a broken copy there
+    fails the build, never the good content the mkdocs.yml's docs_dir names."""
+    config = write_config(tmp_path / "project", write_small_content(tmp_path / "project" / "content"),
+                          plugin={"printables": "never"})
+    work = tmp_path / "work"
+    broken = write_small_content(work / "content")
+    (broken / "procedures" / "front-desk.yaml").write_text("id: front-desk\ntitel: 前台\n", encoding="utf-8")
+    run = playbook("build", "--content", "content", "--config", str(config), "--site-dir", str(tmp_path / "site"),
+                   cwd=work)
+    assert run.returncode == 1 and "front-desk.yaml" in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert not (tmp_path / "site").exists()
+
+
 def test_unknown_phrase_fails_with_file_line_and_keeps_the_old_site(tmp_path: Path) -> None:
     content = write_small_content(tmp_path / "content")
     proc = content / "procedures" / "front-desk.yaml"
