@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import jieba
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -37,12 +38,7 @@ def quiet_logging() -> None:
     root.handlers[:] = [_StderrHandler()]
     root.setLevel(logging.INFO)
     root.propagate = False
-    try:
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-    except ImportError:  # pragma: no cover - jieba is a dependency
-        pass
+    jieba.setLogLevel(logging.WARNING)
 
 
 def config_problem(config: Path, message: str) -> PlaybookError:

@@ -14,6 +14,7 @@ from typing import Any
 import jieba
 
 from ..content import Content
+from ..segmentation import jieba_ready
 from .search import FIELD_BOOSTS, HUB_BOOST, compact_search_index, fine_cut, patch_search_worker, segmenter
 from .searchwords import domain_words, jieba_userdict, page_aliases, query_settings
 
@@ -31,7 +32,7 @@ def _pristine_jieba() -> None:
     how every text is cut; `playbook serve` loads ours on each rebuild, so without this its search
     index would drift away from what a fresh `playbook build` writes."""
     global _JIEBA_BASE
-    jieba.dt.check_initialized()
+    jieba_ready()
     if _JIEBA_BASE is None:
         _JIEBA_BASE = (dict(jieba.dt.FREQ), jieba.dt.total)
     else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..segmentation import jieba_ready
+
 _STOP = {"您好", "你好", "我们", "您的", "我的", "这个", "那个", "一下", "什么", "可以", "如果", "因为", "所以",
          "还是", "或者", "然后", "已经", "没有", "不是", "就是", "一个", "先生", "女士", "小姐", "某某", "某某某"}
 _PUNCT = re.compile(r"[\s,.!?;:，。！？；：、（）()“”\"'‘’…—\-《》<>【】\[\]]+")
@@ -20,13 +22,8 @@ def words(text: str) -> tuple[str, ...]:
     """Chinese words of 2–4 characters, most telling (longest) first, stop words left out."""
     if text in _cache:
         return _cache[text]
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
     found: list[tuple[int, int, str]] = []
-    for pos, w in enumerate(jieba.lcut(text, HMM=False)):
+    for pos, w in enumerate(jieba_ready().lcut(text, HMM=False)):
         if 2 <= len(w) <= 4 and _CJK.match(w) and w not in _STOP and "某" not in w:
             found.append((-len(w), pos, w))
     out = tuple(dict.fromkeys(w for _, _, w in sorted(found)))
