@@ -7,12 +7,10 @@ import io
 from functools import lru_cache
 
 import matplotlib
+from matplotlib import font_manager
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (after choosing the headless backend)
-from matplotlib import font_manager  # noqa: E402
-
-from .analysis import TestAnalysis, short  # noqa: E402
+from .analysis import TestAnalysis, short
 
 
 @lru_cache(maxsize=1)
@@ -26,10 +24,15 @@ def _cjk_font() -> str | None:
     return None
 
 
-def _svg(fig) -> str:
+def _axes(height: float):
+    """A figure of the report's width, not pyplot's: nothing global to close, no GUI backend chosen."""
+    fig = Figure(figsize=(6.4, height))
+    return fig, fig.subplots()
+
+
+def _svg(fig: Figure) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
     text = buf.getvalue()
     return text[text.find("<svg"):]  # inline: no XML declaration or DOCTYPE
 
@@ -42,8 +45,8 @@ def charts(test: TestAnalysis) -> dict[str, str]:
     if family:
         rc["font.family"] = [family]
     out: dict[str, str] = {}
-    with plt.rc_context(rc):
-        fig, ax = plt.subplots(figsize=(6.4, 2.6))
+    with matplotlib.rc_context(rc):
+        fig, ax = _axes(2.6)
         ax.hist(test.scores, bins=list(range(0, 101, 10)), color="#4a78b5", edgecolor="white")
         ax.axvline(test.pass_mark, color="#c62828", linestyle="--", linewidth=1)
         ax.text(test.pass_mark, ax.get_ylim()[1] * 0.95, f" 及格线 {test.pass_mark:g}", color="#c62828",
@@ -54,7 +57,7 @@ def charts(test: TestAnalysis) -> dict[str, str]:
         out["scores"] = _svg(fig)
 
         qs = test.questions
-        fig, ax = plt.subplots(figsize=(6.4, 2.6))
+        fig, ax = _axes(2.6)
         colors = ["#c62828" if q.flags else "#4a78b5" for q in qs]
         ax.bar([q.number for q in qs], [q.facility * 100 for q in qs], color=colors)
         ax.set_ylim(0, 100)
@@ -65,7 +68,7 @@ def charts(test: TestAnalysis) -> dict[str, str]:
 
         weak = test.weakest_steps[:8]
         if weak:
-            fig, ax = plt.subplots(figsize=(6.4, 0.45 * len(weak) + 0.9))
+            fig, ax = _axes(0.45 * len(weak) + 0.9)
             labels = [short(r.label, 30) for r in weak][::-1]
             ax.barh(labels, [r.facility * 100 for r in weak][::-1], color="#e08a2c")
             ax.set_xlim(0, 100)
