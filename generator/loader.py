@@ -51,26 +51,26 @@ class _FileRead:
 
 
 # Parsing and validating one file is most of a load; `playbook serve` and `playbook build` load the
-# same files again and again, so each file's result is kept while its bytes stay the same (models are
-# frozen, so sharing them between loads is safe). Keyed by path, shown name and kind, bounded.
-_READS: dict[tuple[str, str, str], tuple[bytes, _FileRead]] = {}
-_READS_MAX = 20_000
+# same files again and again, so each file's result is kept (models are frozen, so sharing them between
+# loads is safe). Keyed by the name the file is shown under, its kind and its bytes: the 最近更新 page
+# loads the content of many git revisions, each unpacked into a folder of its own, and parses each
+# version of a file once. Bounded: cleared when full.
+_READS: dict[tuple[str, str, bytes], _FileRead] = {}
+_READS_MAX = 5_000
 
 
 def _read_file(path: Path, shown: str, kind: str) -> _FileRead:
     try:
         data = path.read_bytes()
     except OSError:
-        data = None
-    key = (str(path), shown, kind)
-    hit = _READS.get(key)
-    if data is not None and hit is not None and hit[0] == data:
-        return hit[1]
-    read = _parse_file(path, shown, kind)
-    if data is not None:
+        return _parse_file(path, shown, kind)
+    key = (shown, kind, data)
+    read = _READS.get(key)
+    if read is None:
+        read = _parse_file(path, shown, kind)
         if len(_READS) >= _READS_MAX:
             _READS.clear()
-        _READS[key] = (data, read)
+        _READS[key] = read
     return read
 
 

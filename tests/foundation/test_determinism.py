@@ -87,3 +87,24 @@ def test_check_never_writes_into_content(cli) -> None:
     assert "Traceback" not in run.err + strict.err
     assert run.code in (0, 1) and strict.code in (0, 1)
     assert _fingerprint(CONTENT) == before
+
+
+def test_each_version_of_a_file_is_parsed_once_whatever_folder_it_is_in(tmp_path: Path, monkeypatch) -> None:
+    """The 最近更新 page loads the content of many git revisions, each unpacked into a folder of its own:
+    a file whose bytes did not change between them is parsed once; a changed one again, and only it."""
+    from generator import loader
+
+    parsed: list[str] = []
+    parse = loader._parse_file
+    monkeypatch.setattr(loader, "_READS", {})
+    monkeypatch.setattr(loader, "_parse_file", lambda path, shown, kind: parsed.append(shown) or parse(path, shown, kind))
+    first, second = (shutil.copytree(CONTENT, tmp_path / name / "content").parent for name in ("rev1", "rev2"))
+    before = _load(first)
+    files = len(parsed)
+    assert files > 30
+    assert _load(second) == before and len(parsed) == files
+    procedure = sorted((second / "content" / "procedures").glob("*.yaml"))[0]
+    procedure.write_text(procedure.read_text(encoding="utf-8").replace("title: ", "title: 改过的", 1), encoding="utf-8")
+    after = _load(second)
+    assert parsed[files:] == [procedure.relative_to(second).as_posix()]
+    assert after != before and _load(first) == before and len(parsed) == files + 1
