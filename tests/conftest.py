@@ -16,11 +16,15 @@ import pytest
 from generator.quiz.assemble import capacity
 from generator.quiz.pool import select
 
-# Every test, and every CLI subprocess a test starts, keeps printed PDFs in a private cache folder,
-# never in the user's ~/.cache (tests about the cache point PLAYBOOK_CACHE at their own tmp_path).
-_PRINT_CACHE = tempfile.mkdtemp(prefix="playbook-test-print-cache-")
-os.environ["PLAYBOOK_CACHE"] = _PRINT_CACHE
-atexit.register(shutil.rmtree, _PRINT_CACHE, True)
+# Every test, and every CLI subprocess a test starts, keeps printed PDFs in one private cache folder
+# for the whole run, never in the user's ~/.cache (tests about the cache point PLAYBOOK_CACHE at their
+# own tmp_path). The process that makes it (pytest, or xdist's controller) removes it at exit; the
+# xdist workers inherit its name, so a PDF one worker laid out is not laid out again by the other.
+_RUN_CACHE = "PLAYBOOK_TEST_PRINT_CACHE"
+if _RUN_CACHE not in os.environ:
+    os.environ[_RUN_CACHE] = tempfile.mkdtemp(prefix="playbook-test-print-cache-")
+    atexit.register(shutil.rmtree, os.environ[_RUN_CACHE], True)
+os.environ["PLAYBOOK_CACHE"] = os.environ[_RUN_CACHE]
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"

@@ -152,12 +152,6 @@ def test_the_readers_site_carries_no_exam_question(built_site: Path) -> None:
     assert "在线练习" in spec_page and "培训师资料包" in spec_page and "paper-A" not in spec_page
 
 
-@pytest.fixture(scope="module")
-def print_cache(tmp_path_factory) -> Path:
-    """One print cache for this module's builds: the later builds reuse the first one's PDFs."""
-    return tmp_path_factory.mktemp("print-cache")
-
-
 def _files(folder: Path) -> dict[str, bytes]:
     """Every file under a folder but the output bookkeeping (``.playbook-output.json``)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
@@ -192,9 +186,8 @@ def _grade_from_the_pack(quiz_dir: Path, work: Path) -> None:
 
 
 @pytest.mark.slow
-def test_build_writes_the_pack_outside_the_site_as_playbook_quiz_does(tmp_path: Path, monkeypatch,
-                                                                      print_cache: Path) -> None:
-    monkeypatch.setenv("PLAYBOOK_CACHE", str(print_cache))  # the second build and the quizzes reuse PDFs
+def test_build_writes_the_pack_outside_the_site_as_playbook_quiz_does(tmp_path: Path) -> None:
+    # The run's print cache (tests/conftest.py) lets the second build and the quizzes reuse PDFs.
     config = write_config(tmp_path / "project", CONTENT)
     site, pack = tmp_path / "site", tmp_path / "pack"
     run = playbook("build", "--config", str(config), "--site-dir", str(site), "--pack-dir", str(pack))
@@ -257,8 +250,7 @@ def tiny_quizzes(tmp_path_factory) -> Path:
 
 @pytest.mark.slow
 def test_a_small_pool_shows_exam_questions_only_where_the_coverage_report_says(
-        tmp_path: Path, monkeypatch, print_cache: Path, tiny_quizzes: Path) -> None:
-    monkeypatch.setenv("PLAYBOOK_CACHE", str(print_cache))
+        tmp_path: Path, tiny_quizzes: Path) -> None:
     config = write_config(tmp_path / "project", CONTENT, plugin={"quizzes_dir": str(tiny_quizzes)})
     site, pack = tmp_path / "site", tmp_path / "pack"
     run = playbook("build", "--config", str(config), "--site-dir", str(site), "--pack-dir", str(pack))
