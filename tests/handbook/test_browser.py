@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jieba
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from handbook_support import CONTENT  # noqa: E402
 
+from generator.handbook.searchwords import domain_words  # noqa: E402
 from generator.loader import load_content  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -92,17 +95,19 @@ def test_chinese_search_finds_the_right_page_near_the_top(browser, site_url: str
         assert all(w in text for w in words), f"{query} ({'/'.join(words)}): result {path} lacks a word"
 
 
-def _words(query: str) -> list[str]:
-    """The query as jieba cuts it with the handbook's domain words (三件套 stays whole)."""
-    import jieba
-
-    from generator.handbook.searchwords import domain_words
-
+@functools.cache
+def _cutter() -> jieba.Tokenizer:
+    """jieba with the handbook's domain words (三件套 stays whole); made once, it takes seconds."""
     content, _ = load_content(CONTENT)
     cutter = jieba.Tokenizer()
     for word in domain_words(content):
         cutter.add_word(word, 100000)
-    return [w for w in cutter.lcut(query) if w.strip()]
+    return cutter
+
+
+def _words(query: str) -> list[str]:
+    """The query as jieba cuts it with the handbook's domain words."""
+    return [w for w in _cutter().lcut(query) if w.strip()]
 
 
 def test_search_for_a_mixed_domain_word(browser, site_url: str) -> None:
