@@ -11,21 +11,24 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from handbook_support import CONTENT, mkdocs_build, serve_dir, write_config  # noqa: E402
 
+from tests.conftest import made_once  # noqa: E402
+
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`mkdocs build --strict` of the shipped content with the repo's mkdocs.yml.
+    """`mkdocs build --strict` of the shipped content with the repo's mkdocs.yml, made once per run
+    for both test workers (tests only read it).
 
     Only change: `printables: never`, because checklist PDFs and quiz papers have their own tests
     and take minutes; the self-check quizzes and quiz pages are built as in production.
     """
-    root = tmp_path_factory.mktemp("handbook")
-    config = write_config(root, CONTENT, plugin={"printables": "never"})
-    site = root / "site"
-    run = mkdocs_build(config, site, strict=True)
-    if run.returncode != 0:
-        pytest.fail(f"mkdocs build --strict of the shipped content failed:\n{run.stdout}\n{run.stderr}")
-    return site
+    def build(root: Path) -> None:
+        config = write_config(root, CONTENT, plugin={"printables": "never"})
+        run = mkdocs_build(config, root / "site", strict=True)
+        if run.returncode != 0:
+            pytest.fail(f"mkdocs build --strict of the shipped content failed:\n{run.stdout}\n{run.stderr}")
+
+    return made_once(tmp_path_factory, "handbook", build) / "site"
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,8 @@ from handbook_support import CONTENT, REPO, playbook  # noqa: E402
 from helpers import quizzes, results_for  # noqa: E402  (tests/results)
 from synth import Pen, fill, rasterise  # noqa: E402  (tests/sheet)
 
+from tests.conftest import made_once  # noqa: E402
+
 pytestmark = pytest.mark.slow
 
 AXE = TESTS / "vendor" / "axe-core" / "axe.min.js"
@@ -329,8 +331,12 @@ SPEC = "new-hire-sales-office"
 @pytest.fixture(scope="module")
 def trainer_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`playbook quiz` of a shipped spec (papers, keys, coverage as HTML; JSON and answer sheets for
-    grading) and the pack's index.html over it, as `playbook build` writes them into trainer-pack/."""
-    root = tmp_path_factory.mktemp("pack")
+    grading) and the pack's index.html over it, as `playbook build` writes them into trainer-pack/.
+    Made once per run for both test workers, as are the two below."""
+    return made_once(tmp_path_factory, "a11y-pack", _make_pack)
+
+
+def _make_pack(root: Path) -> None:
     quiz = root / SPEC
     run = playbook("quiz", str(REPO / "quizzes" / f"{SPEC}.yaml"), "--out", str(quiz),
                    "--format", "json,sheet,html", "--sheets", "1")
@@ -340,38 +346,38 @@ def trainer_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "index.html").write_bytes(index)
     run = playbook("quiz", str(REPO / "quizzes" / f"{SPEC}.yaml"), "--preview", "--out", str(root / "preview"))
     assert run.returncode == 0, run.stderr
-    return root
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory, trainer_pack: Path) -> Path:
     """`playbook grade` of one scanned answer sheet with doubtful marks (double and light ones, a
     staff number left blank, an ordering question marked twice): review.html has every kind of card."""
-    root = tmp_path_factory.mktemp("graded")
-    quiz = trainer_pack / SPEC
-    layout = json.loads((quiz / "sheet-A.json").read_text(encoding="utf-8"))
-    img = rasterise((quiz / "sheet-A.pdf").read_bytes(), 200, page=0)
-    rng = random.Random(7)
-    fill(img, 200, layout, rng, ambiguous=0.5, staff_id=None)
-    ordering = next(q for q in layout["questions"] if q["kind"] == "ordering")
-    pen = Pen(img, 200, rng)
-    for bubble in ordering["bubbles"][:3]:
-        pen.mark("solid", bubble["center_mm"], bubble["radius_mm"])
-    Image.fromarray(img).save(root / "scan.png")
-    out = root / "results"
-    run = playbook("grade", str(root / "scan.png"), "--quiz", str(quiz), "--out", str(out))
-    assert run.returncode == 0, run.stderr
-    return out
+    def grade(root: Path) -> None:
+        quiz = trainer_pack / SPEC
+        layout = json.loads((quiz / "sheet-A.json").read_text(encoding="utf-8"))
+        img = rasterise((quiz / "sheet-A.pdf").read_bytes(), 200, page=0)
+        rng = random.Random(7)
+        fill(img, 200, layout, rng, ambiguous=0.5, staff_id=None)
+        ordering = next(q for q in layout["questions"] if q["kind"] == "ordering")
+        pen = Pen(img, 200, rng)
+        for bubble in ordering["bubbles"][:3]:
+            pen.mark("solid", bubble["center_mm"], bubble["radius_mm"])
+        Image.fromarray(img).save(root / "scan.png")
+        run = playbook("grade", str(root / "scan.png"), "--quiz", str(quiz), "--out", str(root / "results"))
+        assert run.returncode == 0, run.stderr
+
+    return made_once(tmp_path_factory, "a11y-graded", grade) / "results"
 
 
 @pytest.fixture(scope="module")
 def reported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`playbook report` over 14 trainees of the shipped quiz: report.html and trainees.html."""
-    root = tmp_path_factory.mktemp("reported")
-    (root / "results.json").write_bytes(to_json(results_for(quizzes(), 14, seed=5)))
-    run = playbook("report", str(root / "results.json"), "--out", str(root / "report"))
-    assert run.returncode == 0, run.stderr
-    return root / "report"
+    def report(root: Path) -> None:
+        (root / "results.json").write_bytes(to_json(results_for(quizzes(), 14, seed=5)))
+        run = playbook("report", str(root / "results.json"), "--out", str(root / "report"))
+        assert run.returncode == 0, run.stderr
+
+    return made_once(tmp_path_factory, "a11y-report", report) / "report"
 
 
 # One row per page a command writes outside the site: (fixture, path in its folder).

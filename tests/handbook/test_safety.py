@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from handbook_support import CONTENT, mkdocs_build, playbook, serve_dir, snapshot, write_config, write_small_content  # noqa: E402
 
 from generator.output_folder import SITE_MARKER, SITE_MARKER_TEXT  # noqa: E402
+from tests.conftest import made_once  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -22,8 +23,12 @@ SUMMARY = '摘要 " onmouseover="alert(3) ' + NASTY
 
 @pytest.fixture(scope="module")
 def nasty_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped content plus a procedure and a phrase whose text tries to be HTML and Markdown."""
-    root = tmp_path_factory.mktemp("nasty")
+    """The shipped content plus a procedure and a phrase whose text tries to be HTML and Markdown,
+    built once per run for both test workers."""
+    return made_once(tmp_path_factory, "nasty", _build_nasty) / "site"
+
+
+def _build_nasty(root: Path) -> None:
     content = root / "content"
     shutil.copytree(CONTENT, content)
     (content / "phrases" / "zz-nasty.yaml").write_text(
@@ -48,7 +53,6 @@ def nasty_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = write_config(root, content, plugin={"printables": "never", "self_check": False})
     run = mkdocs_build(config, root / "site")
     assert run.returncode == 0, run.stderr
-    return root / "site"
 
 
 def _q(text: str) -> str:

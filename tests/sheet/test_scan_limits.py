@@ -25,18 +25,20 @@ from generator.sheet.grade import QuizSet, grade_scans
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import distort, fill, rasterise  # noqa: E402
 
+from tests.conftest import made_once, run_cli  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "quizzes" / "new-hire-sales-office.yaml"
 
 
 @pytest.fixture(scope="module")
 def quiz_dir(tmp_path_factory) -> Path:
-    from tests.conftest import run_cli
+    """Two answer sheets of each version and the quiz files, made once per run for both test workers."""
+    def quiz(root: Path) -> None:
+        run = run_cli("quiz", str(SPEC), "--out", str(root / "quiz"), "--format", "json,sheet", "--sheets", "2")
+        assert run.code == 0, run.err
 
-    out = tmp_path_factory.mktemp("quiz")
-    run = run_cli("quiz", str(SPEC), "--out", str(out), "--format", "json,sheet", "--sheets", "2")
-    assert run.code == 0, run.err
-    return out
+    return made_once(tmp_path_factory, "scan-limits-quiz", quiz) / "quiz"
 
 
 @pytest.fixture(scope="module")

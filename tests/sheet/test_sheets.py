@@ -22,23 +22,20 @@ from generator.sheet.layout import parse_qr
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import distort, fill, rasterise  # noqa: E402
 
+from tests.conftest import made_once, run_cli  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "quizzes" / "new-hire-sales-office.yaml"
 
 
 @pytest.fixture(scope="module")
-def quiz_dir(tmp_path_factory, cli_module) -> Path:
-    out = tmp_path_factory.mktemp("quiz")
-    run = cli_module("quiz", str(SPEC), "--out", str(out), "--format", "json,sheet", "--sheets", "4")
-    assert run.code == 0, run.err
-    return out
+def quiz_dir(tmp_path_factory) -> Path:
+    """Four answer sheets of each version and the quiz files, made once per run for both test workers."""
+    def quiz(root: Path) -> None:
+        run = run_cli("quiz", str(SPEC), "--out", str(root / "quiz"), "--format", "json,sheet", "--sheets", "4")
+        assert run.code == 0, run.err
 
-
-@pytest.fixture(scope="module")
-def cli_module():
-    from tests.conftest import run_cli
-
-    return run_cli
+    return made_once(tmp_path_factory, "sheets-quiz", quiz) / "quiz"
 
 
 def _load(quiz_dir: Path, v: str) -> tuple[dict, dict, bytes]:
@@ -175,16 +172,16 @@ def _roster_csv(path: Path, n: int) -> list[tuple[str, str]]:
 
 
 @pytest.mark.slow
-def test_grade_a_mixed_stack_of_thirty_with_roster_and_bad_pages(tmp_path: Path, cli_module) -> None:
+def test_grade_a_mixed_stack_of_thirty_with_roster_and_bad_pages(tmp_path: Path) -> None:
     """A roster of 30, A and B sheets mixed in one PDF, plus a page of another document, the same
     sheet scanned twice and a sheet printed before the content changed."""
     roster = tmp_path / "名单.csv"
     people = dict((sid, name) for name, sid in _roster_csv(roster, 30))
     quiz_dir = tmp_path / "quiz"
-    run = cli_module("quiz", str(SPEC), "--out", str(quiz_dir), "--format", "json,sheet,pdf", "--roster", str(roster))
+    run = run_cli("quiz", str(SPEC), "--out", str(quiz_dir), "--format", "json,sheet,pdf", "--roster", str(roster))
     assert run.code == 0, run.err
     older = tmp_path / "older"  # the same spec made with another seed: other questions, other fingerprint
-    assert cli_module("quiz", str(SPEC), "--out", str(older), "--format", "json,sheet", "--sheets", "1",
+    assert run_cli("quiz", str(SPEC), "--out", str(older), "--format", "json,sheet", "--sheets", "1",
                       "--seed", "99").code == 0
 
     rng = random.Random(30)
@@ -208,7 +205,7 @@ def test_grade_a_mixed_stack_of_thirty_with_roster_and_bad_pages(tmp_path: Path,
     stack[0].save(tmp_path / "scan.pdf", save_all=True, append_images=stack[1:], resolution=150)
 
     out = tmp_path / "results"
-    run = cli_module("grade", str(tmp_path / "scan.pdf"), "--quiz", str(quiz_dir), "--roster", str(roster),
+    run = run_cli("grade", str(tmp_path / "scan.pdf"), "--quiz", str(quiz_dir), "--roster", str(roster),
                      "--out", str(out))
     assert run.code == 1, run  # bad pages were reported
     assert "Traceback" not in run.err
@@ -247,7 +244,7 @@ def test_grade_a_mixed_stack_of_thirty_with_roster_and_bad_pages(tmp_path: Path,
 
 
 @pytest.mark.slow
-def test_a_phone_photo_on_a_desk_is_graded(tmp_path: Path, quiz_dir: Path, cli_module) -> None:
+def test_a_phone_photo_on_a_desk_is_graded(tmp_path: Path, quiz_dir: Path) -> None:
     quiz, layout, pdf = _load(quiz_dir, "B")
     rng = random.Random(2026)
     img = rasterise(pdf, 300, page=1)
@@ -257,7 +254,7 @@ def test_a_phone_photo_on_a_desk_is_graded(tmp_path: Path, quiz_dir: Path, cli_m
     photo = np.ascontiguousarray(np.rot90(photo, k=3))
     Image.fromarray(photo).save(tmp_path / "IMG_0001.jpg", quality=85)
     out = tmp_path / "results"
-    run = cli_module("grade", str(tmp_path / "IMG_0001.jpg"), "--quiz", str(quiz_dir), "--out", str(out))
+    run = run_cli("grade", str(tmp_path / "IMG_0001.jpg"), "--quiz", str(quiz_dir), "--out", str(out))
     assert run.code == 0, run.err
     sheet = json.loads((out / "results.json").read_text(encoding="utf-8"))["sheets"][0]
     assert sheet["version"] == "B" and sheet["serial"] == "002" and sheet["trainee"]["id"] == "7700123"
@@ -268,7 +265,7 @@ def test_a_phone_photo_on_a_desk_is_graded(tmp_path: Path, quiz_dir: Path, cli_m
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium")
-def test_review_page_decision_applied_with_corrections_changes_the_score(tmp_path: Path, quiz_dir: Path, cli_module,
+def test_review_page_decision_applied_with_corrections_changes_the_score(tmp_path: Path, quiz_dir: Path,
                                                                          browser) -> None:
     quiz, layout, pdf = _load(quiz_dir, "A")
     img = rasterise(pdf, 200, page=0)
@@ -283,7 +280,7 @@ def test_review_page_decision_applied_with_corrections_changes_the_score(tmp_pat
     Pen(img, 200, rng).mark("solid", other["center_mm"], other["radius_mm"])
     Image.fromarray(img).save(tmp_path / "scan.png")
     out = tmp_path / "results"
-    assert cli_module("grade", str(tmp_path / "scan.png"), "--quiz", str(quiz_dir), "--out", str(out)).code == 0
+    assert run_cli("grade", str(tmp_path / "scan.png"), "--quiz", str(quiz_dir), "--out", str(out)).code == 0
     before = json.loads((out / "results.json").read_text(encoding="utf-8"))["sheets"][0]
     flagged = [r for r in before["responses"] if r["flag"] == "multiple"]
     assert [r["question"] for r in flagged] == [q3["id"]]
@@ -301,7 +298,7 @@ def test_review_page_decision_applied_with_corrections_changes_the_score(tmp_pat
         download.value.save_as(saved)
     finally:
         page.close()
-    run = cli_module("grade", str(tmp_path / "scan.png"), "--quiz", str(quiz_dir), "--out", str(out),
+    run = run_cli("grade", str(tmp_path / "scan.png"), "--quiz", str(quiz_dir), "--out", str(out),
                      "--corrections", str(saved))
     assert run.code == 0, run.err
     after = json.loads((out / "results.json").read_text(encoding="utf-8"))["sheets"][0]
@@ -310,15 +307,15 @@ def test_review_page_decision_applied_with_corrections_changes_the_score(tmp_pat
     assert after["score"] > before["score"]
 
 
-def test_grade_reports_bad_input_without_tracebacks(tmp_path: Path, quiz_dir: Path, cli_module) -> None:
+def test_grade_reports_bad_input_without_tracebacks(tmp_path: Path, quiz_dir: Path) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_text("姓名,工号\n张三,1\n,2\n李四,1\n", encoding="utf-8")
-    run = cli_module("quiz", str(SPEC), "--out", str(tmp_path / "q"), "--format", "sheet", "--roster", str(roster))
+    run = run_cli("quiz", str(SPEC), "--out", str(tmp_path / "q"), "--format", "sheet", "--roster", str(roster))
     assert run.code == 1 and "Traceback" not in run.err
     heads = [line.split(": error[")[0] for line in run.err.splitlines() if "error[G011]" in line]
     assert [h.rsplit(":", 2)[1:] for h in heads] == [["3", "1"], ["4", "2"]], run.err
     assert not (tmp_path / "q").exists()
-    run = cli_module("grade", str(tmp_path / "nothing.pdf"), "--quiz", str(quiz_dir), "--out", str(tmp_path / "r"))
+    run = run_cli("grade", str(tmp_path / "nothing.pdf"), "--quiz", str(quiz_dir), "--out", str(tmp_path / "r"))
     assert run.code == 1 and "G008" in run.err and not (tmp_path / "r").exists()
-    run = cli_module("grade", str(roster), "--quiz", str(tmp_path / "none"), "--out", str(tmp_path / "r"))
+    run = run_cli("grade", str(roster), "--quiz", str(tmp_path / "none"), "--out", str(tmp_path / "r"))
     assert run.code == 1 and "G007" in run.err and "Traceback" not in run.err
