@@ -26,15 +26,24 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.checklist.render import SIZES, procedure_jobs, role_jobs, write_jobs  # noqa: E402
+from generator.checklist.render import SIZES, procedure_jobs, role_jobs  # noqa: E402
 from generator.checklist.view import checklist_views  # noqa: E402
 from generator.loader import load_or_raise  # noqa: E402
 from generator.print import print_document  # noqa: E402
+from generator.print.batch import PrintBatch, PrintJob  # noqa: E402
 
 VERBS = ["确认", "检查", "登记", "提醒", "介绍", "核对", "陪同", "记录", "回访", "整理"]
 THINGS = ["客户资料", "车辆外观", "预约时间", "维修项目", "结算单据", "样板房", "认购合同", "交车文件", "休息区", "工单"]
 ROLES = [("service-advisor", "服务顾问(SA)"), ("receptionist", "前台接待"), ("store-manager", "店长"),
          ("follow-up-specialist", "回访专员")]
+
+
+def write_jobs(jobs: list[PrintJob], directory: Path) -> int:
+    """The build's two-thread batch: every job's PDF into directory; returns total pages."""
+    printed = PrintBatch.start(jobs).collect()
+    for job, pdf in zip(jobs, printed, strict=True):
+        (directory / job.name).write_bytes(pdf.data)
+    return sum(pdf.pages for pdf in printed)
 
 
 def _sentence(rng: random.Random, n: int = 1) -> str:

@@ -48,14 +48,6 @@ def checklist_document(views: Sequence[ChecklistView], size: str, title: str | N
     return TypstDocument.of(TYPST_TEMPLATE, checklist_data(views, size, title), max(v.changed for v in views))
 
 
-def write_jobs(jobs: Sequence[PrintJob], directory: Path) -> int:
-    """Write every job's PDF into directory (their folder names aside); returns total pages."""
-    printed = PrintBatch.start(jobs).collect()
-    for job, pdf in zip(jobs, printed, strict=True):
-        (Path(directory) / job.name).write_bytes(pdf.data)
-    return sum(pdf.pages for pdf in printed)
-
-
 def procedure_jobs(views: Iterable[ChecklistView], sizes: Sequence[str], folder: str = "checklists") -> list[PrintJob]:
     """Per procedure and size: ``<id>.pdf`` (A4) or ``<id>-<size>.pdf``."""
     jobs = []
