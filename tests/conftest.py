@@ -131,3 +131,19 @@ def quizzes_with_a_tiny_spec(folder: Path, content, versions: int) -> Path:
         f"title: {TINY_TITLE}\ndraws_on:\n  procedures: [{TINY_PROC}]\nquestions:\n{counts}"
         f"seed: 1\nversions: {versions}\nvariation: shuffle\n", encoding="utf-8")
     return folder
+
+
+QUICK_LIMIT = 1.5
+"""Seconds a test not marked ``slow`` may take on an idle machine (the ``slow`` marker in pyproject.toml)."""
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """Name the unmarked tests that took twice the limit (a margin for a busy machine): they belong to
+    the slow set, or `pytest -m "not slow"` stops being the quick loop it is for."""
+    over = sorted({(round(rep.duration, 1), rep.nodeid) for rep in terminalreporter.stats.get("passed", [])
+                   if rep.when == "call" and "slow" not in rep.keywords and rep.duration > 2 * QUICK_LIMIT},
+                  reverse=True)
+    if over:
+        terminalreporter.write_sep("-", f"not marked slow, over {2 * QUICK_LIMIT:g} s: mark them @pytest.mark.slow")
+        for seconds, nodeid in over:
+            terminalreporter.write_line(f"{seconds:6.1f}s {nodeid}")

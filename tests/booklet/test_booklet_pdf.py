@@ -159,6 +159,7 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, args: list[str
     assert sorted(tmp_path.rglob("*")) == before
 
 
+@pytest.mark.slow
 def test_an_existing_file_is_replaced_only_when_it_is_our_pdf(tmp_path: Path, booklet: Path) -> None:
     """--out at someone's file (a PDF of their own, a spreadsheet) is refused before any layout and
     left byte for byte (H005); a booklet or sign sheet we made is replaced."""

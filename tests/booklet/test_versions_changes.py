@@ -121,6 +121,7 @@ def test_renamed_step_removed_step_and_uncommitted_work(repo: dict, tmp_path: Pa
     assert [c.kind for c in found.changes] == ["step-removed", "step-renamed"]
 
 
+@pytest.mark.slow
 def test_playbook_changes_prints_the_same(repo: dict) -> None:
     run = run_cli("changes", "--content", str(repo["content"]), "--since", repo["revs"]["first"])
     assert run.code == 0, run.err
@@ -134,6 +135,7 @@ def test_playbook_changes_prints_the_same(repo: dict) -> None:
     assert whole.code == 0 and whole.out.index("2024-04-01") < whole.out.index("2024-03-01")
 
 
+@pytest.mark.slow
 def test_recent_changes_page(repo: dict, tmp_path: Path) -> None:
     config = write_config(tmp_path, repo["content"], plugin={"printables": "never"})
     run = mkdocs_build(config, tmp_path / "site", strict=True)
@@ -164,6 +166,7 @@ def test_bad_revision(repo: dict, since: str, code: str) -> None:
     assert re.search(rf"^命令行:1:1: error\[{code}\]: ", run.err, re.M), run.err
 
 
+@pytest.mark.slow
 def test_content_outside_git_falls_back(tmp_path: Path) -> None:
     root = tmp_path / "content"
     write(root, reception())

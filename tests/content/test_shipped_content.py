@@ -28,6 +28,7 @@ def content_text() -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in content_files(CONTENT))
 
 
+@pytest.mark.slow
 def test_check_strict_passes_on_shipped_content(cli):
     run = cli("check", "--strict")
     assert run.code == 0, run.err

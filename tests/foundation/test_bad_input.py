@@ -96,6 +96,7 @@ def test_alias_bomb_bounded_time(fx, tmp_path: Path) -> None:
     assert [p.code for p in problems] == ["Y007"]
 
 
+@pytest.mark.slow
 def test_many_items_without_aliases_refused(tmp_path: Path) -> None:
     path = tmp_path / "flat.yaml"
     path.write_text("[" + ", ".join(["x"] * 250_000) + "]\n", encoding="utf-8")

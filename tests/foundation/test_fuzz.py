@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -79,6 +80,7 @@ def test_mutated_yaml_never_crashes_check(tmp_path: Path, target: str, ops: list
         assert all(p.file.startswith("content/") for p in problems)
 
 
+@pytest.mark.slow
 def test_a_few_mutations_through_the_real_cli(tmp_path: Path, cli, fx) -> None:
     rng = random.Random(2024)
     line = re.compile(fx.PROBLEM_LINE.pattern)

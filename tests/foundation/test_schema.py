@@ -50,6 +50,7 @@ def test_schemas_are_draft_2020_12_with_chinese_descriptions() -> None:
         assert re.search(r"[\u4e00-\u9fff]", json.dumps(validator.schema, ensure_ascii=False)), kind
 
 
+@pytest.mark.slow
 def test_shipped_content_passes_the_schema() -> None:
     files = content_files(CONTENT)
     assert files, "no shipped content?"

@@ -313,6 +313,7 @@ def test_serve_shows_only_the_readers_site(tmp_path: Path) -> None:
     assert not (tmp_path / "project" / "trainer-pack").exists()
 
 
+@pytest.mark.slow
 def test_a_pack_inside_the_site_is_refused(tmp_path: Path) -> None:
     config = write_config(tmp_path / "project", CONTENT, plugin={"printables": "never"})
     site = tmp_path / "site"

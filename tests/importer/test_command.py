@@ -73,6 +73,7 @@ def test_docx_imports_to_the_same_structure_as_its_text_twin(tmp_path: Path) -> 
     assert first["steps"][2]["timing"] == ["提前三天第一次通知客户", "提前一天第二次提醒客户"]
 
 
+@pytest.mark.slow
 def test_docx_explicit_numbering_levels(tmp_path: Path, cli) -> None:
     """List Paragraph + numPr/ilvl, the way Word itself writes multi-level lists."""
     import docx
@@ -115,6 +116,7 @@ def test_docx_explicit_numbering_levels(tmp_path: Path, cli) -> None:
     "lorem ipsum dolor sit amet\n随便写点东西，没有任何编号。\n???\n".encode(),
     b"",
 ])
+@pytest.mark.slow
 def test_garbage_gives_empty_skeleton_report_and_exit_1(tmp_path: Path, cli, garbage: bytes) -> None:
     src = tmp_path / "junk.txt"
     src.write_bytes(garbage)
@@ -128,6 +130,7 @@ def test_garbage_gives_empty_skeleton_report_and_exit_1(tmp_path: Path, cli, gar
     assert cli("check", "--content", str(out)).code == 0
 
 
+@pytest.mark.slow
 def test_existing_files_are_never_overwritten_without_force(tmp_path: Path, cli) -> None:
     src = write_text_twin(tmp_path / "sop.txt")
     out = tmp_path / "out"
@@ -218,6 +221,7 @@ def test_output_path_that_is_a_file_is_an_error(tmp_path: Path) -> None:
         assert err.value.problems[0].code == "I004"
 
 
+@pytest.mark.slow
 def test_importing_into_content_with_domains_adds_the_placeholder_domain(tmp_path: Path, cli) -> None:
     src = write_text_twin(tmp_path / "sop.txt")
     out = tmp_path / "content"

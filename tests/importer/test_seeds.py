@@ -29,6 +29,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory, imp):
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+@pytest.mark.slow
 def test_every_seed_imports_and_passes_check(imported, prefix: str, cli) -> None:
     proc, out = imported[prefix]
     assert proc.returncode == 0, proc.stderr

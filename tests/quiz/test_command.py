@@ -22,6 +22,7 @@ def digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
+@pytest.mark.slow
 def test_quiz_writes_every_requested_format(cli, tmp_path: Path) -> None:
     spec = spec_paths()[0]
     out = tmp_path / "out"
@@ -92,6 +93,7 @@ questions:
     (GOOD.replace("questions:\n  next_step: 2\n", ""), "1:1", "S001", "questions"),
     (GOOD + "seed: 12abc\n", "6:7", "S002", "整数"),
 ])
+@pytest.mark.slow
 def test_bad_spec_is_reported_with_file_line_col_and_exit_1(cli, tmp_path: Path, text, where, code, words) -> None:
     path = write_spec(tmp_path, text)
     out = tmp_path / "out"
@@ -120,6 +122,7 @@ def test_spec_file_name_must_be_a_slug(tmp_path: Path) -> None:
     assert [p.code for p in problems if p.is_error] == ["Q008"]
 
 
+@pytest.mark.slow
 def test_missing_spec_and_usage_errors(cli, tmp_path: Path) -> None:
     run = cli("quiz", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o"))
     assert run.code == 1 and "error[Q009]" in run.err
@@ -134,6 +137,7 @@ def test_shipped_specs_check_clean() -> None:
     assert len(load_specs(REPO / "quizzes", shipped())) == len(spec_paths()) >= 3
 
 
+@pytest.mark.slow
 def test_default_out_is_the_trainers_pack_not_the_site(cli, tmp_path: Path) -> None:
     shutil.copy(spec_paths()[0], tmp_path / "s.yaml")
     run = cli("quiz", "s.yaml", "--content", str(CONTENT), "--format", "json", "--versions", "1", cwd=tmp_path)

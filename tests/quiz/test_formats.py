@@ -28,6 +28,7 @@ def test_each_format_writes_exactly_the_files_it_declares(quiz, fmt):
     assert all(files.values()), [n for n, b in files.items() if not b]
 
 
+@pytest.mark.slow
 def test_the_build_writes_every_format(quiz):
     made = site_files(shipped(), quiz.spec)
     assert sorted(made) == sorted(file_names(quiz.spec.stem, build_quiz(shipped(), quiz.spec).labels))

@@ -123,6 +123,7 @@ def test_shipped_specs_cover_the_promised_titles() -> None:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(min_value=0, max_value=2**31 - 1))
+@pytest.mark.slow
 def test_every_question_of_the_whole_content_is_sound_for_any_seed(seed: int) -> None:
     content = shipped()
     pool = select(content, procedures=list(content.procedures), scenarios=list(content.scenarios))

@@ -319,6 +319,7 @@ def test_quiz_page_links_no_bank_file():
             assert name not in page
 
 
+@pytest.mark.slow
 def test_cli_writes_the_bank_files(cli, tmp_path):
     out = tmp_path / "out"
     run = cli("quiz", str(spec_paths()[0]), "--out", str(out), "--format", "xlsx,txt,wesurvey", "--versions", "2")

@@ -265,6 +265,7 @@ def _peak_rss_mb(code: str) -> tuple[float, str]:
     return float(peak), "\n".join(lines)
 
 
+@pytest.mark.slow
 def test_a_cell_at_xfd1048576_is_refused_before_it_is_allocated(tmp_path):
     wb = Workbook()
     ws = wb.active
@@ -281,6 +282,7 @@ def test_a_cell_at_xfd1048576_is_refused_before_it_is_allocated(tmp_path):
     assert peak < 1500
 
 
+@pytest.mark.slow
 def test_a_workbook_that_inflates_to_gigabytes_is_refused(tmp_path):
     rows = write_xlsx(tmp_path / "ok.xlsx", [["姓名", "1"], ["张伟", "A"]])
     src = zipfile.ZipFile(rows)

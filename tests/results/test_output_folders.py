@@ -273,6 +273,7 @@ def grade(inputs: tuple[Path, Path], out: str | Path, cwd: Path | None = None):
     return run_cli("grade", str(table), "--quiz", str(quizdir), "--out", str(out), cwd=cwd)
 
 
+@pytest.mark.slow
 def test_grade_writes_private_files_and_reruns_into_its_own_folder(graded_inputs, tmp_path):
     out = tmp_path / "results"
     r = grade(graded_inputs, out)
@@ -319,6 +320,7 @@ def test_grade_out_dot_in_a_repository_deletes_nothing(graded_inputs, tmp_path):
     assert snapshot(repo) == before
 
 
+@pytest.mark.slow
 def test_grade_refuses_the_site_of_the_project_from_a_subfolder_and_through_a_symlink(graded_inputs, project):
     r = grade(graded_inputs, "../../public/grades", cwd=project / "sub" / "deeper")
     assert r.code == 2 and "error[O002]" in r.err, r.err
@@ -357,6 +359,7 @@ def results_file(tmp_path_factory) -> Path:
     return d / "results.json"
 
 
+@pytest.mark.slow
 def test_report_refusals_exit_2_before_any_work(results_file, project, tmp_path):
     theirs = tmp_path / "theirs"
     theirs.mkdir()

@@ -144,6 +144,7 @@ def test_report_twice_replaces_the_previous_report_and_keeps_the_trainers_files(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
 
 
+@pytest.mark.slow
 def test_bad_results_files_are_reported_not_tracebacks(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"sheets": [\n  {"quiz": 1,,}\n]}', encoding="utf-8")
@@ -164,6 +165,7 @@ def test_bad_results_files_are_reported_not_tracebacks(tmp_path):
     assert sheets == [] and [p.code for p in problems] == ["T101"]
 
 
+@pytest.mark.slow
 def test_report_refuses_to_write_into_the_site(small):
     r = run_cli("report", str(small), "--out", "site/report")
     assert r.code == 2 and "error[O002]" in r.err

@@ -399,6 +399,7 @@ def _files(root: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("edit", ["traversal", "wrong types", "truncated", "huge"])
+@pytest.mark.slow
 def test_report_cli_refuses_hostile_results_without_writing(tmp_path, edit):
     sheets = _sheets(4)
     if edit == "traversal":

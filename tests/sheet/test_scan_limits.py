@@ -211,6 +211,7 @@ def test_bomb_png_is_refused_without_decoding(tmp_path: Path) -> None:
     assert report["peak_mb"] < 500, report
 
 
+@pytest.mark.slow
 def test_bomb_png_through_the_cli(tmp_path: Path, quiz_dir: Path, cli) -> None:
     bomb = bomb_png(tmp_path / "bomb.png")
     run = cli("grade", str(bomb), "--quiz", str(quiz_dir), "--out", str(tmp_path / "results"))
@@ -260,6 +261,7 @@ def test_a_normal_pdf_page_and_a_normal_photo_are_within_the_limits() -> None:
 
 # --- damaged and unknown files: one problem each, no traceback, the rest graded -------------------
 
+@pytest.mark.slow
 def test_damaged_and_unknown_files_are_reported_and_the_good_one_graded(tmp_path: Path, quizzes: QuizSet,
                                                                        sheets: list[np.ndarray]) -> None:
     import cv2

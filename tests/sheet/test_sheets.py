@@ -58,6 +58,7 @@ def test_ink_judgement(fill_: float, faint: float, arms: int, state: str) -> Non
     assert ink.judge(fill_, faint, arms) == state
 
 
+@pytest.mark.slow
 def test_layout_is_data_the_grader_follows(quiz_dir: Path) -> None:
     quiz, layout, _pdf = _load(quiz_dir, "A")
     assert layout["page_mm"] == [210.0, 297.0] and len(layout["markers"]) == 4 and layout["qr"]["box_mm"]
@@ -307,6 +308,7 @@ def test_review_page_decision_applied_with_corrections_changes_the_score(tmp_pat
     assert after["score"] > before["score"]
 
 
+@pytest.mark.slow
 def test_grade_reports_bad_input_without_tracebacks(tmp_path: Path, quiz_dir: Path) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_text("姓名,工号\n张三,1\n,2\n李四,1\n", encoding="utf-8")
