@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from generator.commands.import_ import import_document, report
+from tests.conftest import made_once, run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory, imp):
-    """Each seed imported once with the real CLI; maps prefix -> (run, out dir)."""
-    import subprocess
-    import sys
+def imported(tmp_path_factory: pytest.TempPathFactory, imp) -> dict[str, tuple[Imported, Path]]:
+    """Each seed imported once per run with the real CLI (shared by the test workers); maps prefix ->
+    (the run, its out dir)."""
+    def import_all(root: Path) -> None:
+        for path in sorted(imp.SEEDS.glob("*.txt")):
+            run = run_cli("import", str(path), "--out", str(root / path.name[:3] / "out"), timeout=300)
+            (root / path.name[:3] / "run.json").write_text(json.dumps(vars(run)), encoding="utf-8")
 
-    from generator.commands import import_  # noqa: F401  (import errors surface here, not in a subprocess)
+    root = made_once(tmp_path_factory, "imported-seeds", import_all)
+    runs = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        runs[folder.name] = (Imported(run["code"], run["out"], run["err"]), folder / "out")
+    return runs
 
-    results = {}
-    for path in sorted(imp.SEEDS.glob("*.txt")):
-        out = tmp_path_factory.mktemp("imp") / "out"
-        proc = subprocess.run([sys.executable, "-m", "generator.cli", "import", str(path), "--out", str(out)],
-                              cwd=REPO, capture_output=True, text=True, timeout=300)
-        results[path.name[:3]] = (proc, out)
-    return results
+
+@dataclass(frozen=True)
+class Imported:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
