@@ -293,16 +293,7 @@ def _site_practice(content: Content, quizzes_dir: Path) -> list[tuple[str, Pract
 
 def _overlap(content: Content, quizzes_dir: Path) -> dict[str, list[str]]:
     exam = exam_set(content, quizzes_dir)
-    out: dict[str, list[str]] = {}
-    if not exam.questions:
-        return out
-    for where, practice in _site_practice(content, quizzes_dir):
-        for q in practice.reused:
-            for qid in exam.exam_ids(q):
-                places = out.setdefault(qid, [])
-                if where not in places:
-                    places.append(where)
-    return {k: out[k] for k in sorted(out)}
+    return _where_shown(content, quizzes_dir, exam, reused_only=True) if exam.questions else {}
 
 
 def shown_as_practice(content: Content, quizzes_dir: Path, questions) -> dict[str, list[str]]:
@@ -311,11 +302,15 @@ def shown_as_practice(content: Content, quizzes_dir: Path, questions) -> dict[st
     (``playbook quiz --seed/--versions``) are not what the site's practice was drawn around, so any
     of their questions may be on it. For a spec's own papers it is ``overlap`` cut to their questions."""
     asked = ExamSet.of(questions)
-    if not asked.questions:
-        return {}
+    return _where_shown(content, Path(quizzes_dir), asked, reused_only=False) if asked.questions else {}
+
+
+def _where_shown(content: Content, quizzes_dir: Path, asked: ExamSet, reused_only: bool) -> dict[str, list[str]]:
+    """Id of each ``asked`` question the site's practice shows -> the pages showing it, in site order.
+    ``reused_only``: look only at the exam questions a practice had to reuse (the specs' own papers)."""
     out: dict[str, list[str]] = {}
-    for where, practice in _site_practice(content, Path(quizzes_dir)):
-        for q in practice.questions:
+    for where, practice in _site_practice(content, quizzes_dir):
+        for q in practice.reused if reused_only else practice.questions:
             for qid in asked.exam_ids(q):
                 places = out.setdefault(qid, [])
                 if where not in places:
