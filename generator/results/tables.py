@@ -87,8 +87,20 @@ def _too_big(shown: str, what: str) -> list[Problem]:
                     "input over the size limits")]
 
 
-def _xlsx_over_limits(data: bytes) -> str | None:
-    """Why a workbook must not be opened (its unpacked size, a worksheet's used area), or None.
+@dataclass
+class _Uncached:
+    """A formula cell whose result the file does not hold (a workbook a program wrote and no
+    spreadsheet ever saved): calamine reads it as blank, which would score as "not answered"."""
+
+    member: str
+    row: int
+    col: int
+    count: int
+
+
+def _check_workbook(data: bytes, shown: str) -> list[Problem]:
+    """Why a workbook must not be read (T016: its unpacked size, a worksheet's used area; T019:
+    formula cells without their results), or nothing.
 
     Read from the zip's directory and by streaming each worksheet's XML once, since calamine
     allocates a worksheet's whole used area up front (one cell at XFD1048576 is 17 billion cells)."""
@@ -96,29 +108,83 @@ def _xlsx_over_limits(data: bytes) -> str | None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError):
-        return None  # not a zip at all: calamine says so (T001)
+        return []  # not a zip at all: calamine says so (T001)
     if sum(m.file_size for m in members) > MAX_XLSX_UNPACKED_BYTES:
-        return f"解压后超过 {MAX_XLSX_UNPACKED_BYTES // 1024 // 1024} MB"
+        return _too_big(shown, f"这个 Excel 文件解压后超过 {MAX_XLSX_UNPACKED_BYTES // 1024 // 1024} MB")
+    uncached: list[_Uncached] = []
     for member in members:
         if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
             continue
         try:
             with archive.open(member) as stream:
-                rows, cols = _used_area(stream)
+                found = _scan_worksheet(stream, member.filename)
         except _OverLimit as over:
-            return str(over)
+            return _too_big(shown, f"这个 Excel 文件{over}")
         except (ExpatError, zipfile.BadZipFile, ValueError, OSError, EOFError):
-            return None  # calamine reports a broken workbook itself
-    return None
+            return []  # calamine reports a broken workbook itself
+        uncached += [found] if found else []
+    if not uncached:
+        return []
+    first, count = uncached[0], sum(u.count for u in uncached)
+    sheet = _sheet_names(archive).get(first.member)
+    where = f"工作表「{printable(sheet)}」" if sheet else "工作表"
+    more = f"（共 {count} 个这样的格子）" if count > 1 else ""
+    return [Problem(shown, first.row, first.col, "T019",
+                    f"{where}的 {_col_name(first.col)}{first.row} 格是公式，文件里却没有它算出的结果{more}："
+                    "读出来会是空格，被当成“没答”；整个文件没有批改。请用 Excel 或 WPS 打开、保存一次再试",
+                    "formula cells without cached values")]
+
+
+def _col_name(col: int) -> str:
+    """Excel's letters for a column number: 1 → A, 28 → AB."""
+    name = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part ("xl/worksheets/sheet2.xml") → the name its tab shows, from the workbook's
+    sheet list and relationships; empty when those are missing or broken."""
+    def attributes(part: str, tag: str) -> list[dict[str, str]]:
+        found: list[dict[str, str]] = []
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            if name.rsplit(":", 1)[-1] == tag:
+                found.append({k.rsplit(":", 1)[-1]: v for k, v in attrs.items()})
+
+        parser = ParserCreate()
+        parser.StartElementHandler = start
+        with archive.open(part) as stream:
+            parser.ParseFile(stream)
+        return found
+
+    try:
+        targets = {r.get("Id"): r.get("Target", "") for r in attributes("xl/_rels/workbook.xml.rels", "Relationship")}
+        sheets = attributes("xl/workbook.xml", "sheet")
+    except (KeyError, ExpatError, zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return {}
+    names = {}
+    for sheet in sheets:
+        target = targets.get(sheet.get("id"), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        names[part] = sheet.get("name", "")
+    return names
 
 
 class _OverLimit(Exception):
     pass
 
 
-def _used_area(stream) -> tuple[int, int]:
-    """(last row, last column) with a cell, streamed with expat (no tree is kept)."""
+def _scan_worksheet(stream, member: str) -> _Uncached | None:
+    """Stream a worksheet's XML with expat (no tree is kept): raise _OverLimit when its used area
+    (last row x last column with a cell) is over MAX_CELLS; the first formula cell without a
+    cached result, if any. A formula whose result is text keeps it in ``<v>`` even when empty
+    (t="str"); a number, date or truth value with an empty ``<v>`` has none."""
     at = {"row": 0, "col": 0, "rows": 0, "cols": 0}
+    cell: dict = {}
+    uncached: list[_Uncached] = []
 
     def start(name: str, attrs: dict[str, str]) -> None:
         tag = name.rsplit(":", 1)[-1]
@@ -129,18 +195,40 @@ def _used_area(stream) -> tuple[int, int]:
             ref = attrs.get("r")
             at["col"] = _ref_col(ref) if ref else at["col"] + 1
             at["row"] = _ref_row(ref) or at["row"]
+            cell.clear()
+            cell.update(type=attrs.get("t", "n"), formula=False, value="")
         else:
+            if tag == "f":
+                cell["formula"] = True
+            elif tag == "v":
+                cell["in_v"] = True
             return
         at["rows"], at["cols"] = max(at["rows"], at["row"]), max(at["cols"], at["col"])
         if at["rows"] * at["cols"] > MAX_CELLS:
             raise _OverLimit(f"工作表的使用范围超过 {MAX_CELLS:,} 个格子（第 {at['rows']:,} 行、第 {at['cols']:,} 列有内容）")
 
+    def text(data: str) -> None:
+        if cell.get("in_v"):
+            cell["value"] += data
+
+    def end(name: str) -> None:
+        tag = name.rsplit(":", 1)[-1]
+        if tag == "v":
+            cell["in_v"] = False
+        elif tag == "c" and cell["formula"] and not cell["value"].strip() and cell["type"] != "str":
+            if uncached:
+                uncached[0].count += 1
+            else:
+                uncached.append(_Uncached(member, at["row"], at["col"], 1))
+
     parser = ParserCreate()
     parser.StartElementHandler = start
+    parser.CharacterDataHandler = text
+    parser.EndElementHandler = end
     while chunk := stream.read(1 << 20):
         parser.Parse(chunk, False)
     parser.Parse(b"", True)
-    return at["rows"], at["cols"]
+    return uncached[0] if uncached else None
 
 
 def _ref_col(ref: str) -> int:
@@ -158,9 +246,9 @@ def _ref_row(ref: str | None) -> int:
 
 
 def _load_workbook(data: bytes, shown: str) -> tuple[list[Table], list[Problem]]:
-    over = _xlsx_over_limits(data)
-    if over:
-        return [], _too_big(shown, f"这个 Excel 文件{over}")
+    refused = _check_workbook(data, shown)
+    if refused:
+        return [], refused
     try:
         from python_calamine import CalamineWorkbook
 

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import zipfile
@@ -237,6 +238,62 @@ def test_every_worksheet_is_read(tmp_path):
     assert [s.trainee.name for s in sheets] == ["学员0", "学员1", "学员2", "学员3"]
     assert sheets[2].source == "two.xlsx 工作表「二店」 第 2 行"
     assert len({s.serial for s in sheets}) == 4
+
+
+def _formula_workbook(path: Path, rows: list[list[str]], formulas: dict[tuple[int, int], str]) -> Path:
+    """A workbook as a program writes it (openpyxl): an empty first sheet, then 二店 with ``rows``,
+    the cells at the given (row, col) holding a formula instead; the file holds no formula results."""
+    wb = Workbook()
+    wb.active.title = "说明"
+    ws = wb.create_sheet("二店")
+    for row in rows:
+        ws.append(row)
+    for (row, col), formula in formulas.items():
+        ws.cell(row, col).value = formula
+    wb.save(path)
+    return path
+
+
+def _saved_by_a_spreadsheet(path: Path, results: dict[str, str]) -> Path:
+    """The same file after Excel or WPS saved it: each formula cell keeps its result as text (t="str")."""
+    out = path.with_name("saved-" + path.name)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                text = data.decode()
+                for ref, value in results.items():
+                    cell = re.search(rf'<c r="{ref}"[^>]*><f>[^<]*</f><v\s*/?>(</v>)?</c>', text)
+                    assert cell, (ref, text[:400])
+                    formula = re.search(r"<f>[^<]*</f>", cell.group(0)).group(0)
+                    text = text.replace(cell.group(0), f'<c r="{ref}" t="str">{formula}<v>{value}</v></c>')
+                data = text.encode()
+            dst.writestr(info, data)
+    return out
+
+
+def test_formula_cells_without_their_results_refuse_the_file_and_with_them_are_read(tmp_path):
+    """calamine reads a formula cell whose result the file lacks as blank: scored, that is "not
+    answered" for an answer the trainee gave. Such a file is refused at its first cell (T019); the
+    same file saved by a spreadsheet (results kept) is graded from the results."""
+    qs = quizzes()
+    people = _people(2)
+    rows = hand_rows(qs, people)
+    answer = rows[1][5]
+    assert answer  # the first answer of the first trainee: a letter
+    formulas = {(2, 6): f'="{answer}"', (3, 2): '=""&"E001"', (3, 3): "=1+1"}
+    path = _formula_workbook(tmp_path / "formulas.xlsx", rows, formulas)
+    sheets, problems = read_table(path, qs, None)
+    assert sheets == []
+    assert [(p.code, p.line, p.col) for p in problems] == [("T019", 2, 6)]
+    assert "工作表「二店」的 F2 格是公式" in problems[0].message and "共 3 个" in problems[0].message
+
+    saved = _saved_by_a_spreadsheet(path, {"F2": answer, "B3": "E001", "C3": "2"})
+    sheets, problems = read_table(saved, qs, None)
+    assert problems == []
+    assert [s.trainee.id for s in sheets] == ["E000", "E001"]
+    want, _ = read_table(write_csv(tmp_path / "same.csv", rows), qs, None)
+    assert [s.score for s in sheets] == [s.score for s in want]
 
 
 def test_odd_digits_and_letters_are_unreadable_cells_not_crashes(tmp_path):
