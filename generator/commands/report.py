@@ -129,6 +129,10 @@ def write_tree(files: dict[str, bytes], out: Path, content: Path | None = None) 
 
 
 def run(args: argparse.Namespace) -> int:
+    least = MIN_RESPONSES if args.min_responses is None else args.min_responses
+    if least < 1:  # a usage error, before anything is read
+        print("playbook report: 用法错误 (usage error): --min-responses 至少是 1", file=sys.stderr)
+        return 2
     sheets, problems = load_results(list(args.results))
     refused = check_out(args.out, args.content)
     if refused:  # a usage error, before anything slow
@@ -144,10 +148,6 @@ def run(args: argparse.Namespace) -> int:
     problems += more
     if any(p.is_error for p in problems):  # answers that disagree with their own quiz
         raise ContentError(problems)
-    least = MIN_RESPONSES if args.min_responses is None else args.min_responses
-    if least < 1:
-        print("playbook report: 用法错误 (usage error): --min-responses 至少是 1", file=sys.stderr)
-        return 2
     if args.retire and content is None:
         raise ContentError([Problem(display_path(args.content), 1, 1, "T105", "排除坏题（--retire）需要内容目录（--content）",
                                     "content directory missing")])

@@ -372,6 +372,8 @@ def test_report_refusals_exit_2_before_any_work(results_file, project, tmp_path)
     r = run_cli("report", str(results_file), "--out", "site/report")
     assert r.code == 2 and "error[O002]" in r.err
     assert not (REPO / "site" / "report").exists()
+    r = run_cli("report", str(tmp_path / "not-there.json"), "--min-responses", "0")  # before reading results
+    assert r.code == 2 and "--min-responses 至少是 1" in r.err and "T101" not in r.err
 
 
 @pytest.mark.slow
