@@ -225,7 +225,8 @@ def _cross_checks(content: Content, items: dict[str, list], maybe: dict[str, set
             registry[item.id] = item
             content.origins[(kind, item.id)] = Origin(shown, line, col)
     seen_terms: dict[str, tuple[str, int]] = {}
-    for term, shown, (line, col), _ in items["glossary"]:
+    words: dict[str, tuple[Term, str, int]] = {}  # a term or alias -> the term that explains it, where
+    for term, shown, (line, col), extra in items["glossary"]:
         if term.term in seen_terms:
             f, fl = seen_terms[term.term]
             problems.append(Problem(shown, line, col, "R001", f"术语 `{term.term}` 重复了：{f}:{fl} 已经有了",
@@ -233,6 +234,19 @@ def _cross_checks(content: Content, items: dict[str, list], maybe: dict[str, set
             continue
         seen_terms[term.term] = (shown, line)
         content.glossary.append(term)
+        for i, word in enumerate([term.term, *term.aliases]):
+            word = word.strip()
+            if word not in words:
+                words[word] = (term, shown, line)
+                continue
+            owner, f, fl = words[word]
+            at = (line, col) if i == 0 else extra["loc"].mark(extra["prefix"] + ("aliases", i - 1))
+            what = "术语" if word == owner.term else f"术语 `{owner.term}` 的别名"
+            problems.append(Problem(
+                shown, *at, "R001",
+                f"“{word}”在 {f}:{fl} 已经是{what}：一个词只能有一种解释（提示框和搜索都会把它当成那个术语）；"
+                "删掉这一处，或把两个术语合成一个",
+                f"glossary word {word} given twice"))
     content.glossary.sort(key=lambda t: t.term)
     # Roles and domains keep the author's order (they are menus); everything else sorts by id.
     for kind, reg in registries.items():
