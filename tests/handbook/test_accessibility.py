@@ -501,7 +501,7 @@ def test_phrase_copy_button_by_keyboard_is_announced(browser, site_url: str) -> 
 
 def test_glossary_term_definition_by_keyboard(browser, site_url: str) -> None:
     """Tab reaches a glossary term in the text and Material's tooltip shows its definition, as a
-    mouse hover does."""
+    mouse hover does; Escape dismisses it (WCAG 1.4.13) without moving focus or pointer."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(site_url + "procedures/sales-office-reception.html", wait_until="load")
@@ -521,5 +521,23 @@ def test_glossary_term_definition_by_keyboard(browser, site_url: str) -> None:
         ring = page.evaluate("(s => s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1)"
                              "(getComputedStyle(document.activeElement))")
         assert ring
+        # WCAG 1.4.13: Escape dismisses it with the focus left on the term; focusing it again shows it.
+        page.keyboard.press("Escape")
+        tooltip.wait_for(state="hidden")
+        assert page.evaluate("document.activeElement.tagName") == "ABBR"
+        page.keyboard.press("Shift+Tab")
+        page.wait_for_selector(".md-tooltip2", state="detached")  # Material drops it once nothing holds it
+        page.keyboard.press("Tab")
+        tooltip.wait_for(state="visible")
+        # and a definition shown by a hovering pointer, the pointer left on the term
+        page.keyboard.press("Escape")
+        tooltip.wait_for(state="hidden")
+        page.evaluate("document.activeElement.blur()")
+        term = page.locator(".md-content abbr[title]").nth(1)
+        term.scroll_into_view_if_needed()
+        term.hover()
+        tooltip.wait_for(state="visible")
+        page.keyboard.press("Escape")
+        tooltip.wait_for(state="hidden")
     finally:
         page.close()

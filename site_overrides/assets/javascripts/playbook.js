@@ -60,8 +60,16 @@
       if (!terms[i].hasAttribute("tabindex")) { terms[i].setAttribute("tabindex", "0"); }
     }
   }
+  // WCAG 1.4.13: a definition shown on hover or focus is dismissed with Escape while the pointer and
+  // the focus stay where they are. Material shows it again when the term is next hovered or focused.
+  function onKeydown(event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelectorAll(".md-tooltip2--active");
+    for (var i = 0; i < open.length; i++) { open[i].classList.remove("md-tooltip2--active"); }
+  }
   function init() { addButtons(); focusableTerms(); }
   document.addEventListener("click", onClick);
+  document.addEventListener("keydown", onKeydown);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
