@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -26,6 +27,31 @@ def test_default_path_puts_rules_last_and_the_roles_own_phrases_in(tmp_path: Pat
     stages = role_path_stages(content, "receptionist")
     assert [(s.title, s.procedures, s.phrases) for s in stages] == [
         ("第一天", ["front-desk"], ["greet"]), ("第一个月", ["desk-rules"], ["farewell"])]
+
+
+def test_only_the_lunr_files_search_loads_for_the_index_languages_are_precached(tmp_path: Path) -> None:
+    """Material ships lunr support for 30 languages (~1 MB, Thai's word list alone 0.7 MB); a phone
+    installing a Chinese handbook downloads the two its search worker loads for ``zh``. Search
+    itself working offline with them is test_learner_offline's."""
+    site = tmp_path / "site"
+    lunr = site / "assets" / "javascripts" / "lunr"
+    (lunr / "min").mkdir(parents=True)
+    for name in ("tinyseg.js", "wordcut.js", *(f"min/lunr.{x}.min.js" for x in ("zh", "ja", "th", "de", "multi",
+                                                                               "stemmer.support"))):
+        (lunr / name).write_text("//", encoding="utf-8")
+    (site / "index.html").write_text("<p>一</p>", encoding="utf-8")
+    everything = precache_list(site)
+    assert len([p for p in everything if "/lunr/" in p]) == 8  # no index to read: nothing is left out
+    (site / "search").mkdir()
+    index = site / "search" / "search_index.json"
+    for lang, kept in ((["zh"], ["lunr.stemmer.support.min.js", "lunr.zh.min.js"]),
+                       (["en"], []),
+                       (["ja", "de"], ["lunr.de.min.js", "lunr.ja.min.js", "lunr.multi.min.js",
+                                       "lunr.stemmer.support.min.js", "tinyseg.js"])):
+        index.write_text(json.dumps({"config": {"lang": lang}, "docs": []}), encoding="utf-8")
+        listed = precache_list(site)
+        assert sorted(p.rsplit("/", 1)[1] for p in listed if "/lunr/" in p) == kept, lang
+        assert "index.html" in listed and "search/search_index.json" in listed
 
 
 def test_cache_name_follows_the_precached_bytes_only(tmp_path: Path) -> None:
