@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import output_folder
 from ..exports.formats import file_names, parse_formats
 from ..exports.pack import PACK_KIND
-from ..exports.preview import preview_html
+from ..exports.preview import PREVIEW, preview_html
 from ..exports.quiz_files import render
 from ..loader import load_or_raise
 from ..problems import ContentError, Problem, display_path, print_problems
@@ -23,7 +23,6 @@ from ..quiz.spec_edit import Entry, add_excludes, read_entries
 from ..results.roster import read_roster
 
 KIND = "quiz"
-PREVIEW = "preview.html"
 
 
 def publish_quiz(files: dict[str, bytes], out: Path, stem: str, content: Path | None, *, preview: bool) -> list[Path]:

@@ -26,7 +26,7 @@ from .. import output_folder
 from ..problems import ContentError, Problem, display_path
 from ..safetext import md
 from .paper import environment
-from .quiz_files import file_names, spec_outputs
+from .quiz_files import pack_names, spec_outputs
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..content import Content
@@ -40,7 +40,7 @@ SITE_FILES = (".apkg",)
 # What each file is, for the index page (by the start of its name).
 _WHAT = (("paper-", "试卷"), ("key-", "答案"), ("sheet-", "答题卡"), ("quiz-", "测验 JSON（批改用）"),
          ("moodle-", "Moodle XML"), ("gift-", "GIFT"), ("tiku-", "Excel / 文本题库"), ("wesurvey-", "腾讯问卷考试文本"),
-         ("coverage.", "覆盖情况报告"))
+         ("coverage.", "覆盖情况报告"), ("preview.", "题目预览：能抽到的每一道题，勾选后生成 exclude"))
 
 
 def describe(name: str) -> str:
@@ -108,6 +108,6 @@ def section_markdown(specs: list[tuple[str, str, list[str]]]) -> str:
              f'<p><a href="../{IN_SITE}/index.html">资料包目录</a></p>', ""]
     for stem, title, labels in specs:
         links = " ".join(f'<a href="../{IN_SITE}/{escape(stem)}/{escape(name)}">{escape(name)}</a>（{describe(name)}）'
-                         for name in file_names(stem, labels))
+                         for name in pack_names(stem, labels))
         lines += [f"## {md(title)}", "", f"<p>{links}</p>", ""]
     return "\n".join(lines)

@@ -17,6 +17,9 @@ from ..quiz.spec import QuizSpec
 from ..quiz.spec_edit import comment, scalar
 from .paper import environment
 
+PREVIEW = "preview.html"
+"""The preview's file name: written by ``playbook quiz --preview`` and into the trainers' pack."""
+
 
 def _group(pool: Pool, q: Question) -> tuple[tuple, str]:
     """(sort key, heading) of the step (else procedure, else scenario) a question drills."""

@@ -36,6 +36,7 @@ from ..print import fonts
 from ..problems import ContentError
 from ..quiz.assemble import Quiz, build_quiz, label
 from ..quiz.bank import topics
+from ..quiz.candidates import candidates
 from ..quiz.coverage import coverage, coverage_html
 from ..quiz.practice import overlap
 from ..quiz.spec import load_spec, spec_files
@@ -43,6 +44,7 @@ from ..sheet.sheet_files import BLANK_SHEETS, sheet_files
 from ..timings import Timed, timer
 from . import anki, gift, moodle, paper
 from .formats import EXPORTS, FORMATS, file_names, version_names
+from .preview import PREVIEW, preview_html
 from .text_bank import text_bank
 from .wesurvey import wesurvey
 from .xlsx_bank import xlsx_bank
@@ -139,14 +141,14 @@ def _spec_file(spec: QuizSpec) -> str:
 # `playbook build`: reuse between builds.
 
 CACHE_FOLDER = "quiz"
-CACHE_FORMAT = "playbook-quiz-outputs-1"
+CACHE_FORMAT = "playbook-quiz-outputs-2"
 """Bumped when a bundle's layout or a key's recipe changes."""
 GENERATOR_DIR = Path(__file__).resolve().parents[1]
 
 
 def spec_outputs(content: Content, quizzes_dir: Path) -> dict[str, tuple[str, dict[str, bytes]]]:
     """Every spec, every format: spec stem -> (title, file name -> bytes), as ``playbook quiz``
-    writes them; what did not change since an earlier build comes from the cache (see the module
+    writes them, with ``playbook quiz --preview``'s page; what did not change since an earlier build comes from the cache (see the module
     docstring). Specs are checked against the content first (ContentError listing every problem)."""
 
     paths = spec_files(quizzes_dir)
@@ -156,7 +158,7 @@ def spec_outputs(content: Content, quizzes_dir: Path) -> dict[str, tuple[str, di
     state = _Reuse(content, shared) if reuse and paths else None
     if state is not None:
         for path in paths:
-            made[path] = _reused_spec(path, state)
+            made[path] = _reused_spec(path, state, _pack_spec_file(quizzes_dir, path))
     missing = [p for p in paths if made[p] is None]
     loaded, problems = [], []
     for path in missing:
@@ -167,13 +169,19 @@ def spec_outputs(content: Content, quizzes_dir: Path) -> dict[str, tuple[str, di
         raise ContentError(sorted(set(problems)))
     for path, spec in loaded:
         if spec is not None:
-            made[path] = (spec.title, site_files(content, spec, state, shared))
+            made[path] = (spec.title, site_files(content, spec, state, shared, _pack_spec_file(quizzes_dir, path)))
     return {path.stem: got for path, got in made.items() if got is not None}
 
 
+def _pack_spec_file(quizzes_dir: Path, path: Path) -> str:
+    """The spec as the pack's preview names it (``quizzes/x.yaml``): the same wherever the build ran."""
+    return f"{quizzes_dir.name}/{path.name}"
+
+
 def site_files(content: Content, spec: QuizSpec, state: _Reuse | None = None,
-               shared: dict[str, list[str]] | None = None) -> dict[str, bytes]:
-    """Every file of one spec (all formats, blank answer sheets), as :func:`render` makes them;
+               shared: dict[str, list[str]] | None = None, spec_file: str | None = None) -> dict[str, bytes]:
+    """Every file of one spec (all formats, blank answer sheets) as :func:`render` makes them, and
+    the page previewing every question the spec can draw;
     with ``state`` (the cache is on), versions whose quiz JSON is unchanged are reused, and the
     whole set is kept for the next build."""
 
@@ -193,10 +201,17 @@ def site_files(content: Content, spec: QuizSpec, state: _Reuse | None = None,
                 _store(key, hit, expected)
         files.update(hit)
     files.update(quiz_files(quiz, FORMATS, shared=shared))
+    spec_file = spec_file or _spec_file(spec)
+    files[PREVIEW] = preview_html(candidates(content, spec, None), spec, spec_file).encode("utf-8")
     files = dict(sorted(files.items()))
     if state is not None:
-        _store(state.spec_key(spec, quiz.changed), files, file_names(spec.stem, quiz.labels))
+        _store(state.spec_key(spec, quiz.changed, spec_file), files, pack_names(spec.stem, quiz.labels))
     return files
+
+
+def pack_names(stem: str, labels: list[str]) -> list[str]:
+    """A spec's files in the trainers' pack: what `playbook quiz` writes, and the question preview."""
+    return [*file_names(stem, labels), PREVIEW]
 
 
 class _Reuse:
@@ -214,13 +229,13 @@ class _Reuse:
         return _key("version", self.recipe, json.dumps([data, topic_names, blank_sheets], ensure_ascii=False,
                                                       sort_keys=True))
 
-    def spec_key(self, spec: QuizSpec, changed: float | None) -> str:
-        return _key("spec", self.recipe, self.fingerprint, f"changed={changed!r}",
+    def spec_key(self, spec: QuizSpec, changed: float | None, spec_file: str) -> str:
+        return _key("spec", self.recipe, self.fingerprint, f"changed={changed!r}", f"file={spec_file}",
                     f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}", f"stem={spec.stem}",
                     spec.model_dump_json(), f"shared={self.shared}")
 
 
-def _reused_spec(path: Path, state: _Reuse) -> tuple[str, dict[str, bytes]] | None:
+def _reused_spec(path: Path, state: _Reuse, spec_file: str) -> tuple[str, dict[str, bytes]] | None:
     """The title and files of a spec kept by an earlier build with the same inputs, or None. The
     spec is only parsed here: an entry exists only for a spec that was checked against this same
     content."""
@@ -229,7 +244,7 @@ def _reused_spec(path: Path, state: _Reuse) -> tuple[str, dict[str, bytes]] | No
     if spec is None or any(p.is_error for p in problems):
         return None  # the full check reports it
     labels = [label(i) for i in range(spec.versions)]
-    files = _read(state.spec_key(spec, state.changed), file_names(spec.stem, labels))
+    files = _read(state.spec_key(spec, state.changed, spec_file), pack_names(spec.stem, labels))
     return None if files is None else (spec.title, files)
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from generator import cli
 from generator.exports.formats import EXPORTS, FORMATS, file_names, parse_formats
-from generator.exports.quiz_files import render, site_files
+from generator.exports.quiz_files import pack_names, render, site_files
 from generator.quiz.assemble import build_quiz
 from generator.quiz.spec import load_spec
 
@@ -31,7 +31,9 @@ def test_each_format_writes_exactly_the_files_it_declares(quiz, fmt):
 @pytest.mark.slow
 def test_the_build_writes_every_format(quiz):
     made = site_files(shipped(), quiz.spec)
-    assert sorted(made) == sorted(file_names(quiz.spec.stem, build_quiz(shipped(), quiz.spec).labels))
+    assert sorted(made) == sorted(pack_names(quiz.spec.stem, build_quiz(shipped(), quiz.spec).labels))
+    assert sorted(set(made) - set(file_names(quiz.spec.stem, build_quiz(shipped(), quiz.spec).labels))) == [
+        "preview.html"]  # the pack also holds the question preview
 
 
 def test_cli_help_default_and_parsing_follow_the_registry():

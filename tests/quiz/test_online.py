@@ -132,6 +132,7 @@ def test_build_quiz_outputs_writes_every_spec_into_the_pack_and_only_decks_into_
     for stem in stems:
         folder = pack / stem
         assert (folder / "quiz-A.json").is_file() and (folder / "coverage.html").is_file()
+        assert "题目预览" in (folder / "preview.html").read_text(encoding="utf-8")  # for the trainer's review
         assert (folder / f"{stem}.apkg").is_file()
         assert [p.name for p in (site / "quizzes" / stem).iterdir()] == [f"{stem}.apkg"]
     assert {p.name for p in site.rglob("*") if p.is_file()} == {f"{stem}.apkg" for stem in stems}

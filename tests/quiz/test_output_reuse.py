@@ -15,9 +15,11 @@ import generator.quiz.assemble as assemble
 import generator.quiz.practice as practice
 from generator.content import Content
 from generator.exports.pack import build_pack
+from generator.exports.preview import PREVIEW, preview_html
 from generator.exports.quiz_files import FORMATS, render
 from generator.loader import load_or_raise
 from generator.quiz.assemble import build_quiz
+from generator.quiz.candidates import candidates
 from generator.quiz.practice import overlap
 from generator.quiz.spec import load_specs
 
@@ -86,14 +88,16 @@ class Project:
         return self.build("off")
 
     def old_path(self) -> dict[str, bytes]:
-        """The files as the plain renderer makes them (`render`, every version's sheets at once; it
-        never reads the quiz entries, only PDFs from the print cache)."""
+        """The files as the plain renderer makes them (`render`, every version's sheets at once, and
+        `playbook quiz --preview`'s page; it never reads the quiz entries, only PDFs from the print cache)."""
         self.builds += 1
         self.monkeypatch.setenv("PLAYBOOK_CACHE", str(self.cache))
         content = self.content()
         shared = overlap(content, self.quizzes)
         (spec,) = [s for s in load_specs(self.quizzes, content) if s.stem == "mini"]
-        return dict(sorted(render(build_quiz(content, spec), FORMATS, shared=shared).items()))
+        files = render(build_quiz(content, spec), FORMATS, shared=shared)
+        files[PREVIEW] = preview_html(candidates(content, spec, None), spec, "quizzes/mini.yaml").encode("utf-8")
+        return dict(sorted(files.items()))
 
     def entries(self) -> list[Path]:
         return sorted((self.cache / "quiz").glob("*.bundle"))
@@ -126,7 +130,7 @@ def project(warmed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
 
 def test_an_unchanged_rebuild_reuses_the_files_byte_for_byte(project: Project, warmed) -> None:
     _root, cold = warmed
-    assert sorted(cold) == sorted(outputs.file_names("mini", ["A", "B"]))
+    assert sorted(cold) == sorted(outputs.pack_names("mini", ["A", "B"]))
     again = project.build()
     assert project.made == Counter()  # the outputs are neither assembled nor rendered
     assert again == cold
