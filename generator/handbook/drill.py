@@ -10,7 +10,7 @@ from .pages import PHRASES, PageSpec, front_matter, learn_path
 from .path import role_path_stages
 
 FSRS_SCRIPT = "assets/javascripts/vendor/ts-fsrs.umd.js"
-"""The vendored scheduler (scripts/vendor-ts-fsrs.sh), loaded by the drill page only."""
+"""The vendored scheduler (scripts/vendor-npm.sh ts-fsrs), loaded by the drill page only."""
 
 
 def drill_phrases(content: Content, rid: str) -> list[str]:
