@@ -255,15 +255,34 @@ def _load_workbook(data: bytes, shown: str) -> tuple[list[Table], list[Problem]]
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         found = []
         for name in wb.sheet_names:
-            raw = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            rows = [[_cell(v) for v in row] for row in raw]
+            sheet = wb.get_sheet_by_name(name)
+            rows = [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            _fill_merged(rows, sheet.merged_cell_ranges or [])
             if any(any(c for c in row) for row in rows):
                 found.append((name, rows))
+    except _OverLimit as over:
+        return [], _too_big(shown, f"这个 Excel 文件{over}")
     except Exception as exc:  # calamine raises its own error types for broken files
         return [], [Problem(shown, 1, 1, "T001", "不是能打开的 Excel 文件（.xlsx）；请用 Excel 另存为 .xlsx 再试",
                             f"cannot open workbook: {type(exc).__name__}")]
     several = len(found) > 1
     return [Table(shown, rows, name if several else "") for name, rows in found] or [Table(shown, [])], []
+
+
+def _fill_merged(rows: list[list[str]], ranges: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """Give every cell of a merged range its first cell's value, as the spreadsheet shows it: a
+    roster with 门店 merged down over a store's staff reads the store on every row, not blanks.
+    Ranges are clipped to the used area; overlapping ones past MAX_CELLS in all raise _OverLimit."""
+    clipped = []
+    for (top, left), (bottom, right) in ranges:
+        if top < len(rows) and left < len(rows[top]):
+            clipped.append((top, left, min(bottom, len(rows) - 1), min(right, len(rows[top]) - 1)))
+    if sum((b - t + 1) * (r - l + 1) for t, l, b, r in clipped) > MAX_CELLS:
+        raise _OverLimit(f"合并单元格加起来超过 {MAX_CELLS:,} 个格子")
+    for top, left, bottom, right in clipped:
+        value = rows[top][left]
+        for row in rows[top:bottom + 1]:
+            row[left:right + 1] = [value] * len(row[left:right + 1])
 
 
 # Characters that are common in each encoding's own script: GB2312's level-1 hanzi (the 3,755 most

@@ -296,6 +296,60 @@ def test_formula_cells_without_their_results_refuse_the_file_and_with_them_are_r
     assert [s.score for s in sheets] == [s.score for s in want]
 
 
+def test_merged_cells_read_as_the_spreadsheet_shows_them(tmp_path):
+    """门店 merged down over a store's staff, 卷 merged over the rows of one paper: every row reads
+    the merged value (calamine gives it to the first cell only; the rest would be blanks)."""
+    qs = quizzes()
+    people = _people(4)
+    rows = hand_rows(qs, people)
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    assert [(row[2], row[4]) for row in rows[1:]] == [("一店", "A")] * 4
+    ws.merge_cells("C2:C5")  # 门店
+    ws.merge_cells("E2:E5")  # 卷
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    sheets, problems = read_table(path, qs, None)
+    want, _ = read_table(write_csv(tmp_path / "plain.csv", rows), qs, None)
+    assert problems == []
+    assert [(s.trainee, s.version, s.score) for s in sheets] == [(s.trainee, s.version, s.score) for s in want]
+    assert {s.trainee.store for s in sheets} == {"一店"}
+
+    roster = Workbook()
+    ws = roster.active
+    for row in (["姓名", "工号", "门店"], ["张三", "E001", "二店"], ["李四", "E002", None], ["王五", "E003", "三店"]):
+        ws.append(row)
+    ws.merge_cells("C2:C3")
+    roster.save(tmp_path / "roster.xlsx")
+    trainees, problems = read_roster(tmp_path / "roster.xlsx")
+    assert problems == [] and [t.store for t in trainees] == ["二店", "二店", "三店"]
+
+
+def test_overlapping_merges_past_the_cell_limit_are_refused(tmp_path):
+    """A hostile workbook repeating one big merged range: refused (T016), not filled 120 times over."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "1"])
+    ws.merge_cells("A2:Z2000")
+    ws["AA2001"] = "x"  # a used area of 54,000 cells (outside the range: merging empties the rest)
+    path = tmp_path / "merges.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as src:
+        parts = {info.filename: src.read(info.filename) for info in src.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    one = re.search(r'<mergeCell ref="A2:Z2000"\s*/>', sheet).group(0)
+    parts["xl/worksheets/sheet1.xml"] = re.sub(r'<mergeCells count="1">.*?</mergeCells>',
+                                               f'<mergeCells count="120">{one * 120}</mergeCells>', sheet).encode()
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+    sheets, problems = read_table(bomb, quizzes(), None)
+    assert sheets == [] and [p.code for p in problems] == ["T016"] and "合并单元格" in problems[0].message
+
+
 def test_odd_digits_and_letters_are_unreadable_cells_not_crashes(tmp_path):
     qs = {"A": quizzes()["A"]}
     quiz = qs["A"]
