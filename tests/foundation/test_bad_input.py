@@ -32,8 +32,15 @@ def test_case_in_process(fx, case: str, case_dir) -> None:
     _check_problems(fx, case, [p.format() for p in problems])
 
 
-def test_case_cli(fx, case: str, case_dir, cli) -> None:
-    _run_case(fx, case, case_dir, cli, strict=False)
+def test_case_cli(fx, case: str, case_dir, cli_in_process) -> None:
+    """Every case as `playbook check` prints it (in this process: the same parser, command and output)."""
+    _run_case(fx, case, case_dir, cli_in_process, strict=False)
+
+
+@pytest.mark.parametrize("name", ["yaml-syntax", "gbk", "bom-ok"])
+def test_case_in_a_real_process(fx, name: str, case_dir, cli) -> None:
+    """A few cases through a real `python -m generator.cli check`, as an author runs it."""
+    _run_case(fx, name, case_dir, cli, strict=False)
 
 
 @pytest.mark.parametrize("name", ["warning-no-phrases", "bom-ok", "unknown-ref"])
