@@ -495,8 +495,10 @@ class _Reader:
                          "分不出是谁，没有计分；请在这一行填上工号", "name matches several roster entries")
             return False
         if tid and same_name:
+            zeros = tid.isdigit() and any(t.id.isdigit() and t.id.lstrip("0") == tid.lstrip("0") for t in same_name)
+            hint = ("（Excel 常把 001 这样的工号当成数字，去掉了前面的 0：把这一列设成“文本”后重新填写）" if zeros else "")
             self.problem(row, col_name, "T015", f"名单里没有工号 {tid}；名单里的「{name}」工号是 "
-                         f"{'、'.join(t.id for t in same_name)}；请核对工号，没有计分", "staff id not in roster")
+                         f"{'、'.join(t.id for t in same_name)}{hint}；请核对工号，没有计分", "staff id not in roster")
             return False
         if len(same_name) == 1:
             return same_name[0]

@@ -205,6 +205,18 @@ def test_a_name_shared_by_two_people_on_the_roster_is_never_given_to_one(tmp_pat
     assert "E001、E002" in problems[0].message and "「张伟」" in problems[1].message
 
 
+def test_a_staff_id_excel_stripped_of_its_zeros_is_flagged_with_the_reason(tmp_path):
+    """工号 001 typed into a number cell reads 1: not guessed to be 001, refused with why (T015)."""
+    qs = {"A": quizzes()["A"]}
+    roster = [Trainee("张伟", "001", "一店"), Trainee("李娜", "E003", "一店")]
+    answers = _all_right(qs["A"])
+    rows = hand_rows(qs, [(Trainee("张伟", "001"), "A", answers), (Trainee("李娜", "3"), "A", answers)])
+    rows[1][1] = 1  # as Excel keeps it
+    sheets, problems = read_table(write_xlsx(tmp_path / "t.xlsx", rows), qs, roster)
+    assert sheets == [] and [(p.code, p.line) for p in problems] == [("T015", 2), ("T015", 3)]
+    assert "去掉了前面的 0" in problems[0].message and "去掉了前面的 0" not in problems[1].message
+
+
 def test_big5_and_utf16_rosters_read_right_and_an_unclear_encoding_is_refused(tmp_path):
     text = "姓名,工號,門市\n張偉,001,台北門市\n陳美玲,002,高雄門市\n林志明,003,台中門市\n"
     for encoding in ("big5", "utf-16", "gb18030", "utf-8-sig"):
