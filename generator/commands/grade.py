@@ -19,13 +19,12 @@ from ..results.corrections import apply_corrections, read_corrections
 from ..results.inputs import read_quiz_folder
 from ..results.result_files import result_files
 from ..results.roster import read_roster
-from ..results.tables import read_tables, trainee_key
+from ..results.tables import OTHER_SPREADSHEETS, TABLE_SUFFIXES, read_tables, trainee_key
 from ..sheet.grade import QuizSet, grade_scans
 from ..sheet.review import review_html
 
 EARLIER_OUTPUT = Unmarked(frozenset({"results.json", "scores.csv", "scores.xlsx", "review.html"}), {"report": None})
 """What grade wrote into results/ before output folders were marked (report's own folder inside)."""
-TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".txt", ".tsv")
 
 
 def load_quiz_dir(folder: Path):
@@ -64,8 +63,9 @@ def run(args: argparse.Namespace) -> int:
             raise ContentError(roster_problems)
         problems += roster_problems
     roster = {t.id: t for t in roster_list or []}
-    scans = [p for p in args.inputs if p.suffix.lower() not in TABLE_SUFFIXES]
-    tables = [p for p in args.inputs if p.suffix.lower() in TABLE_SUFFIXES]
+    as_table = (*TABLE_SUFFIXES, *OTHER_SPREADSHEETS)  # a spreadsheet not read is said so as a table
+    scans = [p for p in args.inputs if p.suffix.lower() not in as_table]
+    tables = [p for p in args.inputs if p.suffix.lower() in as_table]
     missing = [p for p in args.inputs if not p.is_file()]
     if missing:
         raise ContentError([Problem(display_path(p), 1, 1, "G008", "找不到这个文件", "file not found") for p in missing])

@@ -374,16 +374,29 @@ def _load_csv(data: bytes, shown: str) -> tuple[list[Table], list[Problem]]:
     return [Table(shown, rows, ragged=True)], []
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", *WORKBOOK_SUFFIXES)
+OTHER_SPREADSHEETS = {".xls": "Excel 97-2003 工作簿（.xls）", ".xlsb": "Excel 二进制工作簿（.xlsb）",
+                      ".et": "WPS 表格（.et）", ".ett": "WPS 表格模板（.ett）", ".ods": "OpenDocument 表格（.ods）",
+                      ".numbers": "Numbers 表格（.numbers）"}
+"""Spreadsheet formats not read (none of them can be checked for size before it is unpacked):
+named, with how to save the file as one that is, instead of being taken for a scan or a CSV."""
+
+
 def load_tables(path: Path, shown: str) -> tuple[list[Table], list[Problem]]:
     """Every table in a .csv/.tsv/.txt or .xlsx file: a CSV is one table, a workbook one per
     worksheet that has data (all of them are read, none silently left out)."""
+    other = OTHER_SPREADSHEETS.get(path.suffix.lower())
+    if other:
+        return [], [Problem(shown, 1, 1, "T001", f"这是 {other}，读不了；请用 Excel 或 WPS 另存为 .xlsx（或“CSV UTF-8”）再试",
+                            f"unsupported spreadsheet format {path.suffix.lower()}")]
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             return [], _too_big(shown, f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB")
         data = path.read_bytes()
     except OSError as exc:
         return [], [Problem(shown, 1, 1, "T001", f"读不了这个文件：{exc.strerror or exc}", "cannot read file")]
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return _load_workbook(data, shown)
     return _load_csv(data, shown)
 

@@ -217,6 +217,23 @@ def test_a_staff_id_excel_stripped_of_its_zeros_is_flagged_with_the_reason(tmp_p
     assert "去掉了前面的 0" in problems[0].message and "去掉了前面的 0" not in problems[1].message
 
 
+def test_spreadsheets_in_formats_not_read_are_named_with_the_fix(quiz_dir, tmp_path):
+    """A WPS .et, an .ods or an old .xls (answers or roster) is refused as the spreadsheet it is, with
+    how to save it, never taken for a scan ("no answer-sheet layouts") or read as CSV bytes."""
+    rows = write_xlsx(tmp_path / "rows.xlsx", [["姓名", "工号"], ["张伟", "E001"]]).read_bytes()
+    for suffix in (".et", ".ods", ".xls"):
+        (tmp_path / f"成绩{suffix}").write_bytes(rows + suffix.encode())  # distinct bytes: no T017
+    (tmp_path / "名单.xls").write_bytes(rows)
+    trainees, problems = read_roster(tmp_path / "名单.xls")
+    assert trainees == [] and [p.code for p in problems] == ["T001"] and "Excel 97-2003" in problems[0].message
+    run = run_cli("grade", "--quiz", str(quiz_dir), *(str(tmp_path / f"成绩{s}") for s in (".et", ".ods", ".xls")),
+                  "--out", str(tmp_path / "out"))
+    assert run.code == 1 and "Traceback" not in run.err and "G007" not in run.err
+    assert [line.split(": ", 1)[0] for line in run.err.splitlines() if "error[" in line] == [
+        f"{tmp_path / f'成绩{s}'}:1:1" for s in (".et", ".ods", ".xls")]
+    assert "WPS 表格" in run.err and "另存为 .xlsx" in run.err and not (tmp_path / "out").exists()
+
+
 def test_big5_and_utf16_rosters_read_right_and_an_unclear_encoding_is_refused(tmp_path):
     text = "姓名,工號,門市\n張偉,001,台北門市\n陳美玲,002,高雄門市\n林志明,003,台中門市\n"
     for encoding in ("big5", "utf-16", "gb18030", "utf-8-sig"):
