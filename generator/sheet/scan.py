@@ -87,6 +87,10 @@ def pages(path: Path, shown: str) -> Iterator[ScanPage | Unreadable]:
     from 1. A page (or file) that cannot or must not be read comes as Unreadable and the pages after
     it still come; no pixels are decoded or rendered before their size is known to be within limits."""
     suffix = path.suffix.lower()
+    if suffix in (".heic", ".heif"):
+        yield Unreadable(shown, 1, "这是 iPhone 的 HEIC 照片，读不了：请在 iPhone“设置 → 相机 → 格式”选“兼容性最佳”后重拍，"
+                         "或把照片导出（分享）为 JPG", whole_file=True)
+        return
     if suffix != ".pdf" and suffix not in IMAGE_SUFFIXES:
         yield Unreadable(shown, 1, f"不认识的文件类型 {suffix or '(无扩展名)'}：请给 PDF、JPG、PNG 或 TIFF", whole_file=True)
         return

@@ -284,12 +284,15 @@ def test_damaged_and_unknown_files_are_reported_and_the_good_one_graded(tmp_path
     broken_pdf.write_bytes(b"%PDF-1.4\n" + bytes(200))
     unknown = tmp_path / "notes.docx"
     unknown.write_bytes(b"PK\x03\x04")
+    iphone = tmp_path / "IMG_0001.HEIC"
+    iphone.write_bytes(b"\0\0\0\x18ftypheic")
 
-    files = [garbage, damaged, good, truncated, broken_pdf, unknown]
+    files = [garbage, damaged, good, truncated, broken_pdf, unknown, iphone]
     graded, problems = grade_scans(files, quizzes, {})
     assert [g.sheet.serial for g in graded] == ["001"]
-    assert _codes(problems) == [("broken.pdf", 1, "G008"), ("damaged.png", 1, "G008"), ("garbage.jpg", 1, "G008"),
-                                ("notes.docx", 1, "G008"), ("truncated.tif", 1, "G008")]
+    assert _codes(problems) == [("IMG_0001.HEIC", 1, "G008"), ("broken.pdf", 1, "G008"), ("damaged.png", 1, "G008"),
+                                ("garbage.jpg", 1, "G008"), ("notes.docx", 1, "G008"), ("truncated.tif", 1, "G008")]
+    assert "兼容性最佳" in next(p.message for p in problems if p.file.endswith(".HEIC"))
     for p in problems:
         assert p.message.startswith(f"{p.file}：") and "请" in p.message, p.message
         assert "Traceback" not in p.message
