@@ -138,8 +138,11 @@ def grade_scans(paths: Sequence[Path], quizzes: QuizSet, roster: dict[str, Train
                 if person:
                     people[person] = page.where
                 if person and roster and person not in roster:
+                    stripped = [i for i in roster if i.isdigit() and i != person and i.lstrip("0") == person.lstrip("0")]
+                    hint = (f"（名单里有 {stripped[0]}：名单多半是 Excel 把工号当成数字，去掉或加上了前面的 0；"
+                            "把名单的工号列设成“文本”后照原样填写）" if stripped else "")
                     problems.append(Problem(page.file, page.page, 1, "T012",
-                                            f"{page.where}：名单里没有工号 {person}；请核对答题卡上涂的工号，"
+                                            f"{page.where}：名单里没有工号 {person}{hint}；请核对答题卡上涂的工号，"
                                             "涂错了就在 review.html 里改正后用 --corrections 重新批改",
                                             "staff id not on the roster", "warning"))
                 graded.append(result)

@@ -160,6 +160,13 @@ def test_a_staff_id_not_on_the_roster_is_said_and_goes_to_review(tmp_path: Path,
         ("张伟", "20481", False), ("", "20418", True)]
     assert "@trainee" in graded[1].crops
     assert [(p.line, p.code, p.severity) for p in problems] == [(2, "T012", "warning")]
+    assert "名单里有" not in problems[0].message
+    # A roster whose 工号 differ from the sheet's only in leading zeros (Excel kept them as numbers):
+    # not taken for that person, but the warning says why
+    roster["020418"] = Trainee("李娜", "020418", "一店")
+    graded, problems = grade_scans([tiff], quizzes, roster)
+    assert [g.sheet.trainee.name for g in graded] == ["张伟", ""]
+    assert [(p.line, p.code) for p in problems] == [(2, "T012")] and "名单里有 020418" in problems[0].message
 
 
 def test_a_scan_whose_file_name_is_not_utf8_is_graded_and_named_visibly(tmp_path: Path, quizzes: QuizSet,
