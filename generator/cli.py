@@ -128,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("grade", "批改：扫描的答题卡、Moodle 导出或手填的表格 → 成绩、results.json、复核页",
             "grade scanned answer sheets, a Moodle responses export or a hand-filled table")
     p.add_argument("inputs", nargs="+", type=Path, metavar="SCANS...|RESPONSES.csv|.xlsx",
-                   help="扫描件（PDF/JPG/PNG）或成绩表 / scans (PDF, JPG, PNG) or a responses table")
+                   help="扫描件（PDF/JPG/PNG/HEIC）或成绩表 / scans (PDF, JPG, PNG, HEIC) or a responses table")
     p.add_argument("--quiz", type=Path, required=True, metavar="DIR",
                    help="这次测验的输出目录（有 quiz-*.json 和 sheet-*.json）/ the quiz's output directory")
     p.add_argument("--roster", type=Path, default=None, metavar="FILE", help="名单 / roster (CSV/XLSX)")

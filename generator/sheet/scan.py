@@ -3,8 +3,8 @@
 OpenCV does the hard parts: ArUco markers (which also tell the rotation), a homography from their
 corners to the layout's millimetres, the perspective warp; zxing-cpp reads the QR; PDFium turns
 scanned PDFs into pixels; Pillow reads image headers (sizes are checked before anything is decoded,
-see the limits below) and the pages of a copier's multi-page TIFF. Written here: only which marker
-goes where, the light correction and the limits.
+see the limits below), the pages of a copier's multi-page TIFF and, through pillow-heif, an iPhone's
+HEIC photos. Written here: only which marker goes where, the light correction and the limits.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from .layout import MARKER_AT, MARKER_DICTIONARY, MARKER_MM, PAGE_MM, QR_MM
 
 PX_PER_MM = 6.0   # the straightened sheet: 1260 x 1782 px, a bubble is ~28 px across
 PDF_DPI = 200     # scanned PDFs are rendered at this resolution (copiers scan at 150-600)
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp")
-PICTURE_FORMATS = ("JPEG", "MPO", "PNG", "TIFF", "BMP", "WEBP")  # as Pillow names them (MPO: some phones' JPEG)
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp", ".heic", ".heif")
+PICTURE_FORMATS = ("JPEG", "MPO", "PNG", "TIFF", "BMP", "WEBP", "HEIF")
+"""As Pillow names them (MPO: some phones' JPEG; HEIF: an iPhone's HEIC photo, through pillow-heif)."""
 
 # --- limits --------------------------------------------------------------------------------------
 # Checked on what a file says about itself (an image's header, a PDF page's size) BEFORE anything is
@@ -87,10 +88,6 @@ def pages(path: Path, shown: str) -> Iterator[ScanPage | Unreadable]:
     from 1. A page (or file) that cannot or must not be read comes as Unreadable and the pages after
     it still come; no pixels are decoded or rendered before their size is known to be within limits."""
     suffix = path.suffix.lower()
-    if suffix in (".heic", ".heif"):
-        yield Unreadable(shown, 1, "这是 iPhone 的 HEIC 照片，读不了：请在 iPhone“设置 → 相机 → 格式”选“兼容性最佳”后重拍，"
-                         "或把照片导出（分享）为 JPG", whole_file=True)
-        return
     if suffix != ".pdf" and suffix not in IMAGE_SUFFIXES:
         yield Unreadable(shown, 1, f"不认识的文件类型 {suffix or '(无扩展名)'}：请给 PDF、JPG、PNG 或 TIFF", whole_file=True)
         return
@@ -197,8 +194,10 @@ def _image_pages(path: Path, shown: str, size: int) -> Iterator[ScanPage | Unrea
 
     import cv2
     from PIL import Image
+    from pillow_heif import register_heif_opener
 
-    damaged = "无法读取这张图片：文件损坏，或不是 JPG、PNG、TIFF 图片；请重新扫描或重新拍照"
+    register_heif_opener()  # Pillow opens HEIC (an iPhone's default photo format); once is enough
+    damaged = "无法读取这张图片：文件损坏，或不是 JPG、PNG、TIFF、HEIC 图片；请重新扫描或重新拍照"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit follows
@@ -227,6 +226,7 @@ def _image_pages(path: Path, shown: str, size: int) -> Iterator[ScanPage | Unrea
                 yield from _tiff_pages(picture, shown)
                 return
         width, height = picture.size
+        heif = picture.format == "HEIF"
     if width * height > MAX_IMAGE_PIXELS:
         yield Unreadable(shown, 1, _too_many_pixels(width, height), too_big=True, whole_file=True)
         return
@@ -235,9 +235,13 @@ def _image_pages(path: Path, shown: str, size: int) -> Iterator[ScanPage | Unrea
                                    f"请存成 JPG 或压缩过的 PNG、TIFF", too_big=True, whole_file=True)
         return
     try:
-        data = np.fromfile(str(path), dtype=np.uint8)
-        pixels = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)  # applies the EXIF orientation of photos
-    except (cv2.error, OSError, MemoryError):
+        if heif:  # OpenCV has no HEIF decoder; libheif applies the photo's rotation as it decodes
+            with Image.open(path) as picture:
+                pixels = np.asarray(picture.convert("L"))
+        else:
+            data = np.fromfile(str(path), dtype=np.uint8)
+            pixels = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)  # applies the EXIF orientation of photos
+    except (cv2.error, OSError, ValueError, MemoryError):
         pixels = None
     if pixels is None or pixels.size == 0:
         yield Unreadable(shown, 1, damaged, whole_file=True)
