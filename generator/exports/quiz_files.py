@@ -148,8 +148,9 @@ GENERATOR_DIR = Path(__file__).resolve().parents[1]
 
 def spec_outputs(content: Content, quizzes_dir: Path) -> dict[str, tuple[str, dict[str, bytes]]]:
     """Every spec, every format: spec stem -> (title, file name -> bytes), as ``playbook quiz``
-    writes them, with ``playbook quiz --preview``'s page; what did not change since an earlier build comes from the cache (see the module
-    docstring). Specs are checked against the content first (ContentError listing every problem)."""
+    writes them, with ``playbook quiz --preview``'s page; what did not change since an earlier build
+    comes from the cache (see the module docstring). Specs are checked against the content first
+    (ContentError listing every problem)."""
 
     paths = spec_files(quizzes_dir)
     shared = overlap(content, quizzes_dir) if paths else {}

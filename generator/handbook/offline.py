@@ -1,7 +1,8 @@
 """Installable and offline over http(s): a web app manifest and a service worker written into the
 built site. The worker precaches every page, the search index and the assets search and pages use
-(PDFs and decks are kept when opened); its cache is named after the precached files' bytes, so a new build replaces
-it whole. learner.js registers it only over http(s): opened from disk the site works as before."""
+(PDFs and decks are kept when opened); its cache is named after the precached files' bytes, so a
+new build replaces it whole. learner.js registers it only over http(s): opened from disk the site
+works as before."""
 
 from __future__ import annotations
 
