@@ -88,19 +88,21 @@ def _too_big(shown: str, what: str) -> list[Problem]:
 
 
 @dataclass
-class _Uncached:
-    """A formula cell whose result the file does not hold (a workbook a program wrote and no
-    spreadsheet ever saved): calamine reads it as blank, which would score as "not answered"."""
+class _ReadsBlank:
+    """Cells calamine reads as blank though the sheet does not show a blank, which would score as
+    "not answered": a formula whose result the file does not hold (a workbook a program wrote and no
+    spreadsheet ever saved; ``error`` empty), or an error value such as #N/A (a failed VLOOKUP)."""
 
     member: str
     row: int
     col: int
-    count: int
+    error: str
+    count: int = 1
 
 
 def _check_workbook(data: bytes, shown: str) -> list[Problem]:
     """Why a workbook must not be read (T016: its unpacked size, a worksheet's used area; T019:
-    formula cells without their results), or nothing.
+    formula cells without their results, error values), or nothing.
 
     Read from the zip's directory and by streaming each worksheet's XML once, since calamine
     allocates a worksheet's whole used area up front (one cell at XFD1048576 is 17 billion cells)."""
@@ -111,7 +113,7 @@ def _check_workbook(data: bytes, shown: str) -> list[Problem]:
         return []  # not a zip at all: calamine says so (T001)
     if sum(m.file_size for m in members) > MAX_XLSX_UNPACKED_BYTES:
         return _too_big(shown, f"这个 Excel 文件解压后超过 {MAX_XLSX_UNPACKED_BYTES // 1024 // 1024} MB")
-    uncached: list[_Uncached] = []
+    blanks: dict[bool, list[_ReadsBlank]] = {False: [], True: []}  # by "is an error value"
     for member in members:
         if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
             continue
@@ -122,17 +124,25 @@ def _check_workbook(data: bytes, shown: str) -> list[Problem]:
             return _too_big(shown, f"这个 Excel 文件{over}")
         except (ExpatError, zipfile.BadZipFile, ValueError, OSError, EOFError):
             return []  # calamine reports a broken workbook itself
-        uncached += [found] if found else []
-    if not uncached:
-        return []
-    first, count = uncached[0], sum(u.count for u in uncached)
-    sheet = _sheet_names(archive).get(first.member)
-    where = f"工作表「{printable(sheet)}」" if sheet else "工作表"
-    more = f"（共 {count} 个这样的格子）" if count > 1 else ""
-    return [Problem(shown, first.row, first.col, "T019",
-                    f"{where}的 {_col_name(first.col)}{first.row} 格是公式，文件里却没有它算出的结果{more}："
-                    "读出来会是空格，被当成“没答”；整个文件没有批改。请用 Excel 或 WPS 打开、保存一次再试",
-                    "formula cells without cached values")]
+        for kind in found:
+            blanks[bool(kind.error)].append(kind)
+    problems = []
+    for error, found in blanks.items():
+        if not found:
+            continue
+        first, count = found[0], sum(b.count for b in found)
+        sheet = _sheet_names(archive).get(first.member)
+        cell = f"{f'工作表「{printable(sheet)}」' if sheet else '工作表'}的 {_col_name(first.col)}{first.row} 格"
+        more = f"（共 {count} 个这样的格子）" if count > 1 else ""
+        if error:
+            what = (f"{cell}显示 {printable(first.error)}（公式出错，例如 VLOOKUP 没找到）{more}：读出来会是空格，"
+                    "被当成“没答”；整个文件没有批改。请改正公式或填上答案再试")
+        else:
+            what = (f"{cell}是公式，文件里却没有它算出的结果{more}：读出来会是空格，被当成“没答”；整个文件没有批改。"
+                    "请用 Excel 或 WPS 打开、保存一次再试")
+        problems.append(Problem(shown, first.row, first.col, "T019", what,
+                                "error values" if error else "formula cells without cached values"))
+    return problems
 
 
 def _col_name(col: int) -> str:
@@ -177,14 +187,15 @@ class _OverLimit(Exception):
     pass
 
 
-def _scan_worksheet(stream, member: str) -> _Uncached | None:
+def _scan_worksheet(stream, member: str) -> list[_ReadsBlank]:
     """Stream a worksheet's XML with expat (no tree is kept): raise _OverLimit when its used area
     (last row x last column with a cell) is over MAX_CELLS; the first formula cell without a
-    cached result, if any. A formula whose result is text keeps it in ``<v>`` even when empty
-    (t="str"); a number, date or truth value with an empty ``<v>`` has none."""
+    cached result and the first error value (t="e"), each with how many there are. A formula whose
+    result is text keeps it in ``<v>`` even when empty (t="str"); a number, date or truth value
+    with an empty ``<v>`` has none."""
     at = {"row": 0, "col": 0, "rows": 0, "cols": 0}
     cell: dict = {}
-    uncached: list[_Uncached] = []
+    found: dict[bool, _ReadsBlank] = {}
 
     def start(name: str, attrs: dict[str, str]) -> None:
         tag = name.rsplit(":", 1)[-1]
@@ -215,11 +226,14 @@ def _scan_worksheet(stream, member: str) -> _Uncached | None:
         tag = name.rsplit(":", 1)[-1]
         if tag == "v":
             cell["in_v"] = False
-        elif tag == "c" and cell["formula"] and not cell["value"].strip() and cell["type"] != "str":
-            if uncached:
-                uncached[0].count += 1
-            else:
-                uncached.append(_Uncached(member, at["row"], at["col"], 1))
+        elif tag == "c":
+            error = cell["type"] == "e"
+            if error or (cell["formula"] and not cell["value"].strip() and cell["type"] != "str"):
+                if error in found:
+                    found[error].count += 1
+                else:
+                    shown = (cell["value"].strip() or "#错误") if error else ""
+                    found[error] = _ReadsBlank(member, at["row"], at["col"], shown)
 
     parser = ParserCreate()
     parser.StartElementHandler = start
@@ -228,7 +242,7 @@ def _scan_worksheet(stream, member: str) -> _Uncached | None:
     while chunk := stream.read(1 << 20):
         parser.Parse(chunk, False)
     parser.Parse(b"", True)
-    return uncached[0] if uncached else None
+    return list(found.values())
 
 
 def _ref_col(ref: str) -> int:

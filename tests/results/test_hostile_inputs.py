@@ -283,8 +283,9 @@ def _formula_workbook(path: Path, rows: list[list[str]], formulas: dict[tuple[in
     return path
 
 
-def _saved_by_a_spreadsheet(path: Path, results: dict[str, str]) -> Path:
-    """The same file after Excel or WPS saved it: each formula cell keeps its result as text (t="str")."""
+def _saved_by_a_spreadsheet(path: Path, results: dict[str, str], kind: str = "str") -> Path:
+    """The same file after Excel or WPS saved it: each formula cell keeps its result, as text
+    (t="str") or as an error value such as #N/A (t="e")."""
     out = path.with_name("saved-" + path.name)
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -295,7 +296,7 @@ def _saved_by_a_spreadsheet(path: Path, results: dict[str, str]) -> Path:
                     cell = re.search(rf'<c r="{ref}"[^>]*><f>[^<]*</f><v\s*/?>(</v>)?</c>', text)
                     assert cell, (ref, text[:400])
                     formula = re.search(r"<f>[^<]*</f>", cell.group(0)).group(0)
-                    text = text.replace(cell.group(0), f'<c r="{ref}" t="str">{formula}<v>{value}</v></c>')
+                    text = text.replace(cell.group(0), f'<c r="{ref}" t="{kind}">{formula}<v>{value}</v></c>')
                 data = text.encode()
             dst.writestr(info, data)
     return out
@@ -304,7 +305,8 @@ def _saved_by_a_spreadsheet(path: Path, results: dict[str, str]) -> Path:
 def test_formula_cells_without_their_results_refuse_the_file_and_with_them_are_read(tmp_path):
     """calamine reads a formula cell whose result the file lacks as blank: scored, that is "not
     answered" for an answer the trainee gave. Such a file is refused at its first cell (T019); the
-    same file saved by a spreadsheet (results kept) is graded from the results."""
+    same file saved by a spreadsheet (results kept) is graded from the results; saved with error
+    values (#N/A of a failed VLOOKUP, also read as blank) it is refused again."""
     qs = quizzes()
     people = _people(2)
     rows = hand_rows(qs, people)
@@ -323,6 +325,12 @@ def test_formula_cells_without_their_results_refuse_the_file_and_with_them_are_r
     assert [s.trainee.id for s in sheets] == ["E000", "E001"]
     want, _ = read_table(write_csv(tmp_path / "same.csv", rows), qs, None)
     assert [s.score for s in sheets] == [s.score for s in want]
+
+    # saved with the answer's VLOOKUP failing: #N/A, which calamine also reads as blank
+    failed = _saved_by_a_spreadsheet(path, {"F2": "#N/A", "B3": "#REF!", "C3": "#N/A"}, kind="e")
+    sheets, problems = read_table(failed, qs, None)
+    assert sheets == [] and [(p.code, p.line, p.col) for p in problems] == [("T019", 2, 6)]
+    assert "F2 格显示 #N/A（公式出错" in problems[0].message and "共 3 个" in problems[0].message
 
 
 def test_merged_cells_read_as_the_spreadsheet_shows_them(tmp_path):
