@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..problems import Problem, display_path, printable
 from ..quiz.scoring import Trainee
-from .tables import HEADERS, Table, header_role, load_tables
+from .tables import HEADERS, Table, header_role, load_tables, looks_like_a_header
 
 COLUMNS = ("name", "id", "store", "role")
 """What a roster may have (headers as :data:`tables.HEADERS` knows them); name and id are needed."""
@@ -41,6 +41,10 @@ def _read_table(table: Table, shown: str, problems: list[Problem], seen: dict[st
         if role in COLUMNS and role not in where:
             where[role] = col
     missing = [HEADERS[k][0] for k in ("name", "id") if k not in where]
+    if table.hidden and not looks_like_a_header(head):
+        problems.append(Problem(shown, head_line, 1, "G010", f"{sheet}这个工作表是隐藏的，表头里没有姓名、工号，不像名单，没有读",
+                                "hidden worksheet without roster columns skipped", "warning"))
+        return []
     if missing:
         problems.append(Problem(shown, head_line, 1, "G010", f"{sheet}名单的表头里没有「{'」「'.join(missing)}」列",
                                 "roster needs the columns 姓名 and 工号"))

@@ -64,6 +64,8 @@ class Table:
     """The worksheet's name, when the workbook has more than one with data in it."""
     ragged: bool = False
     """CSV: rows keep their own length, so a row shorter than the header was cut short."""
+    hidden: bool = False
+    """A worksheet the workbook hides (a lookup table behind a VLOOKUP, say)."""
 
     @property
     def where(self) -> str:
@@ -264,23 +266,26 @@ def _load_workbook(data: bytes, shown: str) -> tuple[list[Table], list[Problem]]
     if refused:
         return [], refused
     try:
-        from python_calamine import CalamineWorkbook
+        from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         found = []
-        for name in wb.sheet_names:
-            sheet = wb.get_sheet_by_name(name)
+        for meta in wb.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            sheet = wb.get_sheet_by_name(meta.name)
             rows = [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
             _fill_merged(rows, sheet.merged_cell_ranges or [])
             if any(any(c for c in row) for row in rows):
-                found.append((name, rows))
+                found.append((meta.name, rows, meta.visible != SheetVisibleEnum.Visible))
     except _OverLimit as over:
         return [], _too_big(shown, f"这个 Excel 文件{over}")
     except Exception as exc:  # calamine raises its own error types for broken files
         return [], [Problem(shown, 1, 1, "T001", "不是能打开的 Excel 文件（.xlsx）；请用 Excel 另存为 .xlsx 再试",
                             f"cannot open workbook: {type(exc).__name__}")]
     several = len(found) > 1
-    return [Table(shown, rows, name if several else "") for name, rows in found] or [Table(shown, [])], []
+    return [Table(shown, rows, name if several else "", hidden=hidden) for name, rows, hidden in found] or [
+        Table(shown, [])], []
 
 
 def _fill_merged(rows: list[list[str]], ranges: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> None:
@@ -820,10 +825,19 @@ class _Reader:
             self.problem(1, 1, "T011", "文件是空的", "empty table")
             return
         header = rows[head]
+        if self.table.hidden and not looks_like_a_header(header):
+            self.problem(head + 1, 1, "T002", "这个工作表是隐藏的，表头里没有姓名、工号或题目列，不像成绩表（多半是公式查找用的表），没有读",
+                         "hidden worksheet without answer columns skipped", "warning")
+            return
         if _is_moodle(header):
             self.moodle(head + 1, header)
         else:
             self.plain(head + 1, header)
+
+
+def looks_like_a_header(header: list[str]) -> bool:
+    """Whether a row names anything a roster or an answer table has (a person's column, a question)."""
+    return _is_moodle(header) or any(header_role(h) or _QUESTION_COL.match(fold(h)) for h in header)
 
 
 def _short(text: str, n: int = 30) -> str:

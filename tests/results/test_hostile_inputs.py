@@ -387,6 +387,37 @@ def test_overlapping_merges_past_the_cell_limit_are_refused(tmp_path):
     assert sheets == [] and [p.code for p in problems] == ["T016"] and "合并单元格" in problems[0].message
 
 
+def test_a_hidden_lookup_sheet_is_skipped_with_a_warning_and_hidden_answers_are_still_read(tmp_path):
+    """A hidden 答案 sheet behind a VLOOKUP is not a table of answers: a warning, not an error that
+    stops the grading. A hidden sheet that is one (a store's answers) is still read, never dropped."""
+    qs = quizzes()
+    wb = Workbook()
+    wb.active.title = "一店"
+    for row in hand_rows(qs, _people(2)):
+        wb.active.append(row)
+    lookup = wb.create_sheet("答案")
+    for row in (["题号", "答案"], [1, "A"], [2, "C"]):
+        lookup.append(row)
+    second = wb.create_sheet("二店")
+    for row in hand_rows(qs, _people(4)[2:]):
+        second.append(row)
+    lookup.sheet_state = second.sheet_state = "hidden"
+    wb.save(tmp_path / "hidden.xlsx")
+    sheets, problems = read_table(tmp_path / "hidden.xlsx", qs, None)
+    assert [s.trainee.name for s in sheets] == ["学员0", "学员1", "学员2", "学员3"]
+    assert [(p.code, p.severity) for p in problems] == [("T002", "warning")] and "「答案」" in problems[0].message
+
+    roster = Workbook()
+    for row in (["姓名", "工号"], ["张伟", "E001"]):
+        roster.active.append(row)
+    helper = roster.create_sheet("门店代码")
+    helper.append(["一店", "S01"])
+    helper.sheet_state = "hidden"
+    roster.save(tmp_path / "roster.xlsx")
+    trainees, problems = read_roster(tmp_path / "roster.xlsx")
+    assert [t.id for t in trainees] == ["E001"] and [(p.code, p.severity) for p in problems] == [("G010", "warning")]
+
+
 def test_odd_digits_and_letters_are_unreadable_cells_not_crashes(tmp_path):
     qs = {"A": quizzes()["A"]}
     quiz = qs["A"]
