@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main as cli_main
-from generator.quiz.assemble import capacity
+from generator.quiz.drawable import capacity
 from generator.quiz.pool import select
 
 # Every test, and every CLI subprocess a test starts, keeps printed PDFs in one private cache folder

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from ..content import Content
 from ..loader import load_content
-from ..problems import has_errors, print_problems
-from ..quiz.spec import check_specs, spec_files
+from ..problems import Problem, has_errors, print_problems
+from ..quiz.practice import overlap_problems
+from ..quiz.spec import load_spec, spec_files
+
+
+def check_specs(quizzes_dir: Path, content: Content, base: Path | None = None) -> list[Problem]:
+    """Every problem in every spec (never raises for bad specs), and the exam questions the
+    handbook also shows as practice (of the specs that load cleanly)."""
+    problems: list[Problem] = []
+    for path in spec_files(quizzes_dir):
+        problems += load_spec(path, content, base)[1]
+    problems += overlap_problems(content, quizzes_dir, base)
+    return sorted(set(problems))
 
 
 def run(args: argparse.Namespace) -> int:

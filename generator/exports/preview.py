@@ -8,8 +8,8 @@ the block the page writes is the spec's whole list.
 
 from __future__ import annotations
 
-from ..quiz.assemble import available
 from ..quiz.candidates import Candidates
+from ..quiz.drawable import available
 from ..quiz.exclude import stale
 from ..quiz.pool import Pool
 from ..quiz.question import LETTERS, TYPES, Question

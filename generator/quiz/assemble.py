@@ -12,28 +12,14 @@ from dataclasses import dataclass, field
 
 from ..content import Content
 from ..dates import content_changed
-from .exclude import Exclusion, keep_drawable
-from .families import families
+from .drawable import available
 from .pool import Pool, cached, select
-from .question import TYPES, Question
+from .question import Question
 from .spec import QuizSpec
 
 
 def label(index: int) -> str:
     return chr(ord("A") + index)
-
-
-def available(pool: Pool, seed: int, types: list[str] | None = None,
-              exclude: tuple[Exclusion, ...] = ()) -> dict[str, list[Question]]:
-    """Every question the pool supports, per type (only the types asked for), less the ones a
-    spec's ``exclude:`` takes out."""
-    fams = families()
-    return {t: keep_drawable(fams[t](pool, seed), exclude) for t in (types or list(TYPES))}
-
-
-def capacity(pool: Pool, seed: int, types: list[str] | None = None,
-             exclude: tuple[Exclusion, ...] = ()) -> dict[str, int]:
-    return {t: len(qs) for t, qs in available(pool, seed, types, exclude).items()}
 
 
 @dataclass

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..content import Content
-from .assemble import Quiz, available
+from .assemble import Quiz
+from .drawable import available
 from .exclude import Exclusion, exclusions, stale
 from .pool import Pool, select
 from .question import TYPES, Question

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from ..content import Content
 from ..problems import Problem, display_path
-from .assemble import available, build_quiz
+from .assemble import build_quiz
+from .drawable import available
 from .families import families
 from .pool import for_procedure, select
 from .question import Question

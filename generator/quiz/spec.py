@@ -15,7 +15,9 @@ from ..model import SLUG_PATTERN, Slug, Text
 from ..problems import ContentError, Problem, display_path
 from ..validate import validate_located
 from ..yamlsafe import Located, format_path, load_located
+from .drawable import available
 from .exclude import Exclusion, exclusions, stale
+from .pool import select
 from .question import TYPES
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -172,9 +174,6 @@ def _value_problems(spec: QuizSpec, loc: Located, path: Path) -> list[Problem]:
 
 
 def _content_problems(spec: QuizSpec, loc: Located, content: Content) -> list[Problem]:
-    from .assemble import available
-    from .pool import select
-
     out = []
     sel = spec.draws_on
     known_tags = {t for p in content.procedures.values() for t in p.tags}
@@ -252,18 +251,6 @@ def _stale_exclusions(loc: Located, rules: tuple[Exclusion, ...], every: dict, m
                            f"exclude 里的 `{entry}` 对不上任何一道题：{why}；用 playbook quiz --preview 找到现在的编号，"
                            "或删掉这一条", f"exclude[{i}]: matches no question", "warning"))
     return out
-
-
-def check_specs(quizzes_dir: Path, content: Content, base: Path | None = None) -> list[Problem]:
-    """Every problem in every spec (never raises for bad specs): for `playbook check`."""
-    from .practice import overlap_problems
-
-    problems: list[Problem] = []
-    for path in spec_files(quizzes_dir):
-        problems += load_spec(path, content, base)[1]
-    # Exam questions the handbook also shows as practice (the specs that load cleanly).
-    problems += overlap_problems(content, quizzes_dir, base)
-    return sorted(set(problems))
 
 
 def load_specs(quizzes_dir: Path, content: Content, base: Path | None = None) -> list[QuizSpec]:

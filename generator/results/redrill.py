@@ -16,7 +16,8 @@ import yaml
 
 from ..model import SLUG_PATTERN
 from ..problems import ContentError, Problem, display_path
-from ..quiz.assemble import available, build_quiz, capacity
+from ..quiz.assemble import build_quiz
+from ..quiz.drawable import available, capacity
 from ..quiz.exclude import stale
 from ..quiz.pool import select
 from ..quiz.spec import load_spec

@@ -3,6 +3,7 @@ import-linter contracts): the real tree keeps both, and planted imports break ea
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -49,3 +50,29 @@ def test_a_build_module_reaching_the_results_breaks_them(tmp_path: Path) -> None
     run = _lint(project)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "The handbook build never reads results" in run.stdout and "generator.results.stats" in run.stdout
+
+
+def _hidden_imports(source: str) -> list[str]:
+    """Imports of our own code (relative, or of ``generator``) inside a function body: each hides a
+    dependency from a reader (and once hid cycles). Type-only imports under TYPE_CHECKING are fine."""
+    found = []
+    for func in ast.walk(ast.parse(source)):
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(func):
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("generator")):
+                found.append(f"{func.name}:{node.lineno}: from {'.' * node.level}{node.module or ''}")
+            elif isinstance(node, ast.Import) and any(a.name.startswith("generator") for a in node.names):
+                found.append(f"{func.name}:{node.lineno}: import {node.names[0].name}")
+    return found
+
+
+def test_no_import_of_our_own_code_hides_in_a_function() -> None:
+    """Imports sit at module top; only the CLI entry point defers loading a command (by name,
+    through importlib). A planted function-level import is caught, so the check can fail."""
+    hidden = {path.relative_to(ROOT).as_posix(): found for path in sorted((ROOT / "generator").rglob("*.py"))
+              if (found := _hidden_imports(path.read_text(encoding="utf-8")))}
+    assert hidden == {}
+    assert _hidden_imports("def f():\n    from .spec import QuizSpec\n") == ["f:2: from .spec"]
+    assert _hidden_imports("def f():\n    import generator.cli\n") == ["f:2: import generator.cli"]
+    assert _hidden_imports("def f():\n    import json\n    from yaml import safe_load\n") == []

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator import output_folder
+from generator.commands.check import check_specs
 from generator.problems import ContentError
-from generator.quiz.spec import check_specs, load_specs
+from generator.quiz.spec import load_specs
 
 from .helpers import CONTENT, REPO, shipped, spec_paths
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.quiz.assemble import available, build_quiz
+from generator.quiz.assemble import build_quiz
+from generator.quiz.drawable import available
 from generator.quiz.pool import select
 from generator.quiz.question import TYPES, flaws, norm
 from generator.quiz.spec import load_spec

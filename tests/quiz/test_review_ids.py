@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from generator.content import Content
 from generator.model import Procedure
-from generator.quiz.assemble import available, build_quiz
+from generator.quiz.assemble import build_quiz
+from generator.quiz.drawable import available
 from generator.quiz.ids import parts, question_id
 from generator.quiz.pool import select
 from generator.quiz.spec import load_spec

@@ -10,7 +10,7 @@ from ..keywords import blank_words, segments, words
 from ..nearby import by_nearness, item_domain, phrase_domains, sample, usable
 from ..pool import Pool, all_phrase_items, cached
 from ..question import Cover, Question
-from . import choose_near, keep, rng_for
+from .common import choose_near, keep, rng_for
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 SAMPLE = 80  # distractor candidates looked at per question (keeps big contents fast)

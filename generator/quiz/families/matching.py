@@ -7,8 +7,8 @@ from ..ids import question_id
 from ..nearby import item_domain, phrase_groups, sample
 from ..pool import Pool, all_phrase_items, cached
 from ..question import Question, norm
-from . import choose_near, keep, rng_for
 from .cloze import _cite, _covers
+from .common import choose_near, keep, rng_for
 
 SAMPLE = 80  # distractor candidates looked at per question (keeps big contents fast)
 

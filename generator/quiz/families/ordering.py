@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..ids import question_id
 from ..pool import Pool
 from ..question import Cover, Question
-from . import keep
+from .common import keep
 
 WINDOW = 4
 

@@ -11,7 +11,7 @@ import re
 from ..ids import question_id
 from ..pool import Pool
 from ..question import RULE_OPTIONS, Cover, Question, sentence
-from . import keep
+from .common import keep
 
 MUST = ["一定要", "必须要", "必须", "一定", "务必", "确保"]
 NEVER = ["千万不要", "严禁", "禁止", "不得", "不准", "不能", "不可", "不要", "切忌", "切勿", "绝不", "决不", "避免"]

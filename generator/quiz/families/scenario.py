@@ -6,7 +6,7 @@ from ...model import Scenario
 from ..ids import question_id
 from ..pool import Pool
 from ..question import Cover, Question, sentence
-from . import keep
+from .common import keep
 
 
 def _question(pool: Pool, sc: Scenario, qtype: str) -> Question:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..ids import question_id
 from ..pool import Pool
 from ..question import Cover, Question, norm, sentence
-from . import choose, keep, rng_for
+from .common import choose, keep, rng_for
 
 
 def generate(pool: Pool, seed: int) -> list[Question]:

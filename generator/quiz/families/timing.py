@@ -6,7 +6,7 @@ from ..ids import question_id
 from ..numbers import find_fact, render, wrong_values
 from ..pool import Pool
 from ..question import Cover, Question, sentence
-from . import keep, rng_for
+from .common import keep, rng_for
 
 
 def facts(pool: Pool):
