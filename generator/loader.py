@@ -224,15 +224,13 @@ def _cross_checks(content: Content, items: dict[str, list], maybe: dict[str, set
             seen_lower[key] = (kind, shown, (line, col))
             registry[item.id] = item
             content.origins[(kind, item.id)] = Origin(shown, line, col)
-    seen_terms: dict[str, tuple[str, int]] = {}
     words: dict[str, tuple[Term, str, int]] = {}  # a term or alias -> the term that explains it, where
     for term, shown, (line, col), extra in items["glossary"]:
-        if term.term in seen_terms:
-            f, fl = seen_terms[term.term]
-            problems.append(Problem(shown, line, col, "R001", f"术语 `{term.term}` 重复了：{f}:{fl} 已经有了",
+        first = words.get(term.term.strip())
+        if first is not None and first[0].term == term.term:
+            problems.append(Problem(shown, line, col, "R001", f"术语 `{term.term}` 重复了：{first[1]}:{first[2]} 已经有了",
                                     f"duplicate glossary term {term.term}"))
             continue
-        seen_terms[term.term] = (shown, line)
         content.glossary.append(term)
         for i, word in enumerate([term.term, *term.aliases]):
             word = word.strip()

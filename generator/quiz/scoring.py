@@ -27,6 +27,12 @@ class Trainee:
     role: str = ""
 
 
+def zeros_apart(a: str, b: str) -> bool:
+    """Two different 工号 of digits that are one number (00418 and 418): what Excel makes of an id
+    typed into a number cell. Said in a message, never taken for the same person."""
+    return a != b and a.isdigit() and b.isdigit() and a.lstrip("0") == b.lstrip("0")
+
+
 @dataclass(frozen=True)
 class Response:
     question: str

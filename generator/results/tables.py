@@ -38,7 +38,7 @@ from xml.parsers.expat import ExpatError, ParserCreate
 
 from ..problems import Problem, display_path, printable
 from ..quiz.question import LETTERS
-from ..quiz.scoring import Flag, Sheet, Trainee, score_sheet
+from ..quiz.scoring import Flag, Sheet, Trainee, score_sheet, zeros_apart
 from ..spreadsheet import undo_csv_guard
 
 # Limits, checked before anything is parsed: a class list or an LMS export of a few thousand
@@ -221,7 +221,7 @@ def _scan_worksheet(stream, member: str) -> list[_ReadsBlank]:
             raise _OverLimit(f"工作表的使用范围超过 {MAX_CELLS:,} 个格子（第 {at['rows']:,} 行、第 {at['cols']:,} 列有内容）")
 
     def text(data: str) -> None:
-        if cell.get("in_v"):
+        if cell.get("in_v") and (cell["formula"] or cell["type"] == "e"):  # <f> comes before <v>
             cell["value"] += data
 
     def end(name: str) -> None:
@@ -527,7 +527,7 @@ class _Reader:
                          "分不出是谁，没有计分；请在这一行填上工号", "name matches several roster entries")
             return False
         if tid and same_name:
-            zeros = tid.isdigit() and any(t.id.isdigit() and t.id.lstrip("0") == tid.lstrip("0") for t in same_name)
+            zeros = any(zeros_apart(t.id, tid) for t in same_name)
             hint = ("（Excel 常把 001 这样的工号当成数字，去掉了前面的 0：把这一列设成“文本”后重新填写）" if zeros else "")
             self.problem(row, col_name, "T015", f"名单里没有工号 {tid}；名单里的「{name}」工号是 "
                          f"{'、'.join(t.id for t in same_name)}{hint}；请核对工号，没有计分", "staff id not in roster")

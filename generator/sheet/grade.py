@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..problems import Problem, display_path
-from ..quiz.scoring import Sheet, Trainee, score_sheet
+from ..quiz.scoring import Sheet, Trainee, score_sheet, zeros_apart
 from . import read, scan
 from .layout import parse_qr
 
@@ -138,7 +138,7 @@ def grade_scans(paths: Sequence[Path], quizzes: QuizSet, roster: dict[str, Train
                 if person:
                     people[person] = page.where
                 if person and roster and person not in roster:
-                    stripped = [i for i in roster if i.isdigit() and i != person and i.lstrip("0") == person.lstrip("0")]
+                    stripped = [i for i in roster if zeros_apart(i, person)]
                     hint = (f"（名单里有 {stripped[0]}：名单多半是 Excel 把工号当成数字，去掉或加上了前面的 0；"
                             "把名单的工号列设成“文本”后照原样填写）" if stripped else "")
                     problems.append(Problem(page.file, page.page, 1, "T012",
