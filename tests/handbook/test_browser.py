@@ -14,6 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from handbook_support import CONTENT  # noqa: E402
+from search_support import SearchBox  # noqa: E402
 
 from generator.handbook.searchwords import domain_words  # noqa: E402
 from generator.loader import load_content  # noqa: E402
@@ -43,49 +44,19 @@ def _wait_for_results(page, query: str, timeout: float = 30.0) -> None:
     raise AssertionError(f"no search results for {query}: {meta}")
 
 
-def _search(page, base: str, query: str) -> list[str]:
-    """Type a query into Material's search box; return the result pages (site paths), best first."""
-    page.goto(base + "index.html")
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.fill(query[:-1])
-    page.keyboard.type(query[-1])  # Material searches on keyup
-    _wait_for_results(page, query)
-    # The worker may still be answering an earlier keystroke (fill() types the prefix first): read
-    # the list until two reads 700 ms apart agree, so we judge the answer to the whole query.
-    # A query sent while the worker is still digesting the index (a loaded CI machine) can be
-    # segmented against an empty word list; a second keyup, as a user's next keystroke would,
-    # asks again once it is ready. The answer judged is the settled one after that.
-    hrefs: list[str] = []
-    for round_ in range(2):
-        if round_:
-            page.keyboard.press("End")
-        hrefs = []
-        for _ in range(15):
-            page.wait_for_timeout(700)
-            now = page.eval_on_selector_all("li.md-search-result__item > a",
-                                            "els => els.map(a => a.getAttribute('href'))")
-            if now and now == hrefs:
-                break
-            hrefs = now
-    results: list[str] = []
-    for href in hrefs:
-        path = urlsplit(href).path.lstrip("/")
-        if path not in results:
-            results.append(path)
-    return results
+@pytest.fixture(scope="module")
+def box(browser, site_url: str):
+    """The home page's search box, ready (the index loaded), asked one query after another."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    yield SearchBox(page, site_url + "index.html")
+    page.close()
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_chinese_search_finds_the_right_page_near_the_top(browser, site_url: str, built_site: Path,
-                                                          query: str) -> None:
+def test_chinese_search_finds_the_right_page_near_the_top(box, built_site: Path, query: str) -> None:
     right = _pages_containing(query)
     assert right, f"no procedure mentions {query}: the query list no longer fits the content"
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    try:
-        results = _search(page, site_url, query)
-    finally:
-        page.close()
+    results = box.ask(query)
     top = results[:3]
     assert right & set(top), f"{query}: top results {top}, expected one of {sorted(right)}"
     # No junk near the top: each top page has every word of the query (not just one of its characters).
@@ -110,12 +81,8 @@ def _words(query: str) -> list[str]:
     return [w for w in _cutter().lcut(query) if w.strip()]
 
 
-def test_search_for_a_mixed_domain_word(browser, site_url: str) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    try:
-        results = _search(page, site_url, "4S店")
-    finally:
-        page.close()
+def test_search_for_a_mixed_domain_word(box) -> None:
+    results = box.ask("4S店")
     assert results[0].startswith("procedures/") and "4S店" in (CONTENT / "procedures" / (
         Path(results[0]).stem + ".yaml")).read_text(encoding="utf-8")
 
