@@ -4,7 +4,6 @@ phrase drill (FSRS), all kept in localStorage under one key, with no request lea
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -234,8 +233,16 @@ def test_drill_compares_typed_phrases_and_schedules_with_fsrs(visit: Visit) -> N
 
 
 def test_progress_survives_a_rebuild_and_a_changed_procedure_asks_to_be_read_again(browser, tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
+    # A small content folder (the path's logic is the same; three builds of the shipped one took 20 s):
+    # two procedures on the receptionist's path.
+    content = write_small_content(tmp_path / "content")
+    front = (content / "procedures" / "front-desk.yaml").read_text(encoding="utf-8")
+    (content / "procedures" / "seat-guests.yaml").write_text(
+        front.replace("id: front-desk", "id: seat-guests").replace("title: 前台接待", "title: 引导就座"), encoding="utf-8")
+    (content / "roles.yaml").write_text(yaml.safe_dump([{
+        "id": ROLE, "name": "前台接待员", "description": "接待来访客户。",
+        "path": [{"title": "第一天", "procedures": ["front-desk", "seat-guests"], "phrases": ["greet"]}]}],
+        allow_unicode=True), encoding="utf-8")
     config = write_config(tmp_path, content, plugin={"printables": "never", "self_check": False})
     site = tmp_path / "site"
     assert mkdocs_build(config, site).returncode == 0
