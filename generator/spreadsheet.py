@@ -15,9 +15,13 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# openpyxl (0.35 s to import, with numpy) is imported where an XLSX is written, not by every
+# command that imports this module: `playbook serve`, `quiz --format json` and `check` never need it.
 
 # The OWASP list, plus the full-width forms a Chinese input method types.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -40,11 +44,15 @@ def _visible(match: re.Match[str]) -> str:
 
 def xlsx_text(text: str) -> str:
     """Text the XLSX format can hold: its forbidden control characters written as ``\\xNN``."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     return ILLEGAL_CHARACTERS_RE.sub(_visible, text)
 
 
 def xlsx_row(ws: Worksheet, values: Iterable[object]) -> list[object]:
     """Cells for ``ws.append``: text as string-typed cells (never formulas), other values as they are."""
+    from openpyxl.cell.cell import Cell
+
     row: list[object] = []
     for value in values:
         if isinstance(value, str):

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
-
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from .analysis import TestAnalysis, short
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# matplotlib (0.6 s to import) is loaded by the functions that draw, so that `playbook report`
+# answers a refused argument or a bad results file without waiting for it.
 
 
 @lru_cache(maxsize=1)
 def _cjk_font() -> str | None:
+    from matplotlib import font_manager
+
     for family in ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei"):
         try:
             font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
@@ -26,6 +31,8 @@ def _cjk_font() -> str | None:
 
 def _axes(height: float):
     """A figure of the report's width, not pyplot's: nothing global to close, no GUI backend chosen."""
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(6.4, height))
     return fig, fig.subplots()
 
@@ -40,6 +47,8 @@ def _svg(fig: Figure) -> str:
 def charts(test: TestAnalysis) -> dict[str, str]:
     """Score histogram, facility per question, weakest steps: SVG with text drawn as paths (reads
     the same without the font installed, no CDN)."""
+    import matplotlib
+
     family = _cjk_font()
     rc = {"svg.fonttype": "path", "svg.hashsalt": "playbook", "font.size": 9, "axes.unicode_minus": False}
     if family:

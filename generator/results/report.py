@@ -13,7 +13,6 @@ from functools import lru_cache
 
 from jinja2 import Environment
 from markupsafe import Markup
-from openpyxl import Workbook
 
 from .. import standalone
 from ..print import typst_compiler
@@ -146,6 +145,8 @@ def trainees_pdf(data: Analysis) -> bytes:
 
 def report_xlsx(data: Analysis) -> bytes:
     """Every figure of the report in one workbook: 成绩, 题目分析, 选项, 步骤, 规范用语, 测验."""
+    from openpyxl import Workbook  # here, not at the top: a refused `playbook report` never loads it
+
     wb = Workbook(write_only=True)
 
     def sheet(name: str, head: list[str], rows) -> None:

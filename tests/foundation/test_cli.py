@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -61,3 +63,21 @@ def test_check_passes_on_clean_content_and_says_so(fx, cli) -> None:
 @pytest.mark.parametrize("name", sorted(HANDLERS))
 def test_every_subcommand_has_its_function(name: str) -> None:
     assert callable(handler(name))
+
+
+_LOADED = """
+import importlib, sys
+for target in sys.argv[1:]:
+    importlib.import_module(target.split(":")[0])
+print(" ".join(sorted(lib for lib in ("openpyxl", "matplotlib", "cv2") if lib in sys.modules)))
+"""
+
+
+def test_commands_start_without_the_spreadsheet_and_chart_libraries() -> None:
+    """openpyxl (0.35 s to import, with numpy), matplotlib (0.6 s) and OpenCV are loaded where an
+    XLSX is written, a chart drawn or a scan read: `playbook serve` starts, and `check`, `quiz
+    --format json` or a refused `report` answer, without waiting for them."""
+    run = subprocess.run([sys.executable, "-c", _LOADED, *HANDLERS.values()], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "", f"imported by the commands: {run.stdout.strip()}"
