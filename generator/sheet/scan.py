@@ -196,7 +196,7 @@ def _image_pages(path: Path, shown: str, size: int) -> Iterator[ScanPage | Unrea
     from PIL import Image
     from pillow_heif import register_heif_opener
 
-    register_heif_opener()  # Pillow opens HEIC (an iPhone's default photo format); once is enough
+    register_heif_opener()  # Pillow opens HEIC (an iPhone's default photo format); registering again is a no-op
     damaged = "无法读取这张图片：文件损坏，或不是 JPG、PNG、TIFF、HEIC 图片；请重新扫描或重新拍照"
     try:
         with warnings.catch_warnings():

@@ -10,6 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from handbook_support import CONTENT, mkdocs_build, serve_dir, write_config  # noqa: E402
+from search_support import SearchBox  # noqa: E402
 
 from tests.conftest import made_once  # noqa: E402
 
@@ -36,3 +37,12 @@ def site_url(built_site: Path) -> Iterator[str]:
     with serve_dir(built_site) as url:
         yield url
 
+
+
+@pytest.fixture(scope="module")
+def box(site_url: str, browser) -> Iterator[SearchBox]:
+    """The served home page's search box, ready (the index loaded), asked one query after another;
+    one per test module."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    yield SearchBox(page, site_url + "index.html")
+    page.close()

@@ -14,7 +14,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from handbook_support import CONTENT  # noqa: E402
-from search_support import SearchBox  # noqa: E402
 
 from generator.handbook.searchwords import domain_words  # noqa: E402
 from generator.loader import load_content  # noqa: E402
@@ -42,14 +41,6 @@ def _wait_for_results(page, query: str, timeout: float = 30.0) -> None:
             page.keyboard.press("End")
     meta = page.inner_text(".md-search-result__meta")
     raise AssertionError(f"no search results for {query}: {meta}")
-
-
-@pytest.fixture(scope="module")
-def box(browser, site_url: str):
-    """The home page's search box, ready (the index loaded), asked one query after another."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    yield SearchBox(page, site_url + "index.html")
-    page.close()
 
 
 @pytest.mark.parametrize("query", QUERIES)

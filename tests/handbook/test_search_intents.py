@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from search_support import SearchBox, hit, load_intents, run_intents  # noqa: E402
+from search_support import hit, load_intents, run_intents  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -24,13 +24,6 @@ MIN_TOP3 = 0.96
 # search_index.json of the shipped content before issue 28; it must stay within 20 % of it.
 INDEX_BYTES_BEFORE = 551_800
 HUBS = ("roles/", "domains/", "scenarios.html", "cases.html", "phrases.html", "glossary.html", "index.html")
-
-
-@pytest.fixture(scope="module")
-def box(browser, site_url: str):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    yield SearchBox(page, site_url + "index.html")
-    page.close()
 
 
 def _rate(results: list) -> tuple[float, list[str]]:
