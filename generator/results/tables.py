@@ -102,9 +102,14 @@ class _ReadsBlank:
     count: int = 1
 
 
-def _check_workbook(data: bytes, shown: str) -> list[Problem]:
+Padded = dict[tuple[int, int], str]
+"""(row, column), from 1, → the text a zero-padded number cell shows ("001" for 1 in "000")."""
+
+
+def _check_workbook(data: bytes, shown: str) -> tuple[list[Problem], dict[str, Padded]]:
     """Why a workbook must not be read (T016: its unpacked size, a worksheet's used area; T019:
-    formula cells without their results, error values), or nothing.
+    formula cells without their results, error values), and, by worksheet name, the number cells
+    whose format pads them with zeros (a 工号 column formatted "000" shows 001 and holds 1).
 
     Read from the zip's directory and by streaming each worksheet's XML once, since calamine
     allocates a worksheet's whole used area up front (one cell at XFD1048576 is 17 billion cells)."""
@@ -112,22 +117,26 @@ def _check_workbook(data: bytes, shown: str) -> list[Problem]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError):
-        return []  # not a zip at all: calamine says so (T001)
+        return [], {}  # not a zip at all: calamine says so (T001)
     if sum(m.file_size for m in members) > MAX_XLSX_UNPACKED_BYTES:
-        return _too_big(shown, f"这个 Excel 文件解压后超过 {MAX_XLSX_UNPACKED_BYTES // 1024 // 1024} MB")
+        return _too_big(shown, f"这个 Excel 文件解压后超过 {MAX_XLSX_UNPACKED_BYTES // 1024 // 1024} MB"), {}
     blanks: dict[bool, list[_ReadsBlank]] = {False: [], True: []}  # by "is an error value"
+    padded: dict[str, Padded] = {}
+    styles = _zero_padded_styles(archive)
     for member in members:
         if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
             continue
         try:
             with archive.open(member) as stream:
-                found = _scan_worksheet(stream, member.filename)
+                found, padded[member.filename] = _scan_worksheet(stream, member.filename, styles)
         except _OverLimit as over:
-            return _too_big(shown, f"这个 Excel 文件{over}")
+            return _too_big(shown, f"这个 Excel 文件{over}"), {}
         except (ExpatError, zipfile.BadZipFile, ValueError, OSError, EOFError):
-            return []  # calamine reports a broken workbook itself
+            return [], {}  # calamine reports a broken workbook itself
         for kind in found:
             blanks[bool(kind.error)].append(kind)
+    names = _sheet_names(archive) if any(padded.values()) else {}
+    by_sheet = {names[member]: cells for member, cells in padded.items() if cells and member in names}
     problems = []
     for error, found in blanks.items():
         if not found:
@@ -144,7 +153,7 @@ def _check_workbook(data: bytes, shown: str) -> list[Problem]:
                     "请用 Excel 或 WPS 打开、保存一次再试")
         problems.append(Problem(shown, first.row, first.col, "T019", what,
                                 "error values" if error else "formula cells without cached values"))
-    return problems
+    return problems, by_sheet
 
 
 def _col_name(col: int) -> str:
@@ -185,19 +194,56 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     return names
 
 
+MAX_STYLES = 64_000
+"""Cell styles read from styles.xml: Excel's own limit (a hostile file may declare millions)."""
+MAX_PADDED = 100_000
+"""Zero-padded cells remembered per worksheet; past that (no roster is that long) the numbers are
+read as stored and a 工号 that lost its zeros is refused or flagged as before (T015, T012)."""
+
+
+def _zero_padded_styles(archive: zipfile.ZipFile) -> dict[str, int]:
+    """Cell style (a cell's ``s="…"``) → digits, for the styles whose number format pads an integer
+    with zeros ("000", "00000": how a number cell keeps a 工号's leading zeros on screen)."""
+    codes: dict[str, str] = {}
+    formats: list[str] = []  # numFmtId of each cell style, in order (the index is the cell's s)
+    inside: list[str] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        tag = name.rsplit(":", 1)[-1]
+        if tag == "numFmt" and len(codes) < MAX_STYLES:
+            codes[attrs.get("numFmtId", "")] = attrs.get("formatCode", "")
+        elif tag == "xf" and inside[-1:] == ["cellXfs"] and len(formats) < MAX_STYLES:
+            formats.append(attrs.get("numFmtId", "0"))
+        inside.append(tag)
+
+    def end(name: str) -> None:
+        inside.pop()
+
+    parser = ParserCreate()
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        with archive.open("xl/styles.xml") as stream:
+            parser.ParseFile(stream)
+    except (KeyError, ExpatError, zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return {}  # no styles, or broken ones: numbers read as they are stored
+    return {str(i): len(codes[f]) for i, f in enumerate(formats) if re.fullmatch(r"0{2,}", codes.get(f, ""))}
+
+
 class _OverLimit(Exception):
     pass
 
 
-def _scan_worksheet(stream, member: str) -> list[_ReadsBlank]:
+def _scan_worksheet(stream, member: str, padded: dict[str, int]) -> tuple[list[_ReadsBlank], Padded]:
     """Stream a worksheet's XML with expat (no tree is kept): raise _OverLimit when its used area
     (last row x last column with a cell) is over MAX_CELLS; the first formula cell without a
     cached result and the first error value (t="e"), each with how many there are. A formula whose
     result is text keeps it in ``<v>`` even when empty (t="str"); a number, date or truth value
-    with an empty ``<v>`` has none."""
+    with an empty ``<v>`` has none. Also what each number cell in a ``padded`` style shows."""
     at = {"row": 0, "col": 0, "rows": 0, "cols": 0}
     cell: dict = {}
     found: dict[bool, _ReadsBlank] = {}
+    shown: Padded = {}
 
     def start(name: str, attrs: dict[str, str]) -> None:
         tag = name.rsplit(":", 1)[-1]
@@ -209,7 +255,7 @@ def _scan_worksheet(stream, member: str) -> list[_ReadsBlank]:
             at["col"] = _ref_col(ref) if ref else at["col"] + 1
             at["row"] = _ref_row(ref) or at["row"]
             cell.clear()
-            cell.update(type=attrs.get("t", "n"), formula=False, value="")
+            cell.update(type=attrs.get("t", "n"), formula=False, value="", digits=padded.get(attrs.get("s", "")))
         else:
             if tag == "f":
                 cell["formula"] = True
@@ -221,7 +267,7 @@ def _scan_worksheet(stream, member: str) -> list[_ReadsBlank]:
             raise _OverLimit(f"工作表的使用范围超过 {MAX_CELLS:,} 个格子（第 {at['rows']:,} 行、第 {at['cols']:,} 列有内容）")
 
     def text(data: str) -> None:
-        if cell.get("in_v") and (cell["formula"] or cell["type"] == "e"):  # <f> comes before <v>
+        if cell.get("in_v") and (cell["formula"] or cell["type"] == "e" or cell["digits"]):  # <f> comes before <v>
             cell["value"] += data
 
     def end(name: str) -> None:
@@ -234,8 +280,11 @@ def _scan_worksheet(stream, member: str) -> list[_ReadsBlank]:
                 if error in found:
                     found[error].count += 1
                 else:
-                    shown = (cell["value"].strip() or "#错误") if error else ""
-                    found[error] = _ReadsBlank(member, at["row"], at["col"], shown)
+                    shown_as = (cell["value"].strip() or "#错误") if error else ""
+                    found[error] = _ReadsBlank(member, at["row"], at["col"], shown_as)
+            elif cell["digits"] and cell["type"] == "n" and re.fullmatch(r"\d+", cell["value"].strip()):
+                if len(shown) < MAX_PADDED:
+                    shown[(at["row"], at["col"])] = cell["value"].strip().zfill(cell["digits"])
 
     parser = ParserCreate()
     parser.StartElementHandler = start
@@ -244,7 +293,7 @@ def _scan_worksheet(stream, member: str) -> list[_ReadsBlank]:
     while chunk := stream.read(1 << 20):
         parser.Parse(chunk, False)
     parser.Parse(b"", True)
-    return list(found.values())
+    return list(found.values()), shown
 
 
 def _ref_col(ref: str) -> int:
@@ -262,7 +311,7 @@ def _ref_row(ref: str | None) -> int:
 
 
 def _load_workbook(data: bytes, shown: str) -> tuple[list[Table], list[Problem]]:
-    refused = _check_workbook(data, shown)
+    refused, padded = _check_workbook(data, shown)
     if refused:
         return [], refused
     try:
@@ -275,6 +324,7 @@ def _load_workbook(data: bytes, shown: str) -> tuple[list[Table], list[Problem]]
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
             rows = [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            _show_padded(rows, padded.get(meta.name, {}))
             _fill_merged(rows, sheet.merged_cell_ranges or [])
             if any(any(c for c in row) for row in rows):
                 found.append((meta.name, rows, meta.visible != SheetVisibleEnum.Visible))
@@ -286,6 +336,14 @@ def _load_workbook(data: bytes, shown: str) -> tuple[list[Table], list[Problem]]
     several = len(found) > 1
     return [Table(shown, rows, name if several else "", hidden=hidden) for name, rows, hidden in found] or [
         Table(shown, [])], []
+
+
+def _show_padded(rows: list[list[str]], padded: Padded) -> None:
+    """Zero-padded number cells as the spreadsheet shows them: 工号 001 in a cell formatted "000"
+    holds 1, and would be refused as another person's 工号 (T015), or be another person's."""
+    for (row, col), text in padded.items():
+        if row <= len(rows) and col <= len(rows[row - 1]) and rows[row - 1][col - 1] == str(int(text)):
+            rows[row - 1][col - 1] = text
 
 
 def _fill_merged(rows: list[list[str]], ranges: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> None:

@@ -217,6 +217,38 @@ def test_a_staff_id_excel_stripped_of_its_zeros_is_flagged_with_the_reason(tmp_p
     assert "去掉了前面的 0" in problems[0].message and "去掉了前面的 0" not in problems[1].message
 
 
+def test_a_staff_id_column_formatted_000_reads_as_the_sheet_shows_it(tmp_path):
+    """工号 typed as numbers in a column formatted "000" (Excel shows 001, the cell holds 1): the
+    roster and the answers read 001, as the trainer sees them, and grade against each other."""
+    qs = {"A": quizzes()["A"]}
+    answers = _all_right(qs["A"])
+    people = [(Trainee("张伟", "001"), "A", answers), (Trainee("李娜", "023"), "A", answers),
+              (Trainee("王芳", "12345"), "A", answers)]
+    rows = hand_rows(qs, people)
+    for row in rows[1:]:
+        row[1] = int(row[1])  # a number, as Excel keeps what is typed into a number cell
+
+    def padded(path: Path, rows: list[list[object]], column: int) -> Path:
+        wb = Workbook()
+        for row in rows:
+            wb.active.append(row)
+        for (cell,) in wb.active.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = "000"
+        wb.save(path)
+        return path
+
+    roster_rows = [["姓名", "工号", "门店"]] + [[t.name, int(t.id), "一店"] for t, _, _ in people]
+    roster, problems = read_roster(padded(tmp_path / "名单.xlsx", roster_rows, 2))
+    assert problems == [] and [t.id for t in roster] == ["001", "023", "12345"]
+    sheets, problems = read_table(padded(tmp_path / "成绩.xlsx", rows, 2), qs, roster)
+    assert problems == [] and [(s.trainee.name, s.trainee.id, s.score) for s in sheets] == [
+        ("张伟", "001", 100.0), ("李娜", "023", 100.0), ("王芳", "12345", 100.0)]
+    # Without the format Excel shows what the cells hold, 1 and 23: refused as not 001, 023 (T015).
+    sheets, problems = read_table(write_xlsx(tmp_path / "plain.xlsx", rows), qs, roster)
+    assert [s.trainee.name for s in sheets] == ["王芳"] and [(p.code, p.line) for p in problems] == [
+        ("T015", 2), ("T015", 3)]
+
+
 def test_spreadsheets_in_formats_not_read_are_named_with_the_fix(quiz_dir, tmp_path):
     """A WPS .et, an .ods or an old .xls (answers or roster) is refused as the spreadsheet it is, with
     how to save it, never taken for a scan ("no answer-sheet layouts") or read as CSV bytes."""
