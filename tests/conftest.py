@@ -110,7 +110,11 @@ def repo() -> Path:
 
 
 @pytest.fixture
-def cli():
+def cli(request: pytest.FixtureRequest) -> Callable[..., Run]:
+    """`playbook ...` in a real process (:func:`run_cli`), or, for a test module that sets
+    ``CLI_IN_PROCESS = True``, through :func:`generator.cli.main` in this one (``cli_in_process``)."""
+    if getattr(request.module, "CLI_IN_PROCESS", False):
+        return request.getfixturevalue("cli_in_process")
     return run_cli
 
 
@@ -120,8 +124,7 @@ def cli_in_process(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtur
     messages and exit code as :func:`run_cli` without starting Python (0.5–1 s a run), for a test
     that runs the CLI over many cases. A few of those cases still run as a real subprocess."""
     def run(*args: str, cwd: Path | None = None) -> Run:
-        if cwd is not None:
-            monkeypatch.chdir(cwd)
+        monkeypatch.chdir(cwd or REPO)  # where run_cli runs too
         capsys.readouterr()
         code = cli_main(list(args))
         out = capsys.readouterr()

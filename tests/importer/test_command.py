@@ -11,6 +11,10 @@ from generator.commands import import_ as command
 from generator.importer import writer
 from generator.problems import PlaybookError
 
+CLI_IN_PROCESS = True
+"""`cli` runs `playbook import` and `check` through the CLI in this process (tests/conftest.py): these
+tests are about what an import writes and says; tests/foundation starts real processes."""
+
 OUTLINE = [
     ("客户接待管理", [
         ("客户推开售楼处大门服务即开始。", ["客户推开大门是我们服务的开始;", "从此他就是我们的终身客户。"]),

@@ -14,9 +14,15 @@ from generator.commands.check import check_specs
 from generator.problems import ContentError
 from generator.quiz.spec import load_specs
 
+from ..conftest import run_cli
 from .helpers import CONTENT, REPO, shipped, spec_paths
 
 FAST = "html,json,moodle,gift,anki"
+CLI_IN_PROCESS = True
+"""`cli` runs `playbook quiz` through the CLI's own parser and command in this process (a real process
+costs a Python start and a content load a run): these tests are about what a run writes and says.
+The two that compare the bytes of separate runs start real processes (``run_cli``): each has its
+own hash seed and none of the other run's memory."""
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -45,23 +51,24 @@ def test_quiz_writes_every_requested_format(cli, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_same_spec_and_seed_give_identical_bytes_and_another_seed_does_not(cli, tmp_path: Path) -> None:
+def test_same_spec_and_seed_give_identical_bytes_and_another_seed_does_not(tmp_path: Path) -> None:
     spec = str(spec_paths()[0])
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
-    assert cli("quiz", spec, "--out", str(a), "--format", FAST).code == 0
-    assert cli("quiz", spec, "--out", str(b), "--format", FAST).code == 0
+    assert run_cli("quiz", spec, "--out", str(a), "--format", FAST).code == 0
+    assert run_cli("quiz", spec, "--out", str(b), "--format", FAST).code == 0
     assert digest(a) == digest(b)
-    assert cli("quiz", spec, "--out", str(c), "--format", "json", "--seed", "99").code == 0
+    assert run_cli("quiz", spec, "--out", str(c), "--format", "json", "--seed", "99").code == 0
     assert (a / "quiz-A.json").read_bytes() != (c / "quiz-A.json").read_bytes()
     assert json.loads((c / "quiz-A.json").read_text(encoding="utf-8"))["seed"] == 99
 
 
 @pytest.mark.slow
-def test_pdf_is_byte_identical_across_runs(cli, tmp_path: Path) -> None:
+def test_pdf_is_byte_identical_across_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYBOOK_CACHE", "off")  # each run lays its PDFs out, none is the other's copy
     spec = str(spec_paths()[0])
     a, b = tmp_path / "a", tmp_path / "b"
-    assert cli("quiz", spec, "--out", str(a), "--format", "pdf", "--versions", "1").code == 0
-    assert cli("quiz", spec, "--out", str(b), "--format", "pdf", "--versions", "1").code == 0
+    assert run_cli("quiz", spec, "--out", str(a), "--format", "pdf", "--versions", "1").code == 0
+    assert run_cli("quiz", spec, "--out", str(b), "--format", "pdf", "--versions", "1").code == 0
     assert digest(a) == digest(b)
     assert (a / "paper-A.pdf").read_bytes().startswith(b"%PDF")
 

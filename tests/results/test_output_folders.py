@@ -20,6 +20,10 @@ from generator.quiz.scoring import Trainee, to_json
 from ..conftest import run_cli
 from .helpers import QUIZZES, REPO, hand_rows, quizzes, random_answers, results_for, write_csv
 
+CLI_IN_PROCESS = True
+"""`cli` runs `playbook report` through the CLI in this process (these tests are about its folders);
+`grade` below starts real processes."""
+
 GRADE_FILES = ["results.json", "review.html", "scores.csv", "scores.xlsx"]
 
 
@@ -360,26 +364,26 @@ def results_file(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
-def test_report_refusals_exit_2_before_any_work(results_file, project, tmp_path):
+def test_report_refusals_exit_2_before_any_work(results_file, project, tmp_path, cli):
     theirs = tmp_path / "theirs"
     theirs.mkdir()
     (theirs / "keep.txt").write_text("x")
-    r = run_cli("report", str(results_file), "--out", str(theirs))
+    r = cli("report", str(results_file), "--out", str(theirs))
     assert r.code == 2 and "error[O001]" in r.err
     assert snapshot(theirs) == {"keep.txt": b"x"}
-    r = run_cli("report", str(results_file), "--out", "../public/report", cwd=project / "sub")
+    r = cli("report", str(results_file), "--out", "../public/report", cwd=project / "sub")
     assert r.code == 2 and "error[O002]" in r.err
-    r = run_cli("report", str(results_file), "--out", "site/report")
+    r = cli("report", str(results_file), "--out", "site/report")
     assert r.code == 2 and "error[O002]" in r.err
     assert not (REPO / "site" / "report").exists()
-    r = run_cli("report", str(tmp_path / "not-there.json"), "--min-responses", "0")  # before reading results
+    r = cli("report", str(tmp_path / "not-there.json"), "--min-responses", "0")  # before reading results
     assert r.code == 2 and "--min-responses 至少是 1" in r.err and "T101" not in r.err
 
 
 @pytest.mark.slow
-def test_report_reruns_into_its_own_folder(results_file, tmp_path):
+def test_report_reruns_into_its_own_folder(results_file, tmp_path, cli):
     out = tmp_path / "report"
-    r = run_cli("report", str(results_file), "--out", str(out), "--quizzes", str(QUIZZES))
+    r = cli("report", str(results_file), "--out", str(out), "--quizzes", str(QUIZZES))
     assert r.code == 0, r.err
     ours = marker(out)["files"]
     assert "report.html" in ours and any(name.startswith("charts/") for name in ours)
@@ -390,7 +394,7 @@ def test_report_reruns_into_its_own_folder(results_file, tmp_path):
     data["files"].append("charts/retired-quiz-scores.svg")
     (out / MARKER).write_text(json.dumps(data), encoding="utf-8")
     (out / "charts" / "retired-quiz-scores.svg").write_text("<svg/>")
-    r = run_cli("report", str(results_file), "--out", str(out), "--quizzes", str(QUIZZES))
+    r = cli("report", str(results_file), "--out", str(out), "--quizzes", str(QUIZZES))
     assert r.code == 0, r.err
     assert (out / "会议纪要.docx").read_bytes() == b"minutes"
     assert not (out / "charts" / "retired-quiz-scores.svg").exists()

@@ -20,6 +20,10 @@ from generator.results.redrill import prepare_redrill
 from ..conftest import run_cli
 from .helpers import CONTENT, QUIZZES, REPO, quizzes, results_for, shipped
 
+CLI_IN_PROCESS = True
+"""`cli` runs `playbook report` (and quiz, grade, check) through the CLI in this process: these tests
+are about what a report says and writes. The handbook build beside results runs as a real process."""
+
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory) -> Path:
@@ -105,10 +109,10 @@ def test_distractor_nobody_chooses_is_flagged():
 
 
 @pytest.mark.slow
-def test_report_command_writes_only_to_out(small, tmp_path):
+def test_report_command_writes_only_to_out(small, tmp_path, cli):
     out = tmp_path / "report"
     before = sorted(p.name for p in QUIZZES.iterdir())
-    r = run_cli("report", str(small), "--out", str(out))
+    r = cli("report", str(small), "--out", str(out))
     assert r.code == 0, r.err
     assert sorted(p.name for p in QUIZZES.iterdir()) == before
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
@@ -133,19 +137,19 @@ def test_report_command_writes_only_to_out(small, tmp_path):
 
 
 @pytest.mark.slow
-def test_report_twice_replaces_the_previous_report_and_keeps_the_trainers_files(small, tmp_path):
+def test_report_twice_replaces_the_previous_report_and_keeps_the_trainers_files(small, tmp_path, cli):
     out = tmp_path / "r"
-    assert run_cli("report", str(small), "--out", str(out)).code == 0
+    assert cli("report", str(small), "--out", str(out)).code == 0
     (out / "my-notes.txt").write_text("x")
     before = (out / "report.html").stat().st_ino
-    assert run_cli("report", str(small), "--out", str(out)).code == 0
+    assert cli("report", str(small), "--out", str(out)).code == 0
     assert (out / "my-notes.txt").read_text() == "x"  # not ours: never deleted
     assert (out / "report.html").stat().st_ino != before  # ours: replaced
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
 
 
 @pytest.mark.slow
-def test_bad_results_files_are_reported_not_tracebacks(tmp_path):
+def test_bad_results_files_are_reported_not_tracebacks(tmp_path, cli):
     bad = tmp_path / "bad.json"
     bad.write_text('{"sheets": [\n  {"quiz": 1,,}\n]}', encoding="utf-8")
     wrong = tmp_path / "wrong.json"
@@ -153,7 +157,7 @@ def test_bad_results_files_are_reported_not_tracebacks(tmp_path):
     empty = tmp_path / "empty.json"
     empty.write_text('{"sheets": []}', encoding="utf-8")
     out = tmp_path / "out"
-    r = run_cli("report", str(bad), str(wrong), str(empty), str(tmp_path / "missing.json"), "--out", str(out))
+    r = cli("report", str(bad), str(wrong), str(empty), str(tmp_path / "missing.json"), "--out", str(out))
     assert r.code == 1
     assert "Traceback" not in r.err
     assert ":2:14: error[T101]:" in r.err
@@ -166,14 +170,14 @@ def test_bad_results_files_are_reported_not_tracebacks(tmp_path):
 
 
 @pytest.mark.slow
-def test_report_refuses_to_write_into_the_site(small):
-    r = run_cli("report", str(small), "--out", "site/report")
+def test_report_refuses_to_write_into_the_site(small, cli):
+    r = cli("report", str(small), "--out", "site/report")
     assert r.code == 2 and "error[O002]" in r.err
     assert not (REPO / "site" / "report").exists()
 
 
 @pytest.mark.slow
-def test_changed_quiz_still_reports_with_a_warning(tmp_path):
+def test_changed_quiz_still_reports_with_a_warning(tmp_path, cli):
     qs = quizzes()
     res = results_for(qs, 6)
     data = json.loads(to_json(res))
@@ -181,31 +185,31 @@ def test_changed_quiz_still_reports_with_a_warning(tmp_path):
         s["fingerprint"] = "0000000000"
     path = tmp_path / "results.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    r = run_cli("report", str(path), "--out", str(tmp_path / "out"))
+    r = cli("report", str(path), "--out", str(tmp_path / "out"))
     assert r.code == 0, r.err
     assert "warning[T104]" in r.err
 
 
 @pytest.mark.slow
-def test_redrill_spec_checks_builds_and_cites_the_weakest_steps(small, tmp_path):
+def test_redrill_spec_checks_builds_and_cites_the_weakest_steps(small, tmp_path, cli):
     quizdir = tmp_path / "quizzes"
     shutil.copytree(QUIZZES, quizdir)
-    r = run_cli("report", str(small), "--out", str(tmp_path / "out"), "--quizzes", str(quizdir), "--redrill")
+    r = cli("report", str(small), "--out", str(tmp_path / "out"), "--quizzes", str(quizdir), "--redrill")
     assert r.code == 0, r.err
     spec = quizdir / "new-hire-sales-office-redrill.yaml"
     text = spec.read_text(encoding="utf-8")
-    again = run_cli("report", str(small), "--out", str(tmp_path / "out"), "--quizzes", str(quizdir), "--redrill")
+    again = cli("report", str(small), "--out", str(tmp_path / "out"), "--quizzes", str(quizdir), "--redrill")
     assert again.code == 0, again.err  # the same spec again: nothing lost
     spec.write_text(text + "# 培训师改过\n", encoding="utf-8")
-    edited = run_cli("report", str(small), "--out", str(tmp_path / "out2"), "--quizzes", str(quizdir), "--redrill")
+    edited = cli("report", str(small), "--out", str(tmp_path / "out2"), "--quizzes", str(quizdir), "--redrill")
     assert edited.code == 1 and "error[T105]" in edited.err and "不会覆盖" in edited.err
     assert spec.read_text(encoding="utf-8").endswith("# 培训师改过\n")
     assert not (tmp_path / "out2").exists()  # checked before anything is written
     spec.write_text(text, encoding="utf-8")
     assert "title: 新员工第一周·售楼处接待·复习" in text
-    chk = run_cli("check", "--content", str(CONTENT), "--quizzes", str(quizdir))
+    chk = cli("check", "--content", str(CONTENT), "--quizzes", str(quizdir))
     assert chk.code == 0, chk.err
-    built = run_cli("quiz", str(spec), "--out", str(tmp_path / "built"), "--format", "json")
+    built = cli("quiz", str(spec), "--out", str(tmp_path / "built"), "--format", "json")
     assert built.code == 0, built.err
     quiz = json.loads((tmp_path / "built" / "quiz-A.json").read_text(encoding="utf-8"))
     # the weakest steps of the results, and the procedures they are in
@@ -233,7 +237,7 @@ def test_redrill_spec_checks_builds_and_cites_the_weakest_steps(small, tmp_path)
     del data_spec["draws_on"]["steps"]
     plain = quizdir / "plain-redrill.yaml"
     plain.write_text(yaml.safe_dump(data_spec, allow_unicode=True), encoding="utf-8")
-    assert run_cli("quiz", str(plain), "--out", str(tmp_path / "plain"), "--format", "json").code == 0
+    assert cli("quiz", str(plain), "--out", str(tmp_path / "plain"), "--format", "json").code == 0
     unfocused = json.loads((tmp_path / "plain" / "quiz-A.json").read_text(encoding="utf-8"))
 
     def drilling_focus(q: dict) -> bool:
@@ -276,11 +280,11 @@ def test_no_trainee_name_reaches_a_built_site(small, tmp_path):
 
 
 @pytest.mark.slow
-def test_an_incomplete_order_graded_from_a_table_is_reported(tmp_path):
+def test_an_incomplete_order_graded_from_a_table_is_reported(tmp_path, cli):
     """「A」 in an ordering column is what the trainee wrote: grade warns (T010) and counts it wrong,
     and report takes that results.json as it is (it used to refuse it as not a permutation)."""
     quiz = tmp_path / "quiz"
-    r = run_cli("quiz", str(QUIZZES / "new-hire-sales-office.yaml"), "--content", str(CONTENT), "--out", str(quiz),
+    r = cli("quiz", str(QUIZZES / "new-hire-sales-office.yaml"), "--content", str(CONTENT), "--out", str(quiz),
                 "--format", "json")
     assert r.code == 0, r.err
     questions = json.loads((quiz / "quiz-A.json").read_text(encoding="utf-8"))["questions"]
@@ -288,11 +292,11 @@ def test_an_incomplete_order_graded_from_a_table_is_reported(tmp_path):
     table = tmp_path / "scores.csv"
     table.write_text("姓名,工号,卷别," + ",".join(str(i + 1) for i in range(len(questions))) + "\n"
                      + "张三,E001,A," + ",".join(answers) + "\n", encoding="utf-8")
-    r = run_cli("grade", str(table), "--quiz", str(quiz), "--out", str(tmp_path / "results"))
+    r = cli("grade", str(table), "--quiz", str(quiz), "--out", str(tmp_path / "results"))
     assert r.code == 0 and "warning[T010]" in r.err, r.err
     orders = sum(q["type"] == "ordering" for q in questions)
     assert orders
-    r = run_cli("report", str(tmp_path / "results" / "results.json"), "--content", str(CONTENT),
+    r = cli("report", str(tmp_path / "results" / "results.json"), "--content", str(CONTENT),
                 "--quizzes", str(QUIZZES), "--out", str(tmp_path / "report"))
     assert r.code == 0 and "error" not in r.err, r.err
     scores = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
