@@ -15,6 +15,10 @@ from generator.loader import load_or_raise
 from generator.versions import procedure_versions
 from tests.conftest import CONTENT, run_cli
 
+CLI_IN_PROCESS = True
+"""`cli` runs `playbook booklet` through the CLI in this process: these tests are about the booklet
+and where it may be written."""
+
 ROLE = "receptionist"
 _TOC_LINE = re.compile(r"^\s*(\d+)\.\s*(.+?)\s*\.{3,}\s*(\d+)\s*$")
 
@@ -129,9 +133,9 @@ def test_same_content_same_bytes(tmp_path: Path, content, monkeypatch: pytest.Mo
     assert a.read_bytes() == b.read_bytes()
 
 
-def test_read_and_sign_sheet_lists_every_procedure_with_its_version(tmp_path: Path, content) -> None:
+def test_read_and_sign_sheet_lists_every_procedure_with_its_version(tmp_path: Path, content, cli) -> None:
     out = tmp_path / "sign.pdf"
-    run = run_cli("booklet", "--role", ROLE, "--sign", "--out", str(out))
+    run = cli("booklet", "--role", ROLE, "--sign", "--out", str(out))
     assert run.code == 0, run.err
     text = squash(pdftotext(out))
     versions = procedure_versions(content)
@@ -149,10 +153,10 @@ def test_read_and_sign_sheet_lists_every_procedure_with_its_version(tmp_path: Pa
     (["--role", ROLE, "--out", "{tmp}/missing/dir/x.pdf"], "H002"),
     (["--role", ROLE, "--out", "{tmp}"], "H002"),
 ])
-def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, args: list[str], code: str) -> None:
+def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, args: list[str], code: str, cli) -> None:
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     before = sorted(tmp_path.rglob("*"))
-    run = run_cli("booklet", *args)
+    run = cli("booklet", *args)
     assert run.code == 1, run.err
     assert "Traceback" not in run.err
     assert re.search(rf"^命令行:1:1: error\[{code}\]: ", run.err, re.M), run.err
@@ -160,7 +164,7 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, args: list[str
 
 
 @pytest.mark.slow
-def test_an_existing_file_is_replaced_only_when_it_is_our_pdf(tmp_path: Path, booklet: Path) -> None:
+def test_an_existing_file_is_replaced_only_when_it_is_our_pdf(tmp_path: Path, booklet: Path, cli) -> None:
     """--out at someone's file (a PDF of their own, a spreadsheet) is refused before any layout and
     left byte for byte (H005); a booklet or sign sheet we made is replaced."""
     theirs = tmp_path / "theirs.pdf"
@@ -169,12 +173,12 @@ def test_an_existing_file_is_replaced_only_when_it_is_our_pdf(tmp_path: Path, bo
     sheet.write_bytes(b"PK\x03\x04 not ours")
     for target in (theirs, sheet):
         before = target.read_bytes()
-        run = run_cli("booklet", "--role", ROLE, "--sign", "--out", str(target))
+        run = cli("booklet", "--role", ROLE, "--sign", "--out", str(target))
         assert run.code == 1 and "Traceback" not in run.err, run.err
         assert re.search(r"^命令行:1:1: error\[H005\]: ", run.err, re.M), run.err
         assert target.read_bytes() == before
     ours = tmp_path / "ours.pdf"
     ours.write_bytes(booklet.read_bytes())
-    run = run_cli("booklet", "--role", ROLE, "--sign", "--out", str(ours))
+    run = cli("booklet", "--role", ROLE, "--sign", "--out", str(ours))
     assert run.code == 0, run.err
     assert "阅读确认单" in pdftotext(ours)

@@ -15,10 +15,14 @@ import yaml
 from generator.changes import changed_since, history
 from generator.loader import load_or_raise
 from generator.versions import procedure_versions
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "tests" / "handbook"))
 from handbook_support import mkdocs_build, write_config  # noqa: E402
+
+CLI_IN_PROCESS = True
+"""`cli` runs `playbook changes` and `booklet` through the CLI in this process (git still runs as
+its own process): these tests are about what they report."""
 
 
 def dump(data) -> str:
@@ -122,16 +126,16 @@ def test_renamed_step_removed_step_and_uncommitted_work(repo: dict, tmp_path: Pa
 
 
 @pytest.mark.slow
-def test_playbook_changes_prints_the_same(repo: dict) -> None:
-    run = run_cli("changes", "--content", str(repo["content"]), "--since", repo["revs"]["first"])
+def test_playbook_changes_prints_the_same(repo: dict, cli) -> None:
+    run = cli("changes", "--content", str(repo["content"]), "--since", repo["revs"]["first"])
     assert run.code == 0, run.err
     assert "售后接待" in run.out and "洗车交车" not in run.out
     assert "新增第 2 步：「环车检查」" in run.out
     assert "规范用语改写" in run.out and "时限改为" in run.out
-    by_date = run_cli("changes", "--content", str(repo["content"]), "--since", "2024-02-15")
+    by_date = cli("changes", "--content", str(repo["content"]), "--since", "2024-02-15")
     assert by_date.code == 0, by_date.err
     assert "环车检查" not in by_date.out and "时限改为" in by_date.out and "规范用语改写" in by_date.out
-    whole = run_cli("changes", "--content", str(repo["content"]))
+    whole = cli("changes", "--content", str(repo["content"]))
     assert whole.code == 0 and whole.out.index("2024-04-01") < whole.out.index("2024-03-01")
 
 
@@ -148,10 +152,10 @@ def test_recent_changes_page(repo: dict, tmp_path: Path) -> None:
     assert re.search(r"2024-01-01 · [0-9a-f]{8}", proc)
 
 
-def test_read_and_sign_marks_what_changed_since(repo: dict, tmp_path: Path) -> None:
+def test_read_and_sign_marks_what_changed_since(repo: dict, tmp_path: Path, cli) -> None:
     out = tmp_path / "sign.pdf"
-    run = run_cli("booklet", "--content", str(repo["content"]), "--role", "service-advisor", "--sign",
-                  "--since", repo["revs"]["step"], "--out", str(out))
+    run = cli("booklet", "--content", str(repo["content"]), "--role", "service-advisor", "--sign",
+              "--since", repo["revs"]["step"], "--out", str(out))
     assert run.code == 0, run.err
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout
     rows = {line.split()[1]: line for line in text.splitlines() if re.match(r"^\s*\d+\s", line)}
@@ -160,21 +164,21 @@ def test_read_and_sign_marks_what_changed_since(repo: dict, tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("since, code", [("no-such-rev", "H003"), ("2024-02-31", "H003")])
-def test_bad_revision(repo: dict, since: str, code: str) -> None:
-    run = run_cli("changes", "--content", str(repo["content"]), "--since", since)
+def test_bad_revision(repo: dict, since: str, code: str, cli) -> None:
+    run = cli("changes", "--content", str(repo["content"]), "--since", since)
     assert run.code == 1 and "Traceback" not in run.err
     assert re.search(rf"^命令行:1:1: error\[{code}\]: ", run.err, re.M), run.err
 
 
 @pytest.mark.slow
-def test_content_outside_git_falls_back(tmp_path: Path) -> None:
+def test_content_outside_git_falls_back(tmp_path: Path, cli) -> None:
     root = tmp_path / "content"
     write(root, reception())
     content = load_or_raise(root)[0]
     versions = procedure_versions(content)
     assert not versions["reception"].committed and "文件修改时间" in versions["reception"].note
     assert history(content) is None
-    run = run_cli("changes", "--content", str(root))
+    run = cli("changes", "--content", str(root))
     assert run.code == 1 and "error[H004]" in run.err and "Traceback" not in run.err
     config = write_config(tmp_path, root, plugin={"printables": "never"})
     built = mkdocs_build(config, tmp_path / "site", strict=True)

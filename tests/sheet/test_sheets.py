@@ -24,6 +24,10 @@ from synth import distort, fill, rasterise  # noqa: E402
 
 from tests.conftest import made_once, run_cli  # noqa: E402
 
+CLI_IN_PROCESS = True
+"""`cli` runs `playbook quiz` and `grade` through the CLI in this process: these tests are about
+what grading reads and writes (the module's shared quiz is made by a real process)."""
+
 REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "quizzes" / "new-hire-sales-office.yaml"
 
@@ -173,17 +177,17 @@ def _roster_csv(path: Path, n: int) -> list[tuple[str, str]]:
 
 
 @pytest.mark.slow
-def test_grade_a_mixed_stack_of_thirty_with_roster_and_bad_pages(tmp_path: Path) -> None:
+def test_grade_a_mixed_stack_of_thirty_with_roster_and_bad_pages(tmp_path: Path, cli) -> None:
     """A roster of 30, A and B sheets mixed in one PDF, plus a page of another document, the same
     sheet scanned twice and a sheet printed before the content changed."""
     roster = tmp_path / "名单.csv"
     people = dict((sid, name) for name, sid in _roster_csv(roster, 30))
     quiz_dir = tmp_path / "quiz"
-    run = run_cli("quiz", str(SPEC), "--out", str(quiz_dir), "--format", "json,sheet,pdf", "--roster", str(roster))
+    run = cli("quiz", str(SPEC), "--out", str(quiz_dir), "--format", "json,sheet,pdf", "--roster", str(roster))
     assert run.code == 0, run.err
     older = tmp_path / "older"  # the same spec made with another seed: other questions, other fingerprint
-    assert run_cli("quiz", str(SPEC), "--out", str(older), "--format", "json,sheet", "--sheets", "1",
-                      "--seed", "99").code == 0
+    assert cli("quiz", str(SPEC), "--out", str(older), "--format", "json,sheet", "--sheets", "1",
+               "--seed", "99").code == 0
 
     rng = random.Random(30)
     pages, expected = [], {}
@@ -206,8 +210,8 @@ def test_grade_a_mixed_stack_of_thirty_with_roster_and_bad_pages(tmp_path: Path)
     stack[0].save(tmp_path / "scan.pdf", save_all=True, append_images=stack[1:], resolution=150)
 
     out = tmp_path / "results"
-    run = run_cli("grade", str(tmp_path / "scan.pdf"), "--quiz", str(quiz_dir), "--roster", str(roster),
-                     "--out", str(out))
+    run = cli("grade", str(tmp_path / "scan.pdf"), "--quiz", str(quiz_dir), "--roster", str(roster),
+              "--out", str(out))
     assert run.code == 1, run  # bad pages were reported
     assert "Traceback" not in run.err
     errors = [line for line in run.err.splitlines() if "error[" in line]
@@ -245,7 +249,7 @@ def test_grade_a_mixed_stack_of_thirty_with_roster_and_bad_pages(tmp_path: Path)
 
 
 @pytest.mark.slow
-def test_a_phone_photo_on_a_desk_is_graded(tmp_path: Path, quiz_dir: Path) -> None:
+def test_a_phone_photo_on_a_desk_is_graded(tmp_path: Path, quiz_dir: Path, cli) -> None:
     quiz, layout, pdf = _load(quiz_dir, "B")
     rng = random.Random(2026)
     img = rasterise(pdf, 300, page=1)
@@ -255,7 +259,7 @@ def test_a_phone_photo_on_a_desk_is_graded(tmp_path: Path, quiz_dir: Path) -> No
     photo = np.ascontiguousarray(np.rot90(photo, k=3))
     Image.fromarray(photo).save(tmp_path / "IMG_0001.jpg", quality=85)
     out = tmp_path / "results"
-    run = run_cli("grade", str(tmp_path / "IMG_0001.jpg"), "--quiz", str(quiz_dir), "--out", str(out))
+    run = cli("grade", str(tmp_path / "IMG_0001.jpg"), "--quiz", str(quiz_dir), "--out", str(out))
     assert run.code == 0, run.err
     sheet = json.loads((out / "results.json").read_text(encoding="utf-8"))["sheets"][0]
     assert sheet["version"] == "B" and sheet["serial"] == "002" and sheet["trainee"]["id"] == "7700123"
@@ -267,7 +271,7 @@ def test_a_phone_photo_on_a_desk_is_graded(tmp_path: Path, quiz_dir: Path) -> No
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium")
 def test_review_page_decision_applied_with_corrections_changes_the_score(tmp_path: Path, quiz_dir: Path,
-                                                                         browser) -> None:
+                                                                         browser, cli) -> None:
     quiz, layout, pdf = _load(quiz_dir, "A")
     img = rasterise(pdf, 200, page=0)
     rng = random.Random(5)
@@ -281,7 +285,7 @@ def test_review_page_decision_applied_with_corrections_changes_the_score(tmp_pat
     Pen(img, 200, rng).mark("solid", other["center_mm"], other["radius_mm"])
     Image.fromarray(img).save(tmp_path / "scan.png")
     out = tmp_path / "results"
-    assert run_cli("grade", str(tmp_path / "scan.png"), "--quiz", str(quiz_dir), "--out", str(out)).code == 0
+    assert cli("grade", str(tmp_path / "scan.png"), "--quiz", str(quiz_dir), "--out", str(out)).code == 0
     before = json.loads((out / "results.json").read_text(encoding="utf-8"))["sheets"][0]
     flagged = [r for r in before["responses"] if r["flag"] == "multiple"]
     assert [r["question"] for r in flagged] == [q3["id"]]
@@ -299,8 +303,8 @@ def test_review_page_decision_applied_with_corrections_changes_the_score(tmp_pat
         download.value.save_as(saved)
     finally:
         page.close()
-    run = run_cli("grade", str(tmp_path / "scan.png"), "--quiz", str(quiz_dir), "--out", str(out),
-                     "--corrections", str(saved))
+    run = cli("grade", str(tmp_path / "scan.png"), "--quiz", str(quiz_dir), "--out", str(out),
+              "--corrections", str(saved))
     assert run.code == 0, run.err
     after = json.loads((out / "results.json").read_text(encoding="utf-8"))["sheets"][0]
     fixed = next(r for r in after["responses"] if r["question"] == q3["id"])
@@ -309,15 +313,15 @@ def test_review_page_decision_applied_with_corrections_changes_the_score(tmp_pat
 
 
 @pytest.mark.slow
-def test_grade_reports_bad_input_without_tracebacks(tmp_path: Path, quiz_dir: Path) -> None:
+def test_grade_reports_bad_input_without_tracebacks(tmp_path: Path, quiz_dir: Path, cli) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_text("姓名,工号\n张三,1\n,2\n李四,1\n", encoding="utf-8")
-    run = run_cli("quiz", str(SPEC), "--out", str(tmp_path / "q"), "--format", "sheet", "--roster", str(roster))
+    run = cli("quiz", str(SPEC), "--out", str(tmp_path / "q"), "--format", "sheet", "--roster", str(roster))
     assert run.code == 1 and "Traceback" not in run.err
     heads = [line.split(": error[")[0] for line in run.err.splitlines() if "error[G011]" in line]
     assert [h.rsplit(":", 2)[1:] for h in heads] == [["3", "1"], ["4", "2"]], run.err
     assert not (tmp_path / "q").exists()
-    run = run_cli("grade", str(tmp_path / "nothing.pdf"), "--quiz", str(quiz_dir), "--out", str(tmp_path / "r"))
+    run = cli("grade", str(tmp_path / "nothing.pdf"), "--quiz", str(quiz_dir), "--out", str(tmp_path / "r"))
     assert run.code == 1 and "G008" in run.err and not (tmp_path / "r").exists()
-    run = run_cli("grade", str(roster), "--quiz", str(tmp_path / "none"), "--out", str(tmp_path / "r"))
+    run = cli("grade", str(roster), "--quiz", str(tmp_path / "none"), "--out", str(tmp_path / "r"))
     assert run.code == 1 and "G007" in run.err and "Traceback" not in run.err
