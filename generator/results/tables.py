@@ -106,7 +106,7 @@ Padded = dict[tuple[int, int], str]
 """(row, column), from 1, → the text a zero-padded number cell shows ("001" for 1 in "000")."""
 
 
-def _check_workbook(data: bytes, shown: str) -> tuple[list[Problem], dict[str, Padded]]:
+def _inspect_workbook(data: bytes, shown: str) -> tuple[list[Problem], dict[str, Padded]]:
     """Why a workbook must not be read (T016: its unpacked size, a worksheet's used area; T019:
     formula cells without their results, error values), and, by worksheet name, the number cells
     whose format pads them with zeros (a 工号 column formatted "000" shows 001 and holds 1).
@@ -135,14 +135,14 @@ def _check_workbook(data: bytes, shown: str) -> tuple[list[Problem], dict[str, P
             return [], {}  # calamine reports a broken workbook itself
         for kind in found:
             blanks[bool(kind.error)].append(kind)
-    names = _sheet_names(archive) if any(padded.values()) else {}
+    names = _sheet_names(archive) if any(padded.values()) or any(blanks.values()) else {}  # read once
     by_sheet = {names[member]: cells for member, cells in padded.items() if cells and member in names}
     problems = []
     for error, found in blanks.items():
         if not found:
             continue
         first, count = found[0], sum(b.count for b in found)
-        sheet = _sheet_names(archive).get(first.member)
+        sheet = names.get(first.member)
         cell = f"{f'工作表「{printable(sheet)}」' if sheet else '工作表'}的 {_col_name(first.col)}{first.row} 格"
         more = f"（共 {count} 个这样的格子）" if count > 1 else ""
         if error:
@@ -311,7 +311,7 @@ def _ref_row(ref: str | None) -> int:
 
 
 def _load_workbook(data: bytes, shown: str) -> tuple[list[Table], list[Problem]]:
-    refused, padded = _check_workbook(data, shown)
+    refused, padded = _inspect_workbook(data, shown)
     if refused:
         return [], refused
     try:
