@@ -2,14 +2,14 @@
 # System packages Playbook needs on Debian/Ubuntu. Usage: scripts/setup-system.sh [--test]
 #   always: Python venv support, Noto CJK fonts (embedded in every PDF; Typst, a Python wheel, lays
 #           them out and needs no other system library) and fontconfig (finds the font files)
-#   --test: also poppler-utils (pdftotext/pdffonts/pdftoppm) and Chromium for the browser tests
+#   --test: also poppler-utils (pdftotext/pdffonts/pdftoppm) and headless Chromium for the browser tests
 set -euo pipefail
 
 fail() { echo "setup-system: 错误：$1 (error: $2)" >&2; exit 1; }
 
 packages=(python3-venv fonts-noto-cjk fontconfig)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(poppler-utils chromium chromium-driver)
+  packages+=(poppler-utils chromium-headless-shell)
 fi
 
 command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 \

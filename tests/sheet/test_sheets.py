@@ -269,7 +269,6 @@ def test_a_phone_photo_on_a_desk_is_graded(tmp_path: Path, quiz_dir: Path, cli) 
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium")
 def test_review_page_decision_applied_with_corrections_changes_the_score(tmp_path: Path, quiz_dir: Path,
                                                                          browser, cli) -> None:
     quiz, layout, pdf = _load(quiz_dir, "A")
