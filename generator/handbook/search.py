@@ -15,6 +15,9 @@
    procedures (roles, domains, scenarios …) weigh less than a procedure (``HUB_BOOST``).
 4. Size: ``compact_search_index`` rewrites the index as UTF-8 rather than ASCII escapes, with the
    query settings (stop words, synonyms) the worker reads at set-up.
+5. Cost of a page view: Material's worker builds the lunr index at set-up, on every page a reader
+   opens (about 0.4 CPU-s on a desktop, seconds on a phone), though most views never search;
+   ``patch_search_worker`` makes it build at the first query with words instead.
 """
 
 from __future__ import annotations
@@ -46,6 +49,13 @@ _PATCHED_CALL = re.compile(r"(\w+)=playbookSearchQuery\(\1,this\.index\.inverted
 WORKER_CHANGED = ("playbook: Material's search worker no longer has the Chinese query segmentation "
                   "generator/handbook/search.py replaces (_WORKER_CALL); typed Chinese such as 三件套 or "
                   "客户投诉怎么处理 would not be found well. Update the pattern for this Material release.")
+# Material's minified worker, at set-up (message type 0): case 0:return yield Ie(t.data.config),de=new U(t.data),{type:1}
+_WORKER_SETUP = re.compile(r"(case 0:return yield \w+\((\w+)\.data\.config\),)(\w+)=new (\w+)\(\2\.data\)(,\{type:1\})")
+_PATCHED_SETUP = re.compile(r"case 0:return yield \w+\((\w+)\.data\.config\),\w+=playbookLazyIndex\(\(\)=>new \w+\(\1\.data\)\)")
+WORKER_SETUP_CHANGED = ("playbook: Material's search worker no longer builds its index where "
+                        "generator/handbook/search.py defers it (_WORKER_SETUP); every page view would build "
+                        "the whole search index again, a reader's phone paying seconds for it. Update the "
+                        "pattern for this Material release.")
 FIELD_BOOSTS = {"title": 100.0, "tags": 100.0, "aliases": 50.0}
 """Weight of a match in a title or a tag, and in a procedure's alias (what staff also call it: a
 second title, in their words), against one in the text (1), unless mkdocs.yml sets it."""
@@ -149,21 +159,29 @@ def segmenter(words: Iterable[str], cut: Callable[[str], Iterable[str]]) -> Call
 
 
 def patch_search_worker(site_dir: Path) -> bool:
-    """Put our query segmentation in front of the built worker and call it where Material cuts a
-    typed Han run. True if a worker was patched; a warning (a strict build fails) if none fits."""
-    patched = found = False
+    """Put our query segmentation in front of the built worker, call it where Material cuts a typed
+    Han run, and build the index at the first query rather than at set-up. True if a worker was
+    patched; a warning (a strict build fails) for each change that no longer fits Material's worker."""
+    patched = query_found = setup_found = False
     for worker in sorted((site_dir / "assets" / "javascripts" / "workers").glob("search.*.js")):
         code = worker.read_text(encoding="utf-8")
         if code.startswith(_MARK) and _PATCHED_CALL.search(code):  # a dirty rebuild kept it
-            found = True
+            query_found = True
+            setup_found = setup_found or bool(_PATCHED_SETUP.search(code))
             continue
         fixed, n = _WORKER_CALL.subn(lambda m: f"{m.group(1)}=playbookSearchQuery({m.group(1)},"
                                                "this.index.invertedIndex)", code)
-        if n == 1:
-            worker.write_text(QUERY_JS.read_text(encoding="utf-8") + "\n" + fixed, encoding="utf-8")
-            patched = found = True
-    if not found:
+        if n != 1:
+            continue
+        fixed, lazy = _WORKER_SETUP.subn(lambda m: f"{m.group(1)}{m.group(3)}=playbookLazyIndex("
+                                                   f"()=>new {m.group(4)}({m.group(2)}.data)){m.group(5)}", fixed)
+        worker.write_text(QUERY_JS.read_text(encoding="utf-8") + "\n" + fixed, encoding="utf-8")
+        patched = query_found = True
+        setup_found = setup_found or lazy == 1
+    if not query_found:
         log.warning(WORKER_CHANGED)  # strict builds (CI) fail here on a Material upgrade
+    elif not setup_found:
+        log.warning(WORKER_SETUP_CHANGED)
     return patched
 
 

@@ -14,6 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from handbook_support import CONTENT  # noqa: E402
+from search_support import SearchBox  # noqa: E402
 
 from generator.handbook.searchwords import domain_words  # noqa: E402
 from generator.loader import load_content  # noqa: E402
@@ -76,6 +77,20 @@ def test_search_for_a_mixed_domain_word(box) -> None:
     results = box.ask("4S店")
     assert results[0].startswith("procedures/") and "4S店" in (CONTENT / "procedures" / (
         Path(results[0]).stem + ".yaml")).read_text(encoding="utf-8")
+
+
+def test_a_page_view_builds_the_search_index_only_when_the_reader_searches(browser, site_url: str) -> None:
+    """Material's worker would build the whole lunr index on every page view; ours builds it at the
+    first query with words (generator/handbook/search.py), and that query is answered."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, service_workers="block")
+    try:
+        box = SearchBox(page, site_url + "index.html")  # the worker is set up and says it is ready
+        (worker,) = page.workers
+        built = "self.playbookSearchIndexBuilt === true"
+        assert worker.evaluate(built) is False
+        assert box.ask("三件套")[:1] and worker.evaluate(built) is True
+    finally:
+        page.close()
 
 
 def test_no_request_leaves_localhost(browser, site_url: str) -> None:

@@ -5,6 +5,7 @@ Material's search worker."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from importlib.metadata import version
 from pathlib import Path
@@ -106,6 +107,7 @@ def test_worker_patch_puts_our_query_segmentation_in_place_of_materials(tmp_path
     assert after.startswith(ours)
     materials = after[len(ours):]
     assert "=playbookSearchQuery(" in materials and "sc=Han" not in materials  # its own cut is gone
+    assert re.search(r"case 0:return yield \w+\(\w+\.data\.config\),\w+=playbookLazyIndex\(\(\)=>new ", materials)
     assert patch_search_worker(tmp_path) is False  # already patched: nothing left to change
     assert worker.read_text(encoding="utf-8") == after
 
@@ -117,6 +119,18 @@ def test_worker_that_changed_shape_fails_a_strict_build_loudly(tmp_path: Path, c
         'e=e.replace(new RegExp("\\\\p{sc=Han}+","gu"),s=>[...fe(s,this.index.terms)].join("* "))', encoding="utf-8")
     assert patch_search_worker(tmp_path) is False
     assert [r.levelname for r in caplog.records] == ["WARNING"] and "三件套" in caplog.text
+
+
+def test_worker_that_builds_its_index_elsewhere_fails_a_strict_build_loudly(tmp_path: Path, caplog) -> None:
+    """The query patch still applies; the index set-up it no longer finds is named (a strict build fails)."""
+    workers = tmp_path / "assets/javascripts/workers"
+    workers.mkdir(parents=True)
+    (workers / "search.0000.min.js").write_text(
+        'case 0:de=new U(t.data);e=e.replace(new RegExp("\\\\p{sc=Han}+","gu"),'
+        's=>[...fe(s,this.index.invertedIndex)].join("* "))', encoding="utf-8")
+    assert patch_search_worker(tmp_path) is True
+    assert "playbookSearchQuery(e," in (workers / "search.0000.min.js").read_text(encoding="utf-8")
+    assert [r.levelname for r in caplog.records] == ["WARNING"] and "every page view" in caplog.text
 
 
 def test_index_carries_the_query_settings_as_utf8(tmp_path: Path) -> None:

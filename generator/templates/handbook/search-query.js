@@ -12,6 +12,10 @@
  * - only a single Han character left over gets the wildcard, with half the weight of a word;
  * - terms only another form brought are not shown as missing on a result that lacks them.
  * The stop words and synonym groups come from the index (config.playbook), sent at set-up.
+ *
+ * playbookLazyIndex: Material builds the lunr index at set-up, on every page a reader opens, though
+ * most page views never search; it is built at the first query with words instead (Material asks
+ * an empty one as soon as the worker is ready: that one is answered without an index).
  */
 ;(function (scope) {
   "use strict"
@@ -154,5 +158,20 @@
     Object.keys(extra).forEach(function (t) { if (!(t in typed)) quiet[t] = true })
     quieten(scope.lunr)
     return out
+  }
+
+  scope.playbookLazyIndex = function (make) {
+    var index = null
+    return {
+      search: function (query) {
+        if (!index) {
+          if (!String(query).trim())
+            return { items: [] }
+          index = make()
+          scope.playbookSearchIndexBuilt = true  // for tests and anyone debugging: the index now exists
+        }
+        return index.search(query)
+      }
+    }
   }
 })(self)
