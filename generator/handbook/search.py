@@ -165,19 +165,20 @@ def patch_search_worker(site_dir: Path) -> bool:
     patched = query_found = setup_found = False
     for worker in sorted((site_dir / "assets" / "javascripts" / "workers").glob("search.*.js")):
         code = worker.read_text(encoding="utf-8")
-        if code.startswith(_MARK) and _PATCHED_CALL.search(code):  # a dirty rebuild kept it
-            query_found = True
-            setup_found = setup_found or bool(_PATCHED_SETUP.search(code))
-            continue
-        fixed, n = _WORKER_CALL.subn(lambda m: f"{m.group(1)}=playbookSearchQuery({m.group(1)},"
-                                               "this.index.invertedIndex)", code)
-        if n != 1:
-            continue
-        fixed, lazy = _WORKER_SETUP.subn(lambda m: f"{m.group(1)}{m.group(3)}=playbookLazyIndex("
-                                                   f"()=>new {m.group(4)}({m.group(2)}.data)){m.group(5)}", fixed)
-        worker.write_text(QUERY_JS.read_text(encoding="utf-8") + "\n" + fixed, encoding="utf-8")
-        patched = query_found = True
-        setup_found = setup_found or lazy == 1
+        kept = code.startswith(_MARK) and _PATCHED_CALL.search(code)  # a dirty rebuild kept it
+        if not kept:
+            code, n = _WORKER_CALL.subn(lambda m: f"{m.group(1)}=playbookSearchQuery({m.group(1)},"
+                                                  "this.index.invertedIndex)", code)
+            if n != 1:
+                continue
+            code = QUERY_JS.read_text(encoding="utf-8") + "\n" + code
+        code, lazy = _WORKER_SETUP.subn(lambda m: f"{m.group(1)}{m.group(3)}=playbookLazyIndex("
+                                                  f"()=>new {m.group(4)}({m.group(2)}.data)){m.group(5)}", code)
+        if lazy or not kept:
+            worker.write_text(code, encoding="utf-8")
+            patched = True
+        query_found = True
+        setup_found = setup_found or bool(_PATCHED_SETUP.search(code))
     if not query_found:
         log.warning(WORKER_CHANGED)  # strict builds (CI) fail here on a Material upgrade
     elif not setup_found:

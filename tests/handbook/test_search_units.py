@@ -121,6 +121,17 @@ def test_worker_that_changed_shape_fails_a_strict_build_loudly(tmp_path: Path, c
     assert [r.levelname for r in caplog.records] == ["WARNING"] and "三件套" in caplog.text
 
 
+def test_a_worker_an_older_playbook_patched_gets_the_deferred_index_too(tmp_path: Path, caplog) -> None:
+    """A dirty rebuild keeps a worker an earlier release patched (query segmentation, index at set-up)."""
+    worker = _worker(tmp_path)
+    patch_search_worker(tmp_path)
+    older = re.sub(r"=playbookLazyIndex\(\(\)=>(new \w+\(\w+\.data\))\)", r"=\1", worker.read_text(encoding="utf-8"))
+    assert "=playbookLazyIndex(" not in older
+    worker.write_text(older, encoding="utf-8")
+    assert patch_search_worker(tmp_path) is True
+    assert "=playbookLazyIndex(()=>new " in worker.read_text(encoding="utf-8") and caplog.records == []
+
+
 def test_worker_that_builds_its_index_elsewhere_fails_a_strict_build_loudly(tmp_path: Path, caplog) -> None:
     """The query patch still applies; the index set-up it no longer finds is named (a strict build fails)."""
     workers = tmp_path / "assets/javascripts/workers"
