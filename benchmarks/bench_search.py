@@ -26,13 +26,12 @@ sys.path.insert(0, str(REPO / "tests" / "handbook"))
 sys.path.insert(0, str(REPO / "tests"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from handbook_support import CONTENT, mkdocs_build, serve_dir, write_config  # noqa: E402
+from handbook_support import build_shipped_handbook, serve_dir  # noqa: E402
 from search_support import hit, load_intents, run_intents  # noqa: E402
 
 
 def _build(root: Path) -> Path:
-    config = write_config(root, CONTENT, plugin={"printables": "never"})
-    run = mkdocs_build(config, root / "site", strict=True)
+    run = build_shipped_handbook(root)
     if run.returncode != 0:
         sys.exit(f"build failed:\n{run.stdout}\n{run.stderr}")
     return root / "site"

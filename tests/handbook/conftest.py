@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from handbook_support import CONTENT, mkdocs_build, serve_dir, write_config  # noqa: E402
+from handbook_support import build_shipped_handbook, serve_dir  # noqa: E402
 from search_support import SearchBox  # noqa: E402
 
 from tests.conftest import made_once  # noqa: E402
@@ -24,8 +24,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     and take minutes; the self-check quizzes and quiz pages are built as in production.
     """
     def build(root: Path) -> None:
-        config = write_config(root, CONTENT, plugin={"printables": "never"})
-        run = mkdocs_build(config, root / "site", strict=True)
+        run = build_shipped_handbook(root)
         if run.returncode != 0:
             pytest.fail(f"mkdocs build --strict of the shipped content failed:\n{run.stdout}\n{run.stderr}")
 

@@ -60,6 +60,12 @@ def mkdocs_build(config: Path, site: Path, *, strict: bool = True, timeout: floa
     return subprocess.run(args, env=env(), capture_output=True, text=True, timeout=timeout, cwd=config.parent)
 
 
+def build_shipped_handbook(root: Path) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` of the shipped content into ``root/site`` with the repo's mkdocs.yml,
+    but ``printables: never`` (checklist PDFs and quiz papers have their own tests and benchmarks)."""
+    return mkdocs_build(write_config(root, CONTENT, plugin={"printables": "never"}), root / "site", strict=True)
+
+
 def playbook(*args: str, cwd: Path = REPO, timeout: float = 900) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "generator.cli", *args], env=env(), capture_output=True,
                           text=True, timeout=timeout, cwd=cwd)
