@@ -4,6 +4,8 @@ revisions (each loaded and validated like the working tree), never by a text dif
 
 - ``compare(old, new)``: the changes between two loaded contents, per procedure.
 - ``history(content)``: the last few revisions that touched content/, newest first (the 最近更新 page).
+  What the commits changed is kept in the print cache under their ids (a commit id names its whole
+  history), so a build loads the content at earlier revisions only when a commit is new.
 - ``changed_since(content, since)``: the procedure ids that changed since a revision or a date
   (read-and-sign sheets mark these 需重新确认).
 - ``run``: ``playbook changes [--since REV|DATE]``.
@@ -11,8 +13,11 @@ revisions (each loaded and validated like the working tree), never by a text dif
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import hashlib
 import io
+import json
 import re
 import subprocess
 import tarfile
@@ -24,6 +29,7 @@ from pathlib import Path
 from .content import Content
 from .loader import load_content
 from .model import InlinePhrase, Procedure, Step
+from .print import cache as print_cache
 from .problems import PlaybookError, Problem
 
 CLI = "命令行"
@@ -267,16 +273,45 @@ def history(content: Content, limit: int = HISTORY) -> list[Revision] | None:
     commits = [line.split(" ", 1) for line in (log or "").splitlines() if isinstance(log, str) and " " in line]
     revisions = []
     if commits:
-        head = content_at(root, "HEAD")
-        now = compare(head, content)
+        now = compare(content_at(root, "HEAD"), content)
         if now:
             revisions.append(Revision("", None, tuple(now)))
+    return revisions + _committed(root, commits)
+
+
+_HISTORY_FORMAT = "playbook-history-1"
+"""Bumped when a history entry's layout changes."""
+
+
+def _committed(root: Path, commits: list[list[str]]) -> list[Revision]:
+    """What each of ``commits`` (id, date; newest first) changed, from the print cache when these
+    commits were seen before with this code, else loaded and compared (then kept)."""
+    prefix = _git(root, "rev-parse", "--show-prefix")
+    key = hashlib.sha256("\n\x00".join([_HISTORY_FORMAT, print_cache.code_identity(),
+                                         prefix if isinstance(prefix, str) else "",
+                                         *(" ".join(c) for c in commits)]).encode("utf-8")).hexdigest()
+    kept = print_cache.read_blob("history", key)
+    if kept is not None:
+        try:
+            return [_revision(item) for item in json.loads(kept)]
+        except (ValueError, KeyError, TypeError):
+            print_cache.drop_blob("history", key)
+    revisions = []
     for n, (commit, when) in enumerate(commits):
         before = content_at(root, commits[n + 1][0]) if n + 1 < len(commits) else content_at(root, f"{commit}^")
         found = compare(before if before.procedures or n + 1 < len(commits) else None, content_at(root, commit))
         if found:
             revisions.append(Revision(commit[:7], datetime.fromisoformat(when), tuple(found)))
+    print_cache.write_blob("history", key, json.dumps([dataclasses.asdict(r) for r in revisions], default=str,
+                                                      ensure_ascii=False).encode("utf-8"))
     return revisions
+
+
+def _revision(item: dict) -> Revision:
+    """A Revision back from its cached JSON (``dataclasses.asdict``, the date as ISO text)."""
+    return Revision(item["rev"], datetime.fromisoformat(item["date"]) if item["date"] else None, tuple(
+        ProcedureChanges(p["id"], p["title"], tuple(Change(c["kind"], c["text"]) for c in p["changes"]), p["removed"])
+        for p in item["procedures"]))
 
 
 # --- playbook changes --------------------------------------------------------------------------

@@ -21,7 +21,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -29,7 +28,6 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from .. import __version__
 from ..dates import content_changed
 from ..print import cache as print_cache
 from ..print import fonts
@@ -143,7 +141,6 @@ def _spec_file(spec: QuizSpec) -> str:
 CACHE_FOLDER = "quiz"
 CACHE_FORMAT = "playbook-quiz-outputs-2"
 """Bumped when a bundle's layout or a key's recipe changes."""
-GENERATOR_DIR = Path(__file__).resolve().parents[1]
 
 
 def spec_outputs(content: Content, quizzes_dir: Path) -> dict[str, tuple[str, dict[str, bytes]]]:
@@ -265,25 +262,10 @@ def content_fingerprint(content: Content) -> str:
 
 
 def recipe() -> str:
-    """What every output depends on besides its spec and content: the generator's own source and
-    templates (its version with them), installed packages, Python, zlib (the xlsx and apkg zips)
-    and the fonts. Read afresh for each build (about 10 ms): a template edited under a running
-    ``playbook serve`` counts."""
-
-    digest = hashlib.sha256()
-    for path in sorted(GENERATOR_DIR.rglob("*")):
-        if "__pycache__" in path.parts or path.suffix == ".pyc" or not path.is_file():
-            continue
-        digest.update(f"\x00{path.relative_to(GENERATOR_DIR).as_posix()}\x00".encode())
-        digest.update(path.read_bytes())
-    installed = set()
-    for folder in sys.path:
-        try:
-            installed.update(n for n in os.listdir(folder or ".") if n.endswith((".dist-info", ".egg-info")))
-        except OSError:
-            continue
-    return "\n".join([CACHE_FORMAT, f"generator={__version__}:{digest.hexdigest()}", *sorted(installed),
-                      f"python={sys.version}", f"zlib={zlib.ZLIB_RUNTIME_VERSION}", fonts.font_identities()])
+    """What every output depends on besides its spec and content: Playbook's code
+    (``print_cache.code_identity``), zlib (the xlsx and apkg zips) and the fonts."""
+    return "\n".join([CACHE_FORMAT, print_cache.code_identity(), f"zlib={zlib.ZLIB_RUNTIME_VERSION}",
+                      fonts.font_identities()])
 
 
 def _key(kind: str, *parts: str) -> str:

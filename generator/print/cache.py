@@ -1,6 +1,6 @@
-"""The print cache: laid-out PDFs (and a few other outputs worth keeping between builds, such as a
-quiz's files) under a key that names exactly what they are made from, so a rebuild after a one-line
-edit lays out only what that line touches.
+"""The print cache: laid-out PDFs (and a few other outputs worth keeping between builds: a quiz's
+files, what the last commits changed for 最近更新) under a key that names exactly what they are made
+from, so a rebuild after a one-line edit lays out only what that line touches.
 
 Each entry carries the SHA-256 of its bytes, checked on every read: a truncated or damaged entry is
 made again, never served. Location: ``$PLAYBOOK_CACHE`` (a folder), else
@@ -18,10 +18,12 @@ import atexit
 import hashlib
 import os
 import re
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import __version__
 from .publish import write_atomic
 
 _MAGIC = b"PLAYBOOK-PDF1"
@@ -119,9 +121,31 @@ def cache_put(key: str, printed: Printed) -> None:
 # same SHA-256 check on read, the same atomic writes and the same pruning.
 
 _BLOB_MAGIC = b"PLAYBOOK-BLOB1"
-BLOB_FOLDERS = ("quiz",)
+BLOB_FOLDERS = ("quiz", "history")
 """The folders such entries may live in (pruning looks there too)."""
 _KEY = re.compile(r"^[0-9a-f]{64}$")
+
+
+GENERATOR_DIR = Path(__file__).resolve().parents[1]
+
+
+def code_identity() -> str:
+    """What a cached result computed by Playbook depends on besides its input: the generator's own
+    source and templates (its version with them), the installed packages and Python. Read afresh
+    each time (about 10 ms): a template edited under a running ``playbook serve`` counts."""
+    digest = hashlib.sha256()
+    for path in sorted(GENERATOR_DIR.rglob("*")):
+        if "__pycache__" in path.parts or path.suffix == ".pyc" or not path.is_file():
+            continue
+        digest.update(f"\x00{path.relative_to(GENERATOR_DIR).as_posix()}\x00".encode())
+        digest.update(path.read_bytes())
+    installed = set()
+    for folder in sys.path:
+        try:
+            installed.update(n for n in os.listdir(folder or ".") if n.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+    return "\n".join([f"generator={__version__}:{digest.hexdigest()}", *sorted(installed), f"python={sys.version}"])
 
 
 def _blob(folder: str, key: str) -> Path | None:

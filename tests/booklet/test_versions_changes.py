@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator import changes
 from generator.changes import changed_since, history
 from generator.loader import load_or_raise
 from generator.versions import procedure_versions
@@ -99,6 +101,37 @@ def test_history_reports_each_change_as_such_newest_first(repo: dict) -> None:
     assert "一分钟之内" in texts[0] and "两分钟之内" in texts[0]
     assert "我是服务顾问" in texts[1]
     assert "第 2 步" in texts[2] and "环车检查" in texts[2]
+
+
+def test_history_is_kept_under_its_commits_and_loads_old_revisions_only_for_a_new_commit(
+        repo: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYBOOK_CACHE", str(tmp_path / "cache"))
+    loads: list[Path] = []
+    real_load = changes.load_content
+    monkeypatch.setattr(changes, "load_content", lambda *a, **k: loads.append(a[0]) or real_load(*a, **k))
+
+    def history_afresh(content) -> list:
+        """history() in a new process: nothing loaded yet but what the print cache kept."""
+        monkeypatch.setattr(changes, "_LOADED", {})
+        loads.clear()
+        return history(content)
+
+    content = load_or_raise(repo["content"])[0]
+    first = history_afresh(content)
+    assert len(first) == 4 and len(loads) == 4  # the four commits' trees (the first has no parent)
+    assert history_afresh(content) == first and len(loads) == 1  # HEAD only, for uncommitted work
+    (entry,) = (tmp_path / "cache" / "history").iterdir()
+    entry.write_bytes(entry.read_bytes()[:-3])  # a damaged entry is made again, never served
+    assert history_afresh(content) == first and len(loads) == 4
+
+    copy = tmp_path / "copy"
+    shutil.copytree(repo["root"], copy)
+    write(copy / "content", reception(extra_step=True, timing="客户到店三十秒之内接待"),
+          "您好，欢迎光临！我是服务顾问，请问今天车辆有什么需要？")
+    git(copy, "commit", "-qam", "faster", date="2024-05-01T09:00:00+08:00")
+    newer = history_afresh(load_or_raise(copy / "content")[0])
+    assert [r.day for r in newer] == ["2024-05-01", *(r.day for r in first)] and len(loads) == 5
+    assert newer[1:] == first
 
 
 def test_untouched_procedure_keeps_its_version(repo: dict) -> None:
