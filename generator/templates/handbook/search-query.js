@@ -15,7 +15,9 @@
  *
  * playbookLazyIndex: Material builds the lunr index at set-up, on every page a reader opens, though
  * most page views never search; it is built at the first query with words instead (Material asks
- * an empty one as soon as the worker is ready: that one is answered without an index).
+ * an empty one as soon as the worker is ready: that one is answered without an index), or as soon
+ * as the page says the reader went to the search box (a "playbook:warm" message, sent by
+ * site_overrides/assets/javascripts/search-warm.js; Material's own handler never sees it).
  */
 ;(function (scope) {
   "use strict"
@@ -160,17 +162,33 @@
     return out
   }
 
+  var warm = false, build = null
+  scope.addEventListener("message", function (ev) {
+    if (!ev.data || ev.data.type !== "playbook:warm")
+      return
+    ev.stopImmediatePropagation()  // not a message type Material's worker knows
+    warm = true
+    if (build)
+      build()
+  })
+
   scope.playbookLazyIndex = function (make) {
     var index = null
+    build = function () {
+      if (!index) {
+        index = make()
+        scope.playbookSearchIndexBuilt = true  // for tests and anyone debugging: the index now exists
+      }
+      return index
+    }
+    scope.playbookSearchSetUp = true  // likewise: set-up is done, the index is built when asked
+    if (warm)
+      build()
     return {
       search: function (query) {
-        if (!index) {
-          if (!String(query).trim())
-            return { items: [] }
-          index = make()
-          scope.playbookSearchIndexBuilt = true  // for tests and anyone debugging: the index now exists
-        }
-        return index.search(query)
+        if (!index && !String(query).trim())
+          return { items: [] }
+        return build().search(query)
       }
     }
   }
