@@ -59,8 +59,9 @@ log = logging.getLogger("mkdocs.plugins.playbook")
 
 # Vendored iframe-worker shim (site_overrides), replacing the CDN URL Material's offline plugin adds.
 IFRAME_WORKER = "assets/javascripts/vendor/iframe-worker-shim.js"
-# Starts the search index build when the reader goes to the search box; a head script (Material's
-# polyfills), so it runs before Material's bundle starts the search worker.
+# Starts the search index build when the reader goes to the search box (site_overrides; without it the
+# first query builds it); a head script (Material's polyfills), so it runs before Material's bundle
+# starts the search worker.
 SEARCH_WARM = "assets/javascripts/search-warm.js"
 
 
@@ -180,7 +181,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.search.segment(config)
         # Material's offline plugin adds a CDN script (iframe-worker, search from file://): use our copy.
         polyfills = [IFRAME_WORKER if "iframe-worker" in str(url) else url for url in config.extra.get("polyfills") or []]
-        config.extra["polyfills"] = polyfills + ([] if SEARCH_WARM in polyfills else [SEARCH_WARM])
+        warm = config.theme.custom_dir and Path(config.theme.custom_dir, SEARCH_WARM).is_file()
+        config.extra["polyfills"] = polyfills + ([SEARCH_WARM] if warm and SEARCH_WARM not in polyfills else [])
         if self._printables_wanted() and self.command != "serve":
             self._start_printables()
 
