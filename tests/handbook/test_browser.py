@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -80,25 +81,28 @@ def test_search_for_a_mixed_domain_word(box) -> None:
         Path(results[0]).stem + ".yaml")).read_text(encoding="utf-8")
 
 
+def _until(page, check: Callable[[], bool], failure: str, seconds: float = 30) -> None:
+    """Ask ``check`` every 100 ms (a worker's state, which the page's wait_for_function cannot read)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, failure
+        page.wait_for_timeout(100)
+
+
 def test_a_page_view_builds_the_search_index_only_when_the_reader_goes_to_search(browser, site_url: str) -> None:
     """Material's worker would build the whole lunr index on every page view; ours builds it when the
     reader goes to the search box (or at the first query with words), and answers as before."""
     page = browser.new_page(viewport={"width": 1280, "height": 900}, service_workers="block")
     try:
         page.goto(site_url + "index.html")
-        page.wait_for_function("() => document.querySelector('.md-search-result__meta')")
-        deadline = time.monotonic() + 30
-        while not (page.workers and page.workers[0].evaluate("self.playbookSearchSetUp === true")):
-            assert time.monotonic() < deadline, "the search worker never finished its set-up"
-            page.wait_for_timeout(100)
+        _until(page, lambda: page.workers and page.workers[0].evaluate("self.playbookSearchSetUp === true"),
+               "the search worker never finished its set-up")
         (worker,) = page.workers
         built = "self.playbookSearchIndexBuilt === true"
         page.wait_for_timeout(500)
         assert worker.evaluate(built) is False  # set up, and nobody searched
         page.locator("input.md-search__input").focus()  # nothing typed yet
-        while not worker.evaluate(built):
-            assert time.monotonic() < deadline + 30, "going to the search box did not build the index"
-            page.wait_for_timeout(100)
+        _until(page, lambda: worker.evaluate(built), "going to the search box did not build the index")
         assert SearchBox(page, site_url + "index.html").ask("三件套")[:1]
     finally:
         page.close()
